@@ -1,0 +1,35 @@
+"""nnviz: a visual, hands-on course in how neural networks learn."""
+
+import streamlit as st
+
+from nnviz.ui.course import available
+
+st.set_page_config(page_title="nnviz", page_icon=":material/hub:", layout="wide")
+
+
+def home() -> None:
+    st.title("nnviz: see how neural networks learn")
+    st.markdown(
+        "Every page is one step of the course. Move a slider and the maths is recomputed "
+        "and redrawn at once; copy the address bar and the exact view opens on any laptop."
+    )
+    lessons = available()
+    if not lessons:
+        st.info("No lesson pages are installed yet.")
+        return
+    st.subheader("The course map")
+    for section in dict.fromkeys(lesson.section for lesson in lessons):
+        st.markdown(f"#### {section}")
+        for lesson in (item for item in lessons if item.section == section):
+            with st.container(border=True):
+                st.page_link(f"pages/{lesson.file}", label=lesson.title, icon=lesson.icon)
+                st.caption(lesson.summary)
+
+
+sections: dict[str, list] = {"": [st.Page(home, title="Home", icon=":material/home:", default=True)]}
+for lesson in available():
+    sections.setdefault(lesson.section, []).append(
+        st.Page(f"pages/{lesson.file}", title=lesson.title, icon=lesson.icon, url_path=lesson.url_path)
+    )
+
+st.navigation(sections).run()
