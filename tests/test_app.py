@@ -1,16 +1,18 @@
 from streamlit.testing.v1 import AppTest
 
-from nnviz.ui.course import COURSE, available
+from nnviz.ui.course import COURSE, ROOT, available
+
+APP = str(ROOT / "app.py")
 
 
 def test_app_runs_the_home_page_without_exception():
-    at = AppTest.from_file("app.py", default_timeout=30).run()
+    at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     assert "see how neural networks learn" in at.title[0].value
 
 
 def test_home_page_maps_only_the_pages_that_exist():
-    at = AppTest.from_file("app.py", default_timeout=30).run()
+    at = AppTest.from_file(APP, default_timeout=30).run()
     text = " ".join(c.value for c in at.caption)
     for lesson in COURSE:
         assert (lesson.summary in text) == (lesson in available())

@@ -1,0 +1,1 @@
+"""Benchmarks: ``make bench`` (or ``python -m bench [name ...]``) prints medians and ratios."""

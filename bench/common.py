@@ -1,0 +1,76 @@
+"""Helpers shared by the benchmarks: timing, percentiles and a plain-text table."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0–100) by linear interpolation."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summary_ms(seconds: Sequence[float]) -> dict:
+    """Median and p95 in milliseconds of a list of durations in seconds."""
+    ms = [s * 1000 for s in seconds]
+    return {"median_ms": statistics.median(ms), "p95_ms": percentile(ms, 95), "n": len(ms)}
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    durations = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        durations.append(time.perf_counter() - start)
+    return durations
+
+
+def apptest_rerun_times(page: str, changes: Iterable[Callable], repeat: int = 50, timeout: float = 60) -> dict:
+    """Median and p95 of a page's rerun after a widget change, measured with AppTest.
+
+    ``changes`` are callables ``change(at, i)`` that set a widget on the
+    AppTest ``at`` for rerun number ``i`` (cycled); the time measured is the
+    rerun that follows, the server-side cost of one slider move.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout).run()
+    if at.exception:
+        raise RuntimeError(f"{page} raised: {at.exception[0].message}")
+    changes = list(changes)
+    durations = []
+    for i in range(repeat):
+        changes[i % len(changes)](at, i)
+        start = time.perf_counter()
+        at.run()
+        durations.append(time.perf_counter() - start)
+        if at.exception:
+            raise RuntimeError(f"{page} raised: {at.exception[0].message}")
+    return summary_ms(durations)
+
+
+def table(rows: list[dict], columns: Sequence[str]) -> str:
+    """A fixed-width text table of ``rows`` (dicts) with the given columns."""
+
+    def fmt(value):
+        if isinstance(value, float):
+            return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.3g}"
+        return str(value)
+
+    cells = [[fmt(r.get(c, "")) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) if cells else len(c) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
