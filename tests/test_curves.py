@@ -88,4 +88,4 @@ def test_diagnosis_underfitting_and_still_improving_and_good_fit():
     assert d.kind == "still improving" and d.epoch == 20
     flat = np.concatenate([np.linspace(1, 0.2, 10), np.full(10, 0.2) + np.linspace(0, 0.001, 10)])
     d = curves.diagnose(flat * 0.9, flat)
-    assert d.kind == "good fit" and d.epoch == 11
+    assert d.kind == "good fit" and d.epoch == 10
