@@ -1,0 +1,59 @@
+"""Softmax with temperature, independent sigmoids, overflow and categorical cross-entropy."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nnviz import probabilities as pr
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-1e4, 1e4), min_size=1, max_size=6), st.floats(0.05, 10))
+def test_softmax_sums_to_one_for_any_logits_and_temperature(logits, t):
+    p = pr.class_probabilities(logits, t)
+    assert np.isfinite(p.softmax).all() and p.softmax.sum() == pytest.approx(1.0)
+    assert ((0 < p.sigmoids) | (p.sigmoids == 0)).all()
+
+
+def test_known_numbers_and_chosen_class():
+    p = pr.class_probabilities([2.0, 1.0, 0.1])
+    assert p.softmax.tolist() == pytest.approx([0.659, 0.2424, 0.0986], abs=1e-4)
+    assert p.sigmoids.sum() > 1  # independent sigmoids need not sum to 1
+    assert p.chosen == 0
+
+
+def test_temperature_sharpens_and_flattens():
+    cold = pr.class_probabilities([2.0, 1.0, 0.1], 0.2).softmax
+    hot = pr.class_probabilities([2.0, 1.0, 0.1], 5.0).softmax
+    assert cold[0] > 0.99 and hot.max() - hot.min() < 0.15
+    with pytest.raises(ValueError, match="temperature must be positive"):
+        pr.class_probabilities([1.0, 2.0], 0.0)
+
+
+def test_identical_logits_give_a_tie_and_empty_lists_are_explained():
+    p = pr.class_probabilities([3.0, 3.0, 3.0])
+    assert p.chosen is None and p.softmax.tolist() == pytest.approx([1 / 3] * 3)
+    with pytest.raises(ValueError, match="class list is empty"):
+        pr.class_probabilities([])
+
+
+def test_naive_softmax_overflows_where_the_shifted_one_does_not():
+    demo = pr.overflow_demo([1000.0, 1001.0, 1002.0])
+    assert demo.overflowed and np.isnan(demo.naive).all()
+    assert demo.stable.tolist() == pytest.approx([0.0900, 0.2447, 0.6652], abs=1e-4)
+    assert not pr.overflow_demo([1.0, 2.0]).overflowed
+
+
+def test_categorical_cross_entropy_and_its_gradient_against_finite_differences():
+    z = np.array([2.0, 1.0, 0.1])
+    c = pr.categorical_cross_entropy(z, 1)
+    assert c.cost == pytest.approx(-np.log(c.p[1]))
+    assert c.gradient.tolist() == pytest.approx((c.p - [0, 1, 0]).tolist())
+    eps = 1e-6
+    numeric = [(pr.categorical_cross_entropy(z + eps * np.eye(3)[j], 1).cost
+                - pr.categorical_cross_entropy(z - eps * np.eye(3)[j], 1).cost) / (2 * eps) for j in range(3)]
+    assert np.allclose(c.gradient, numeric, atol=1e-8)
+    assert pr.categorical_cross_entropy([1000.0, -1000.0], 1).cost == pytest.approx(2000.0)
+    with pytest.raises(ValueError, match="0..2"):
+        pr.categorical_cross_entropy(z, 3)
