@@ -26,3 +26,9 @@ test: $(STAMP) chromium
 
 bench: $(STAMP) chromium
 	$(BIN)/python -m bench
+
+serve: $(STAMP)
+	NNVIZ_PORT=$(PORT) scripts/serve.sh
+
+bench-load: $(STAMP)
+	$(BIN)/python -m bench load

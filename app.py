@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from nnviz.ui import presenter
 from nnviz.ui.course import available
 
 st.set_page_config(page_title="nnviz", page_icon=":material/hub:", layout="wide")
@@ -32,4 +33,4 @@ for lesson in available():
         st.Page(f"pages/{lesson.file}", title=lesson.title, icon=lesson.icon, url_path=lesson.url_path)
     )
 
-st.navigation(sections).run()
+presenter.run(st.navigation(sections))  # presenter mode + share box on every page

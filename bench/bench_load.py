@@ -1,0 +1,91 @@
+"""A class on one machine: simulated students over Streamlit's WebSocket protocol (see bench/load.py).
+
+Scenarios, each on one plain ``streamlit run`` process and on ``make serve``'s
+set-up (one Streamlit process per core behind nginx):
+
+1. ``SLIDER_SESSIONS`` students (default 50) on the math pages, each moving a
+   slider every 5 s for ``NNVIZ_LOAD_SECONDS`` (default 60): rerun latency
+   p50 / p95 / p99, errors, server CPU (target: p95 < 300 ms, no errors).
+2. ``ARRIVALS`` students (default 100) opening the home page or a math page
+   within 5 s: first render p50 / p95 / p99 (target: p95 < 5 s).
+3. The playground (when it exists): press Play, close the tab, and time until
+   the server's CPU is idle again.
+
+Environment: NNVIZ_LOAD_SECONDS, NNVIZ_LOAD_SESSIONS, NNVIZ_LOAD_ARRIVALS,
+NNVIZ_LOAD_SETUPS ("single,serve").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from bench.common import ROOT, percentile, table
+from bench.load import CpuMeter, Server, arrivals, freed_after_close, sliders
+
+MATH_PAGES = ["perceptron", "activations", "cost_functions", "gradient_descent", "backpropagation"]
+
+
+def existing(pages: list[str]) -> list[str]:
+    return [p for p in pages if (ROOT / "pages" / f"{p}.py").exists()]
+
+
+def _row(name: str, setup: str, durations: list[float], stats, cores: float | None) -> dict:
+    ms = [d * 1000 for d in durations]
+    return {
+        "scenario": name, "setup": setup, "n": len(ms),
+        "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "p99_ms": percentile(ms, 99),
+        "errors": len(stats.errors), "server_cores": "" if cores is None else round(cores, 2),
+    }
+
+
+def run_setup(setup: str, workers: int, seconds: float, n_sliders: int, n_arrivals: int) -> tuple[list, list]:
+    rows, notes = [], []
+    math = existing(MATH_PAGES)
+    with Server(workers=workers) as server:
+        meter = CpuMeter(server.pids())
+        if math:
+            meter.start()
+            stats = asyncio.run(sliders(server.url, math, n_sliders, interval=5.0, duration=seconds))
+            rows.append(_row(f"{n_sliders} sliders every 5 s", setup, stats.rerun, stats, meter.stop()))
+            notes += stats.errors[:5]
+        else:
+            notes.append("no math page exists yet: slider scenario skipped")
+        meter.start()
+        stats = asyncio.run(arrivals(server.url, [""] + math, n_arrivals, window=5.0))
+        rows.append(_row(f"{n_arrivals} arrive within 5 s (first render)", setup, stats.first_render, stats,
+                         meter.stop()))
+        notes += stats.errors[:5]
+        if existing(["playground"]):
+            try:
+                freed = asyncio.run(freed_after_close(server.url, "playground", "Play", server.pids()))
+                notes.append(f"{setup}: playground playing used {freed['busy_cores']:.2f} cores; "
+                             f"idle {freed['freed_after_s'] if freed['freed_after_s'] is None else round(freed['freed_after_s'], 1)} s "
+                             "after the tab closed")
+            except Exception as exc:  # report, do not hide the other numbers
+                notes.append(f"{setup}: playground tab-close measurement failed: {type(exc).__name__}: {exc}")
+    return rows, notes
+
+
+def main() -> None:
+    seconds = float(os.environ.get("NNVIZ_LOAD_SECONDS", "60"))
+    n_sliders = int(os.environ.get("NNVIZ_LOAD_SESSIONS", "50"))
+    n_arrivals = int(os.environ.get("NNVIZ_LOAD_ARRIVALS", "100"))
+    setups = os.environ.get("NNVIZ_LOAD_SETUPS", "single,serve").split(",")
+    cores = os.cpu_count() or 1
+    print(f"math pages: {existing(MATH_PAGES) or 'none yet'}; {seconds:.0f} s of slider moves; "
+          f"server CPU in cores (of {cores}); other work on this machine shares the cores")
+    rows, notes = [], []
+    for setup in setups:
+        workers = 0 if setup == "single" else cores
+        label = "streamlit run" if setup == "single" else f"make serve ({workers} + nginx)"
+        r, n = run_setup(label, workers, seconds, n_sliders, n_arrivals)
+        rows += r
+        notes += n
+    print(table(rows, ["scenario", "setup", "n", "p50_ms", "p95_ms", "p99_ms", "errors", "server_cores"]))
+    for note in notes:
+        print("  " + note)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,508 @@
+"""A class of simulated students: Streamlit sessions driven over its WebSocket protocol.
+
+Each simulated student does what a browser does (Streamlit 1.67's frontend):
+fetch the page (cookies), open ``/_stcore/stream`` with the ``streamlit``
+subprotocol and the XSRF token, send a ``rerun_script`` BackMsg with the page
+name and the URL, then read ForwardMsgs until ``script_finished``. Moving a
+slider is another ``rerun_script`` carrying the slider's new value in
+``widget_states`` (``double_array_value`` for ``st.slider``,
+``string_array_value`` for ``st.select_slider``), the current page's script
+hash and the query string the page last wrote, exactly as the frontend does.
+Widgets the harness has not touched are left out of ``widget_states``; the
+server then keeps their values, as it does for a browser.
+
+The harness is bounded (at most :data:`MAX_SESSIONS` sessions and
+:data:`MAX_SECONDS` seconds) and talks to loopback addresses only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.cookiejar
+import os
+import random
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ContextInfo
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.Slider_pb2 import Slider
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+MAX_SESSIONS = 200
+MAX_SECONDS = 600
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+SCRIPT_TIMEOUT = 60.0
+
+
+def check_loopback(url: str) -> None:
+    host = urlparse(url).hostname
+    if host not in LOOPBACK:
+        raise ValueError(f"the load harness only talks to loopback addresses, not {host!r}")
+
+
+@dataclass
+class Widget:
+    """A widget the server has drawn, with what the harness needs to change it."""
+
+    id: str
+    kind: str  # "slider", "select_slider", "button", "toggle", ...
+    label: str
+    proto: object = None
+
+
+@dataclass
+class Stats:
+    """What a load run measured; every duration in seconds."""
+
+    first_render: list = field(default_factory=list)
+    rerun: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    sessions_opened: int = 0
+
+
+class Session:
+    """One simulated student on one page."""
+
+    def __init__(self, base_url: str, page: str, query: str = "", seed: int = 0):
+        check_loopback(base_url)
+        self.base_url = base_url.rstrip("/")
+        self.page = page.strip("/")
+        self.query = query.lstrip("?")
+        self.rng = random.Random(seed)
+        self.widgets: dict[str, Widget] = {}
+        self.exceptions: list[str] = []
+        self.error_alerts: list[str] = []
+        self.page_script_hash = ""
+        self.session_id = ""
+        self.states: dict[str, WidgetState] = {}
+        self._finished: asyncio.Queue = asyncio.Queue()
+        self._ws = None
+        self._reader = None
+        self._ticks: dict[str, asyncio.Task] = {}
+        self.ticks_sent = 0
+
+    # -- connection -----------------------------------------------------------------
+    def _fetch_cookies(self) -> str:
+        """GET the page as a browser does first; returns the Cookie header (XSRF, nginx stickiness)."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        url = f"{self.base_url}/{self.page}" + (f"?{self.query}" if self.query else "")
+        with opener.open(url, timeout=30) as response:
+            response.read()
+        self.cookies = {c.name: c.value for c in jar}
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    async def open(self) -> float:
+        """Open the page; returns the seconds until its first render finished."""
+        import websockets
+
+        start = time.perf_counter()
+        cookie = await asyncio.to_thread(self._fetch_cookies)
+        parsed = urlparse(self.base_url)
+        protocols = ["streamlit"]
+        if "_streamlit_xsrf" in self.cookies:
+            protocols.append(self.cookies["_streamlit_xsrf"])
+        self._ws = await websockets.connect(
+            f"ws://{parsed.netloc}/_stcore/stream",
+            subprotocols=protocols,
+            origin=f"{parsed.scheme}://{parsed.netloc}",
+            additional_headers={"Cookie": cookie} if cookie else None,
+            max_size=None, open_timeout=30, ping_interval=None,
+        )
+        self._reader = asyncio.create_task(self._read())
+        await self._rerun([], page_name=self.page)
+        return time.perf_counter() - start
+
+    async def close(self) -> None:
+        """Close the tab: the WebSocket goes away as when a student closes the browser tab."""
+        for task in self._ticks.values():
+            task.cancel()
+        if self._ws is not None:
+            await self._ws.close()
+        if self._reader is not None:
+            self._reader.cancel()
+            try:
+                await self._reader
+            except (asyncio.CancelledError, Exception):
+                pass
+
+    # -- messages -------------------------------------------------------------------
+    async def _read(self) -> None:
+        import websockets
+
+        try:
+            async for data in self._ws:
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                self._handle(msg)
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            self._finished.put_nowait(None)
+
+    def _handle(self, msg: ForwardMsg) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.session_id = msg.new_session.initialize.session_id or self.session_id
+            if msg.new_session.page_script_hash:
+                self.page_script_hash = msg.new_session.page_script_hash
+        elif kind == "navigation":
+            self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string
+        elif kind == "script_finished":
+            self._finished.put_nowait(msg.script_finished)
+        elif kind == "auto_rerun" and msg.auto_rerun.fragment_id not in self._ticks:
+            # st.fragment(run_every=...): the browser, not the server, sends each tick.
+            self._ticks[msg.auto_rerun.fragment_id] = asyncio.create_task(
+                self._tick(msg.auto_rerun.fragment_id, msg.auto_rerun.interval))
+        elif kind == "stop_auto_rerun":
+            for fragment_id in msg.stop_auto_rerun.fragment_ids or list(self._ticks):
+                task = self._ticks.pop(fragment_id, None)
+                if task:
+                    task.cancel()
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self._element(msg.delta.new_element)
+
+    def _element(self, element) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+        elif kind == "alert" and element.alert.format == element.alert.ERROR:
+            self.error_alerts.append(element.alert.body)
+        elif kind == "slider":
+            proto = element.slider
+            name = "select_slider" if proto.type == Slider.SELECT_SLIDER else "slider"
+            self.widgets[proto.id] = Widget(proto.id, name, proto.label, proto)
+        elif kind == "button":
+            self.widgets[element.button.id] = Widget(element.button.id, "button", element.button.label,
+                                                     element.button)
+        elif kind == "checkbox":
+            self.widgets[element.checkbox.id] = Widget(element.checkbox.id, "toggle", element.checkbox.label,
+                                                       element.checkbox)
+
+    def _rerun_msg(self, widgets: list[WidgetState], page_name: str = "", fragment_id: str = "",
+                   auto: bool = False) -> bytes:
+        msg = BackMsg()
+        client = msg.rerun_script
+        client.query_string = self.query
+        client.widget_states.widgets.extend(widgets)
+        client.page_script_hash = self.page_script_hash
+        client.page_name = page_name
+        client.fragment_id = fragment_id
+        client.is_auto_rerun = auto
+        client.context_info.CopyFrom(ContextInfo(
+            timezone="UTC", timezone_offset=0, locale="en-US", is_embedded=False, color_scheme="light",
+            url=f"{self.base_url}/{self.page}",
+        ))
+        return msg.SerializeToString()
+
+    async def _tick(self, fragment_id: str, interval: float) -> None:
+        import websockets
+
+        try:
+            while True:
+                await asyncio.sleep(interval)
+                await self._ws.send(self._rerun_msg(list(self.states.values()), fragment_id=fragment_id,
+                                                    auto=True))
+                self.ticks_sent += 1
+        except (websockets.ConnectionClosed, asyncio.CancelledError):
+            pass
+
+    async def _rerun(self, changed: list[WidgetState], page_name: str = "") -> float:
+        """Send one ``rerun_script`` as the frontend does and wait for the run to finish."""
+        for state in changed:
+            if state.WhichOneof("value") != "trigger_value":
+                self.states[state.id] = state
+        data = self._rerun_msg(list(self.states.values())
+                               + [s for s in changed if s.WhichOneof("value") == "trigger_value"], page_name)
+        while not self._finished.empty():  # a late message from a run the harness did not start
+            self._finished.get_nowait()
+        self.exceptions.clear()
+        start = time.perf_counter()
+        await self._ws.send(data)
+        while True:
+            finished = await asyncio.wait_for(self._finished.get(), SCRIPT_TIMEOUT)
+            if finished is None:
+                raise ConnectionError("the server closed the WebSocket")
+            if finished not in (ForwardMsg.FINISHED_EARLY_FOR_RERUN,
+                                       ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+                break
+        elapsed = time.perf_counter() - start
+        if finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+            raise RuntimeError("the page did not compile")
+        if self.exceptions:
+            raise RuntimeError(f"the page raised {self.exceptions[0]}")
+        return elapsed
+
+    # -- what a student does ------------------------------------------------------
+    def sliders(self) -> list[Widget]:
+        return [w for w in self.widgets.values() if w.kind in ("slider", "select_slider")
+                and not w.proto.disabled]
+
+    def _slider_state(self, widget: Widget) -> WidgetState:
+        proto = widget.proto
+        state = WidgetState(id=widget.id)
+        if widget.kind == "select_slider":
+            count = len(proto.default)
+            picks = sorted(self.rng.randrange(len(proto.options)) for _ in range(count))
+            state.string_array_value.data.extend(proto.options[i] for i in picks)
+            return state
+        steps = max(int(round((proto.max - proto.min) / proto.step)), 1) if proto.step else 100
+        count = max(len(proto.default), 1)
+        values = sorted(proto.min + self.rng.randint(0, steps) * (proto.step or (proto.max - proto.min) / 100)
+                        for _ in range(count))
+        values = [round(min(v, proto.max), 10) for v in values]
+        if proto.data_type in (Slider.INT,):
+            values = [float(round(v)) for v in values]
+        state.double_array_value.data.extend(values)
+        return state
+
+    async def move_slider(self) -> float:
+        """Move one slider (chosen at random) to a random position; returns the rerun's seconds."""
+        sliders = self.sliders()
+        if not sliders:
+            raise LookupError(f"/{self.page} has no slider")
+        return await self._rerun([self._slider_state(self.rng.choice(sliders))])
+
+    async def click(self, label: str) -> float:
+        """Click the button whose label contains ``label``."""
+        for widget in self.widgets.values():
+            if widget.kind == "button" and label in widget.label:
+                return await self._rerun([WidgetState(id=widget.id, trigger_value=True)])
+        raise LookupError(f"/{self.page} has no button {label!r}")
+
+
+# -- servers to load ------------------------------------------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, timeout: float = 90.0, proc=None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer its health check within {timeout:.0f} s")
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+class Server:
+    """nnviz served on loopback for a load run or a test, stopped on exit.
+
+    ``workers=0`` runs one plain ``streamlit run app.py`` (what ``make run`` does);
+    ``workers=N`` runs ``scripts/serve.sh`` (what ``make serve`` does): N
+    Streamlit processes behind nginx.
+    """
+
+    def __init__(self, workers: int = 0, env: dict | None = None, root=None):
+        from pathlib import Path
+
+        self.root = Path(root or Path(__file__).resolve().parents[1])
+        self.workers = workers
+        self.env = {**os.environ, **(env or {})}
+        self.proc = None
+
+    def __enter__(self) -> "Server":
+        import subprocess
+        import sys
+        import tempfile
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = tempfile.TemporaryFile()
+        if self.workers:
+            self._dir = tempfile.mkdtemp(prefix="nnviz-serve-")
+            base = free_port()
+            # serve.sh uses ports base .. base+N-1; take them from a quiet high range near a free one.
+            env = {**self.env, "NNVIZ_WORKERS": str(self.workers), "NNVIZ_LISTEN": "127.0.0.1",
+                   "NNVIZ_PORT": str(self.port), "NNVIZ_BASE_PORT": str(base),
+                   "NNVIZ_SERVE_DIR": self._dir, "NNVIZ_PYTHON": sys.executable}
+            self.proc = subprocess.Popen(["bash", str(self.root / "scripts" / "serve.sh")], cwd=self.root,
+                                         env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            self.upstreams = [f"http://127.0.0.1:{base + i}" for i in range(self.workers)]
+        else:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true"],
+                cwd=self.root, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+            self.upstreams = [self.url]
+        try:
+            for upstream in self.upstreams:
+                wait_healthy(upstream, proc=self.proc)
+            wait_healthy(self.url, proc=self.proc)
+        except Exception:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def log(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")
+
+    def pids(self) -> list[int]:
+        return descendants(self.proc.pid)
+
+    def __exit__(self, *exc) -> None:
+        import subprocess
+
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                for pid in reversed(self.pids()):
+                    try:
+                        os.kill(pid, 9)
+                    except OSError:
+                        pass
+                self.proc.wait(5)
+
+
+# -- server CPU -----------------------------------------------------------------------
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU seconds used so far by the processes ``pids`` (Linux /proc)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / _TICKS
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+class CpuMeter:
+    """Average cores used by some processes between start() and stop()."""
+
+    def __init__(self, pids):
+        self.pids = list(pids)
+
+    def start(self) -> None:
+        self._cpu, self._wall = cpu_seconds(self.pids), time.perf_counter()
+
+    def stop(self) -> float:
+        wall = time.perf_counter() - self._wall
+        return (cpu_seconds(self.pids) - self._cpu) / wall if wall > 0 else 0.0
+
+
+# -- scenarios --------------------------------------------------------------------------
+def _bounded(sessions: int, seconds: float) -> None:
+    if not 1 <= sessions <= MAX_SESSIONS:
+        raise ValueError(f"sessions must be between 1 and {MAX_SESSIONS}")
+    if not 0 < seconds <= MAX_SECONDS:
+        raise ValueError(f"a load run lasts at most {MAX_SECONDS} s")
+
+
+async def sliders(base_url: str, pages: list[str], sessions: int, interval: float, duration: float,
+                  arrival: float = 5.0, seed: int = 0) -> Stats:
+    """``sessions`` students, each on one of ``pages`` (round robin), moving a slider every
+    ``interval`` seconds (first move at a random moment) for ``duration`` seconds."""
+    _bounded(sessions, duration + arrival)
+    stats = Stats()
+    rng = random.Random(seed)
+    end = time.perf_counter() + arrival + duration
+
+    async def student(i: int) -> None:
+        await asyncio.sleep(rng.uniform(0, arrival))
+        session = Session(base_url, pages[i % len(pages)], seed=seed * 1000 + i)
+        try:
+            stats.first_render.append(await session.open())
+            stats.sessions_opened += 1
+            await asyncio.sleep(session.rng.uniform(0, interval))
+            while time.perf_counter() + 0.0 < end:
+                tick = time.perf_counter()
+                stats.rerun.append(await session.move_slider())
+                await asyncio.sleep(max(0.0, interval - (time.perf_counter() - tick)))
+        except Exception as exc:  # every failure is counted, the run goes on
+            stats.errors.append(f"/{session.page}: {type(exc).__name__}: {exc}")
+        finally:
+            await session.close()
+
+    await asyncio.gather(*(student(i) for i in range(sessions)))
+    return stats
+
+
+async def arrivals(base_url: str, pages: list[str], sessions: int, window: float, seed: int = 0) -> Stats:
+    """``sessions`` students opening a page within ``window`` seconds; measures the first render."""
+    _bounded(sessions, window + SCRIPT_TIMEOUT)
+    stats = Stats()
+    rng = random.Random(seed)
+    opened: list[Session] = []
+
+    async def student(i: int) -> None:
+        await asyncio.sleep(rng.uniform(0, window))
+        session = Session(base_url, pages[i % len(pages)], seed=i)
+        opened.append(session)
+        try:
+            stats.first_render.append(await session.open())
+            stats.sessions_opened += 1
+        except Exception as exc:
+            stats.errors.append(f"/{session.page}: {type(exc).__name__}: {exc}")
+
+    await asyncio.gather(*(student(i) for i in range(sessions)))
+    await asyncio.gather(*(s.close() for s in opened))
+    return stats
+
+
+async def freed_after_close(base_url: str, page: str, button: str, pids, busy_seconds: float = 4.0,
+                            idle_cores: float = 0.15, limit: float = 30.0) -> dict:
+    """Start work on ``page`` (click ``button``), close the tab, and time until the server is idle.
+
+    Returns the cores used while working, and the seconds from closing the
+    WebSocket until the server's CPU falls below ``idle_cores`` (measured in
+    0.5 s windows), or None if it never does within ``limit`` seconds.
+    """
+    session = Session(base_url, page, seed=1)
+    await session.open()
+    await session.click(button)
+    meter = CpuMeter(pids)
+    meter.start()
+    await asyncio.sleep(busy_seconds)
+    busy = meter.stop()
+    closed = time.perf_counter()
+    await session.close()
+    freed = None
+    while time.perf_counter() - closed < limit:
+        meter.start()
+        await asyncio.sleep(0.5)
+        if meter.stop() < idle_cores:
+            freed = time.perf_counter() - closed
+            break
+    return {"busy_cores": busy, "freed_after_s": freed}

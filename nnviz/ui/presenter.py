@@ -1,0 +1,110 @@
+"""Presenter mode and the "share this view" box, applied to every page by ``app.py``.
+
+A teacher projecting nnviz turns presenter mode on with ``?present=1`` or the
+sidebar toggle: everything is drawn larger (text, charts, their lines), the
+sidebar starts collapsed, and the address of the current view is shown with
+its QR code so that students open exactly what the teacher shows. The QR code
+is made on the server by ``segno`` (pure Python, no network).
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+import segno
+import streamlit as st
+
+PARAM = "present"
+KEY = "_nnviz.present"
+
+# Browser-zoom-like scaling of the whole page (Plotly lays its charts out again
+# at the smaller CSS width, so labels never overlap), thicker chart lines, and
+# more room between the controls. Rules are scoped to Streamlit's own test ids,
+# which are stable across 1.x releases.
+PRESENTER_CSS = """
+<style>
+[data-testid="stMain"] { zoom: 1.3; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+[data-testid="stMain"] .js-plotly-plot .scatterlayer .js-line { stroke-width: 3.5px !important; }
+[data-testid="stMain"] .js-plotly-plot .scatterlayer .point { stroke-width: 1.5px !important; }
+[data-testid="stMain"] .katex { font-size: 1.25em; }
+[data-testid="stSidebar"] { zoom: 1.15; }
+</style>
+"""
+
+
+def is_on() -> bool:
+    """Whether this session is in presenter mode (the toggle, first seeded from ``?present=1``)."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = st.query_params.get(PARAM) == "1"
+    return bool(st.session_state[KEY])
+
+
+def _toggled() -> None:
+    if st.session_state[KEY]:
+        st.query_params[PARAM] = "1"
+    elif PARAM in st.query_params:
+        del st.query_params[PARAM]
+
+
+def share_url(base: str | None, path: str, params: dict[str, str]) -> str:
+    """The address of the current view for a student: page and settings, presenter mode left out.
+
+    ``base`` is the page's address as the browser shows it (``st.context.url``);
+    when unknown (no browser, e.g. in tests) the address is relative to the server.
+    """
+    query = urlencode({k: v for k, v in params.items() if k != PARAM})
+    if not base:
+        base = "/" + path.lstrip("/")
+    base = base.split("?", 1)[0].split("#", 1)[0]
+    return f"{base}?{query}" if query else base
+
+
+def _base_url(page) -> str | None:
+    url = st.context.url
+    if url:
+        return url
+    host = st.context.headers.get("Host") if st.context.headers else None
+    if host:
+        return f"http://{host}/{page.url_path}"
+    return None
+
+
+def qr_png(text: str, scale: int = 8) -> bytes:
+    """A QR code of ``text`` as PNG bytes (medium error correction, a quiet zone of 2 modules)."""
+    buffer = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+def share_box(page) -> None:
+    """The current view's address and its QR code, in the sidebar."""
+    url = share_url(_base_url(page), page.url_path, st.query_params.to_dict())
+    with st.sidebar.expander("Share this view", expanded=is_on(), icon=":material/qr_code_2:"):
+        st.caption("Students open exactly this page with these settings:")
+        st.code(url, language=None, wrap_lines=True)
+        if url.startswith("http"):
+            st.image(qr_png(url), caption="Scan to open this view", width="stretch")
+        else:
+            st.caption("The QR code appears when the page is opened in a browser.")
+
+
+def run(page) -> None:
+    """Run the navigation's current page inside presenter mode and the share box.
+
+    ``page`` is what ``st.navigation(...)`` returns. The toggle and the style
+    come before the page; the share box after it, so its address holds the
+    settings the page has just written to the URL.
+    """
+    is_on()  # seed the toggle's state from the URL before the widget exists
+    st.sidebar.toggle("Presenter mode", key=KEY, on_change=_toggled, help="Larger text and charts for a projector; "
+                      "the sidebar starts collapsed. Also ?present=1 in the address.")
+    if is_on():
+        # Navigating between pages drops the query string; keep the mode in the URL.
+        if st.query_params.get(PARAM) != "1":
+            st.query_params[PARAM] = "1"
+        st.set_page_config(initial_sidebar_state="collapsed")
+        st.html(PRESENTER_CSS)
+    page.run()
+    share_box(page)

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Serve nnviz to a class: N Streamlit processes on loopback behind nginx.
+#
+#   scripts/serve.sh                 # N = number of cores, students open http://<this machine>:8501
+#   NNVIZ_WORKERS=4 NNVIZ_PORT=80 scripts/serve.sh
+#
+# Environment:
+#   NNVIZ_WORKERS     Streamlit processes (default: number of cores)
+#   NNVIZ_LISTEN      address nginx listens on (default 0.0.0.0, the whole network)
+#   NNVIZ_PORT        port nginx listens on (default 8501)
+#   NNVIZ_BASE_PORT   first loopback port of the Streamlit processes (default 8601)
+#   NNVIZ_SERVE_DIR   folder for nginx's config, pid, logs (default .serve)
+#   NNVIZ_PYTHON      Python with nnviz's requirements (default .venv/bin/python)
+# nginx comes from Debian's package and is installed when missing (needs root).
+# Ctrl-C (or SIGTERM) stops nginx and every Streamlit process. A Streamlit process
+# that dies is restarted after a second.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+WORKERS="${NNVIZ_WORKERS:-$(nproc)}"
+LISTEN="${NNVIZ_LISTEN:-0.0.0.0}"
+PORT="${NNVIZ_PORT:-8501}"
+BASE_PORT="${NNVIZ_BASE_PORT:-8601}"
+DIR="$(mkdir -p "${NNVIZ_SERVE_DIR:-.serve}" && cd "${NNVIZ_SERVE_DIR:-.serve}" && pwd)"
+PY="${NNVIZ_PYTHON:-$ROOT/.venv/bin/python}"
+
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    echo "nginx is missing: installing Debian's package" >&2
+    apt-get install -y nginx >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx >/dev/null; }
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+mkdir -p "$DIR/tmp" "$DIR/logs"
+upstreams=""
+for ((i = 0; i < WORKERS; i++)); do
+    upstreams+="        server 127.0.0.1:$((BASE_PORT + i)) max_fails=0;"$'\n'
+done
+template="$(cat "$ROOT/deploy/nginx.conf.template")"
+template="${template//@PREFIX@/$DIR}"
+template="${template//@LISTEN@/$LISTEN:$PORT}"
+template="${template//@UPSTREAMS@/$upstreams}"
+printf '%s\n' "$template" >"$DIR/nginx.conf"
+
+pids=()
+stop() {
+    trap - INT TERM EXIT
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
+
+# One Streamlit process on port $1, restarted if it dies.
+worker() {
+    local port=$1 child=""
+    trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait 2>/dev/null; exit 0' TERM INT
+    while true; do
+        # Small matrices: one BLAS thread per process, the processes share the cores.
+        OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" \
+            "$PY" -m streamlit run app.py --server.address 127.0.0.1 --server.port "$port" \
+            --server.headless true --server.fileWatcherType none \
+            >>"$DIR/logs/streamlit-$port.log" 2>&1 &
+        child=$!
+        wait "$child" || true
+        echo "streamlit on port $port exited; restarting (log: $DIR/logs/streamlit-$port.log)" >&2
+        sleep 1
+    done
+}
+
+for ((i = 0; i < WORKERS; i++)); do
+    worker $((BASE_PORT + i)) &
+    pids+=($!)
+done
+
+# Wait until every process answers its health check.
+for ((i = 0; i < WORKERS; i++)); do
+    port=$((BASE_PORT + i))
+    for _ in $(seq 1 600); do
+        if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/_stcore/health', timeout=1)" 2>/dev/null; then
+            break
+        fi
+        sleep 0.1
+    done
+done
+
+"$NGINX" -p "$DIR" -c "$DIR/nginx.conf" -e "$DIR/error.log" -g "daemon off;" &
+pids+=($!)
+echo "nnviz: $WORKERS Streamlit processes behind nginx on http://$LISTEN:$PORT (Ctrl-C stops)" >&2
+wait -n || true
