@@ -1,0 +1,154 @@
+"""Perceptron: one neuron, its weighted sum, its decision line, and Rosenblatt's learning rule."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from nnviz import perceptron
+from nnviz.charts import perceptron as charts
+from nnviz.ui import state
+
+PREFIX = "perceptron"
+
+
+@dataclass(frozen=True)
+class Settings:
+    x1: float = 1.0
+    x2: float = 0.5
+    w1: float = 0.8
+    w2: float = -0.4
+    b: float = -0.2
+    activation: str = "step"
+    dataset: str = "and"
+    lr: float = 0.1
+    epochs: int = 20
+    seed: int = 0
+
+
+DEFAULTS = Settings()
+PRESETS = {
+    "AND gate": {"x1": 1.0, "x2": 1.0, "w1": 1.0, "w2": 1.0, "b": -1.5, "activation": "step", "dataset": "and"},
+    "OR gate": {"x1": 0.0, "x2": 1.0, "w1": 1.0, "w2": 1.0, "b": -0.5, "activation": "step", "dataset": "or"},
+    "Bias −10": {"x1": 2.0, "x2": 2.0, "w1": 2.0, "w2": 2.0, "b": -10.0, "activation": "step"},
+    "Sigmoid neuron": {"activation": "sigmoid", "w1": 3.0, "w2": 3.0, "b": -3.0},
+    "XOR: never converges": {"dataset": "xor", "lr": 0.1, "epochs": 30},
+}
+DATASET_LABELS = {"and": "AND", "or": "OR", "nand": "NAND", "cloud": "separable random cloud", "xor": "XOR"}
+
+st.title("The perceptron")
+st.markdown(
+    "A neuron multiplies each input by a weight, adds a bias, and passes the sum z through an "
+    "activation function. With a step activation it answers 1 on one side of a straight line and "
+    "0 on the other, so it can learn any rule a straight line can draw, and no other."
+)
+state.init(PREFIX, DEFAULTS)
+state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+
+st.header("1 · The weighted sum")
+controls, view = st.columns([1, 2])
+with controls:
+    st.slider("input x₁", -2.0, 2.0, step=0.1, key=state.key(PREFIX, "x1"))
+    st.slider("input x₂", -2.0, 2.0, step=0.1, key=state.key(PREFIX, "x2"))
+    st.slider("weight w₁", -5.0, 5.0, step=0.1, key=state.key(PREFIX, "w1"))
+    st.slider("weight w₂", -5.0, 5.0, step=0.1, key=state.key(PREFIX, "w2"))
+    st.slider("bias b", -10.0, 10.0, step=0.1, key=state.key(PREFIX, "b"))
+    st.radio("activation f", list(perceptron.ACTIVATIONS), horizontal=True, key=state.key(PREFIX, "activation"))
+settings = state.current(PREFIX, Settings)
+x, w, b = (settings.x1, settings.x2), (settings.w1, settings.w2), settings.b
+z = float(perceptron.weighted_sum(x, w, b))
+out = float(perceptron.activate(z, settings.activation))
+
+with view:
+    st.latex(r"z = x_1 w_1 + x_2 w_2 + b")
+    st.latex(rf"z = ({x[0]:.2f})({w[0]:.2f}) + ({x[1]:.2f})({w[1]:.2f}) + ({b:.2f}) = {z:.3f}")
+    st.latex(perceptron.activation_latex(settings.activation))
+    st.latex(rf"a = f({z:.3f}) = {out:.3f}")
+    st.plotly_chart(charts.neuron_diagram(x, w, b, z, out, settings.activation), key="perceptron.neuron")
+
+st.header("2 · Why the bias matters")
+zero_z = float(perceptron.weighted_sum((0.0, 0.0), w, b))
+st.markdown(
+    f"With x = (0, 0) the weights multiply zeros: z = b = **{zero_z:.2f}** whatever w is, so without a "
+    "bias the neuron's answer at the origin is fixed. The bias shifts the threshold: the step fires "
+    f"when x₁w₁ + x₂w₂ ≥ −b = **{-b:.2f}**. With b = −10 the weighted inputs must pass 10 first "
+    "(try the *Bias −10* preset)."
+)
+
+st.header("3 · The decision line in the input plane")
+lo, hi = -2.5, 2.5
+axis, grid = perceptron.output_grid(w, b, settings.activation, lo, hi)
+try:
+    line = perceptron.decision_line(w, b, lo, hi)
+except ValueError as err:
+    line = None
+    st.error(str(err))
+st.latex(rf"w_1 x_1 + w_2 x_2 + b = 0 \;\Rightarrow\; {w[0]:.2f}\,x_1 + {w[1]:.2f}\,x_2 + {b:.2f} = 0")
+st.plotly_chart(charts.input_plane(axis, grid, line, x, w, b, settings.activation), key="perceptron.plane")
+st.caption("Blue: the neuron answers 1 (or close to it); orange: 0. The cross is the input x from section 1.")
+
+st.header("4 · Rosenblatt's learning rule")
+st.markdown(
+    "Go through the examples one by one; when the step output ŷ is wrong, move the weights "
+    "towards the right answer. On data a straight line can separate, the errors reach zero."
+)
+st.latex(r"w_i \leftarrow w_i + \eta\,(y - \hat y)\,x_i, \qquad b \leftarrow b + \eta\,(y - \hat y)")
+data_col, lr_col, epochs_col, seed_col = st.columns([2, 2, 2, 1])
+data_col.selectbox("data set", list(DATASET_LABELS), format_func=DATASET_LABELS.get,
+                   key=state.key(PREFIX, "dataset"))
+lr_col.slider("learning rate η", 0.0, 1.0, step=0.05, key=state.key(PREFIX, "lr"),
+              help="0 is allowed so you can see why it cannot work.")
+epochs_col.slider("epochs", 1, 60, key=state.key(PREFIX, "epochs"))
+seed_col.number_input("cloud seed", 0, 9999, step=1, key=state.key(PREFIX, "seed"),
+                      help="Which random cloud (only for the separable random cloud).")
+settings = state.sync(PREFIX, DEFAULTS)
+data = perceptron.dataset(settings.dataset, n_samples=40, seed=settings.seed)
+try:
+    history = perceptron.learn(data.X, data.y, lr=settings.lr, epochs=settings.epochs)
+except ValueError as err:
+    history = None
+    st.error(str(err))
+if history is not None:
+    box = perceptron.view_box(settings.dataset)
+    lines = perceptron.history_lines(history, *box)
+    replay, errors = st.columns([3, 2])
+    with replay:
+        st.plotly_chart(charts.learning_replay(data.X, data.y, lines, history.errors, *box,
+                                               title=DATASET_LABELS[settings.dataset]),
+                        key="perceptron.replay")
+        st.caption("Press ▶ Play to watch the line move epoch by epoch, or drag the step slider.")
+    with errors:
+        st.plotly_chart(charts.errors_per_epoch(history.errors, len(data.y), history.cycle,
+                                                history.converged_epoch), key="perceptron.errors")
+        final_w, final_b = history.weights[-1], history.biases[-1]
+        st.latex(rf"w = ({final_w[0]:.2f},\ {final_w[1]:.2f}),\quad b = {final_b:.2f}")
+    if history.converged_epoch is not None:
+        st.success(f"Converged: epoch {history.converged_epoch} made no mistake, so the weights stop changing.")
+    elif history.cycle is not None:
+        first, repeat = history.cycle
+        st.warning(
+            f"The weights after epoch {repeat} are exactly those after epoch {first}. The rule is "
+            "deterministic, so from here it repeats the same loop for ever: it will never converge. "
+            + ("No straight line puts (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the "
+               "other; Minsky and Papert (1969) proved a single perceptron cannot compute XOR."
+               if settings.dataset == "xor" else "")
+        )
+    else:
+        st.info(f"Not converged after {history.epochs} epochs; give it more epochs.")
+
+st.header("5 · Two layers solve XOR")
+st.markdown(
+    "Combine perceptrons: one hidden neuron computes OR, another NAND, and the output neuron ANDs them. "
+    "XOR = OR and NAND. The hidden layer bends the input space so that a straight line works again."
+)
+st.latex(r"h_1 = \mathrm{step}(x_1 + x_2 - 0.5),\quad h_2 = \mathrm{step}(-x_1 - x_2 + 1.5),\quad "
+         r"y = \mathrm{step}(h_1 + h_2 - 1.5)")
+X, hidden, y_hat = perceptron.xor_table()
+st.dataframe(pd.DataFrame({"x₁": X[:, 0], "x₂": X[:, 1], "h₁ = OR": hidden[:, 0], "h₂ = NAND": hidden[:, 1],
+                           "output = XOR": y_hat}).astype(int), hide_index=True)
+
+st.info(
+    "**What to notice:** the weights set the line's tilt and the bias slides it; the learning rule "
+    "only ever moves that one line, so on XOR the errors never reach zero and the weights loop. "
+    "One hidden layer is enough to fix it."
+)
