@@ -1,0 +1,211 @@
+"""Keras itself: build a model from a spec, train it with a live callback, store and reload runs.
+
+Importing this module imports TensorFlow (through :func:`nnviz.keras.load`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from nnviz.keras import load
+from nnviz.keras.runs import RunStore
+from nnviz.keras.spec import ModelSpec, TrainSpec, check_training
+
+keras = load()
+
+
+def build(spec: ModelSpec, seed: int | None = None) -> "keras.Model":
+    """The Sequential model the spec describes (uncompiled); ``seed`` fixes the initial weights."""
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    out = spec.output
+    layers = [keras.Input(shape=(spec.n_inputs,))]
+    for layer in spec.hidden:
+        if layer.kind == "dense":
+            layers.append(keras.layers.Dense(layer.units, activation=layer.activation))
+        else:
+            layers.append(keras.layers.Dropout(layer.rate))
+    layers.append(keras.layers.Dense(out.units, activation=out.activation))
+    return keras.Sequential(layers)
+
+
+def optimizer(train: TrainSpec):
+    """The Keras optimizer of the spec (momentum is SGD with momentum 0.9)."""
+    lr = float(train.learning_rate)
+    return {
+        "adam": lambda: keras.optimizers.Adam(learning_rate=lr),
+        "sgd": lambda: keras.optimizers.SGD(learning_rate=lr),
+        "momentum": lambda: keras.optimizers.SGD(learning_rate=lr, momentum=0.9),
+        "rmsprop": lambda: keras.optimizers.RMSprop(learning_rate=lr),
+    }[train.optimizer]()
+
+
+def compile_model(model, spec: ModelSpec, train: TrainSpec):
+    out = spec.output
+    model.compile(optimizer=optimizer(train), loss=out.loss, metrics=list(out.metrics))
+    return model
+
+
+def summary_rows(model) -> list[dict]:
+    """model.summary() as table rows: layer, type, output shape, parameters."""
+    rows = []
+    for layer in model.layers:
+        shape = tuple(layer.output.shape)
+        rows.append({"layer": layer.name, "type": type(layer).__name__,
+                     "output shape": str(shape).replace("None", "batch"), "parameters": int(layer.count_params())})
+    return rows
+
+
+class LiveCallback(keras.callbacks.Callback):
+    """Keeps the history as training goes and calls ``on_update(self)`` at most every ``min_interval`` s.
+
+    Stop: when ``should_stop()`` turns true, or ``on_update`` raises (Streamlit
+    interrupts a script run that way when Stop is clicked), the callback sets
+    ``model.stop_training``; Keras ends after the current batch, runs the other
+    callbacks' ``on_train_end`` (TensorBoard closes its files) and returns
+    normally with the weights trained so far. The caught exception is kept in
+    ``interrupt`` for the caller to re-raise once the results are safe.
+    """
+
+    def __init__(self, on_update: Callable[["LiveCallback"], None] | None = None, min_interval: float = 0.2,
+                 should_stop: Callable[[], bool] | None = None, batches: bool = True):
+        super().__init__()
+        self.on_update = on_update
+        self.min_interval = min_interval
+        self.should_stop = should_stop
+        self.batches = batches
+        self.history: dict[str, list[float]] = {}
+        self.wall_time: list[float] = []
+        self.batch_x: list[float] = []  # fractional epoch (epoch 1 ends at 1.0)
+        self.batch_loss: list[float] = []  # Keras's running mean of the loss within the epoch
+        self.epochs_planned = 0
+        self.steps = 0
+        self.epoch = 0
+        self.stopped = False
+        self.interrupt: BaseException | None = None
+        self.updates = 0
+        self._start = 0.0
+        self._last = -math.inf
+
+    def on_train_begin(self, logs=None):
+        self.epochs_planned = int(self.params.get("epochs") or 0)
+        self.steps = int(self.params.get("steps") or 0)
+        self._start = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.batches and logs and "loss" in logs:
+            self.batch_x.append(self.epoch + (batch + 1) / max(self.steps, batch + 1))
+            self.batch_loss.append(float(logs["loss"]))
+        self._tick()
+
+    def on_epoch_end(self, epoch, logs=None):
+        for name, value in (logs or {}).items():
+            self.history.setdefault(name, []).append(float(value))
+        self.wall_time.append(time.perf_counter() - self._start)
+        self._tick()
+
+    def on_train_end(self, logs=None):
+        self._update()
+
+    @property
+    def seconds(self) -> float:
+        return self.wall_time[-1] if self.wall_time else 0.0
+
+    def _tick(self):
+        if self.should_stop is not None and not self.stopped and self.should_stop():
+            self._stop()
+        if time.perf_counter() - self._last >= self.min_interval:
+            self._update()
+
+    def _stop(self):
+        self.stopped = True
+        if self.model is not None:
+            self.model.stop_training = True
+
+    def _update(self):
+        self._last = time.perf_counter()
+        if self.on_update is None or self.interrupt is not None:
+            return
+        try:
+            self.updates += 1
+            self.on_update(self)
+        except BaseException as exc:  # Streamlit's StopException / RerunException: stop cleanly, re-raise later
+            self.interrupt = exc
+            self._stop()
+
+
+@dataclass
+class TrainResult:
+    """What a training left behind (also when it was stopped)."""
+
+    history: dict[str, list[float]]
+    wall_time: list[float]
+    epochs_run: int
+    stopped_by_user: bool
+    early_stopping_epoch: int | None  # the epoch EarlyStopping ended training at (from 1), if it did
+    restored_epoch: int | None  # the epoch whose weights EarlyStopping restored, if it did
+    batch_x: list[float] = field(default_factory=list)
+    batch_loss: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def fit(model, spec: ModelSpec, train: TrainSpec, X: np.ndarray, y: np.ndarray, *,
+        live: LiveCallback | None = None, log_dir: Path | None = None) -> TrainResult:
+    """Compile and ``model.fit`` with the live callback, EarlyStopping (if set) and TensorBoard (if log_dir)."""
+    check_training(train)
+    compile_model(model, spec, train)
+    live = live or LiveCallback()
+    callbacks = [live]
+    stopper = None
+    if train.early_stopping:
+        stopper = keras.callbacks.EarlyStopping(monitor=train.monitor, patience=train.patience,
+                                                restore_best_weights=train.restore_best_weights)
+        callbacks.append(stopper)
+    if log_dir is not None:
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False))
+    keras.utils.set_random_seed(train.seed)
+    start = time.perf_counter()
+    model.fit(X, y, validation_split=train.validation_split, batch_size=train.batch_size, epochs=train.epochs,
+              callbacks=callbacks, verbose=0)
+    early = restored = None
+    if stopper is not None and stopper.stopped_epoch > 0 and not live.stopped:
+        early = stopper.stopped_epoch + 1
+        if train.restore_best_weights and stopper.best_epoch is not None:
+            restored = stopper.best_epoch + 1
+    return TrainResult(dict(live.history), list(live.wall_time), len(live.wall_time), live.stopped, early, restored,
+                       list(live.batch_x), list(live.batch_loss), time.perf_counter() - start)
+
+
+def save_run(store: RunStore, staging: Path, name: str, model, result: TrainResult, config: dict,
+             pipeline=None, session: str = "") -> str:
+    """Save model and preprocessing into the staging folder, then commit it as a run; return the run name."""
+    import joblib
+
+    model.save(staging / "model.keras")
+    if pipeline is not None:
+        joblib.dump(pipeline, staging / "preprocessing.joblib")
+    config = {**config, "epochs_run": result.epochs_run, "stopped_by_user": result.stopped_by_user,
+              "early_stopping_epoch": result.early_stopping_epoch, "restored_epoch": result.restored_epoch,
+              "seconds": round(result.seconds, 3)}
+    return store.commit(staging, name, config, result.history, result.wall_time, session)
+
+
+def load_model(store: RunStore, name: str):
+    """The trained model of a stored run (our own file, written by :func:`save_run`)."""
+    return keras.models.load_model(store.path(name) / "model.keras")
+
+
+def load_pipeline(store: RunStore, name: str):
+    """The fitted preprocessing of a stored run. Only files this app wrote are ever unpickled."""
+    import joblib
+
+    return joblib.load(store.path(name) / "preprocessing.joblib")
