@@ -1,0 +1,55 @@
+"""Figures for the network playground: the loss history, the confusion matrix, a static boundary."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnviz.charts import palette
+
+CLASS_COLOURS = (palette.ORANGE, palette.BLUE, palette.GREEN, palette.VERMILION, palette.PURPLE)
+
+
+def loss_history(epochs, train_loss, test_loss, log_y: bool = False, stopped_at: int | None = None,
+                 title: str = "Loss per epoch") -> go.Figure:
+    """Train and test loss against the epoch."""
+    fig = go.Figure()
+    fig.add_scatter(x=list(epochs), y=list(train_loss), mode="lines", name="train loss",
+                    line=dict(color=palette.BLACK, width=2))
+    fig.add_scatter(x=list(epochs), y=list(test_loss), mode="lines", name="test loss",
+                    line=dict(color=palette.VERMILION, width=2))
+    if stopped_at is not None:
+        fig.add_vline(x=stopped_at, line=dict(color=palette.GREY, dash="dash"), annotation_text="stopped")
+    palette.layout(fig, title, "epoch", "loss", height=300)
+    if log_y:
+        fig.update_yaxes(type="log")
+    return fig
+
+
+def confusion(matrix, class_names, title: str = "Confusion matrix (test points)") -> go.Figure:
+    """Counts per (true, predicted) class, the diagonal being the correct answers."""
+    m = np.asarray(matrix)
+    names = [str(c) for c in class_names]
+    fig = go.Figure(go.Heatmap(z=m, x=names, y=names, colorscale=[[0, "#FFFFFF"], [1, palette.BLUE]],
+                               text=m, texttemplate="%{text}", showscale=False,
+                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    palette.layout(fig, title, "predicted class", "true class", height=300)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def boundary(xs, ys, values, X=None, y=None, n_classes: int = 2, title: str = "Output over the input plane",
+             discretize: bool = False) -> go.Figure:
+    """A static heatmap of the output in [−1, 1] with the points on it (for exports and pages without the canvas)."""
+    z = np.sign(values) if discretize else values
+    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=z, zmin=-1, zmax=1, colorscale=palette.DIVERGING, showscale=False))
+    if X is not None and len(X):
+        for c in range(max(n_classes, 1)):
+            mask = np.asarray(y) == c
+            fig.add_scatter(x=X[mask, 0], y=X[mask, 1], mode="markers", name=f"class {c}",
+                            marker=dict(color=CLASS_COLOURS[c % len(CLASS_COLOURS)], size=6,
+                                        line=dict(color="white", width=1)))
+    palette.layout(fig, title, "X₁", "X₂", height=420)
+    fig.update_yaxes(scaleanchor="x")
+    return fig

@@ -1,0 +1,627 @@
+"""The network playground's trainer: a small network learning 2-D data, fast enough to watch live.
+
+TensorFlow Playground's engine with what its users asked for: feature
+transforms of the two inputs, mini-batch training with L1/L2 regularisation,
+dropout and any optimizer of :mod:`nnviz.optimizers`, cross-entropy with a
+sigmoid output for two classes and softmax for three to five, the quadratic
+cost for regression, stop conditions, divergence detection, and one
+vectorised pass over a 100 × 100 grid that yields the output and every
+neuron's heatmap at once.
+
+The trainer keeps all parameters in one flat vector (the weight matrices and
+bias vectors are views into it), so an optimizer step is a handful of NumPy
+operations however many layers the network has: with batches of 10, an epoch
+is dozens of tiny steps and per-step overhead is what limits speed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from nnviz import datasets
+from nnviz import optimizers as _optimizers
+from nnviz.network import Network
+
+EXTENT = datasets.EXTENT
+GRID_RESOLUTION = 100
+MAX_UPLOAD_ROWS = 2000
+EPSILON = 1e-7
+# A parameter this large means the run has left the region where the pictures mean anything.
+DIVERGENCE_LIMIT = 1e6
+
+# name -> (label shown on the page, the transform of the (n, 2) input)
+FEATURES = {
+    "x1": ("X₁", lambda X: X[:, 0]),
+    "x2": ("X₂", lambda X: X[:, 1]),
+    "x1_squared": ("X₁²", lambda X: X[:, 0] ** 2),
+    "x2_squared": ("X₂²", lambda X: X[:, 1] ** 2),
+    "x1_x2": ("X₁X₂", lambda X: X[:, 0] * X[:, 1]),
+    "sin_x1": ("sin(X₁)", lambda X: np.sin(X[:, 0])),
+    "sin_x2": ("sin(X₂)", lambda X: np.sin(X[:, 1])),
+}
+FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
+HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REGULARIZATIONS = ("none", "L1", "L2")
+MAX_HIDDEN_LAYERS = 6
+MAX_NEURONS = 8
+
+
+def feature_matrix(X, names) -> np.ndarray:
+    """The chosen feature transforms of the points X (n, 2), one column per feature."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {X.shape}")
+    if not names:
+        raise ValueError("choose at least one input feature")
+    unknown = [n for n in names if n not in FEATURES]
+    if unknown:
+        raise ValueError(f"unknown feature {unknown[0]!r}; choose from: {', '.join(FEATURES)}")
+    return np.column_stack([FEATURES[n][1](X) for n in names])
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that defines a run: the network, the training and the stop rules."""
+
+    features: tuple[str, ...] = ("x1", "x2")
+    hidden: tuple[int, ...] = (4, 2)
+    activations: tuple[str, ...] | str = "tanh"
+    learning_rate: float = 0.03
+    regularization: str = "none"
+    regularization_rate: float = 0.0
+    batch_size: int = 10
+    optimizer: str = "sgd"
+    dropout: float = 0.0
+    stop_epoch: int = 0  # 0 = never
+    patience: int = 0  # 0 = never
+    seed: int = 0
+
+    def hidden_activations(self) -> tuple[str, ...]:
+        if isinstance(self.activations, str):
+            return (self.activations,) * len(self.hidden)
+        acts = tuple(self.activations)
+        if len(acts) != len(self.hidden):
+            raise ValueError(f"give one activation per hidden layer: {len(self.hidden)} layers, {len(acts)} activations")
+        return acts
+
+    def validate(self) -> None:
+        feature_matrix(np.zeros((1, 2)), self.features)
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
+        for n in self.hidden:
+            if not 1 <= int(n) <= MAX_NEURONS:
+                raise ValueError(f"a hidden layer has 1 to {MAX_NEURONS} neurons, got {n}")
+        for a in self.hidden_activations():
+            if a not in _ACT:
+                raise ValueError(f"unknown activation {a!r}; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}")
+        if not self.learning_rate > 0:
+            raise ValueError(f"the learning rate must be positive, got {self.learning_rate}")
+        if self.regularization not in REGULARIZATIONS:
+            raise ValueError(f"regularisation must be one of {', '.join(REGULARIZATIONS)}, got {self.regularization!r}")
+        if self.regularization_rate < 0:
+            raise ValueError("the regularisation rate cannot be negative")
+        if int(self.batch_size) < 1:
+            raise ValueError(f"the batch size must be at least 1, got {self.batch_size}")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be between 0 and 1 (exclusive), got {self.dropout}")
+
+
+@dataclass(frozen=True)
+class Data:
+    """A train/test split of 2-D points with the task that goes with it."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    task: str  # "classification" or "regression"
+    n_classes: int  # 0 for regression
+    name: str = "data"
+
+    @property
+    def X(self) -> np.ndarray:
+        return np.concatenate([self.X_train, self.X_test])
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """The square shown on the page: [−6, 6]² as the original, grown to hold uploaded points."""
+        X = self.X
+        reach = max(EXTENT, float(np.max(np.abs(X))) * 1.05) if len(X) else EXTENT
+        return (-reach, reach, -reach, reach)
+
+
+def make_data(name: str, n_samples: int = 500, noise: float = 0.0, train_fraction: float = 0.5,
+              seed: int = 0, n_classes: int = 3) -> Data:
+    """Generate a data set of :mod:`nnviz.datasets` and split it, all under one seed."""
+    ds = datasets.generate(name, n_samples=n_samples, noise=noise, seed=seed, n_classes=n_classes)
+    return split_data(ds.X, ds.y, ds.task, ds.n_classes, train_fraction, seed, name)
+
+
+def split_data(X, y, task, n_classes, train_fraction, seed=0, name="data") -> Data:
+    if not 0 < train_fraction < 1:
+        raise ValueError(f"the training share must be between 0 and 1, got {train_fraction}")
+    X_tr, X_te, y_tr, y_te = datasets.split(X, y, 1 - train_fraction, seed)
+    return Data(np.asarray(X_tr, float), np.asarray(y_tr), np.asarray(X_te, float), np.asarray(y_te), task,
+                int(n_classes), name)
+
+
+# --- activations, written for speed; tests check them against nnviz.activations ---------------
+
+def _sigmoid(z):
+    # 1/(1+e^-z) = (1 + tanh(z/2)) / 2: never overflows.
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# name -> (f(z), f'(z) written in terms of a = f(z))
+_ACT = {
+    "relu": (lambda z: np.maximum(z, 0.0), lambda a: (a > 0).astype(float)),
+    "tanh": (np.tanh, lambda a: 1.0 - a * a),
+    "sigmoid": (_sigmoid, lambda a: a * (1.0 - a)),
+    "linear": (lambda z: z, None),
+}
+
+
+def output_kind(task: str, n_classes: int) -> tuple[str, str, int]:
+    """The output layer for a task: (activation, loss name, neurons)."""
+    if task == "regression":
+        return "linear", "quadratic", 1
+    if n_classes == 2:
+        return "sigmoid", "binary_crossentropy", 1
+    if 3 <= n_classes <= 5:
+        return "softmax", "categorical_crossentropy", n_classes
+    raise ValueError(f"the playground handles 2 to 5 classes, got {n_classes}")
+
+
+def targets(y, task: str, n_classes: int) -> np.ndarray:
+    """The network's targets: a column for regression and two classes, one-hot rows for more."""
+    y = np.asarray(y)
+    if task == "regression" or n_classes == 2:
+        return y.astype(float).reshape(-1, 1)
+    Y = np.zeros((len(y), n_classes))
+    Y[np.arange(len(y)), y.astype(int)] = 1.0
+    return Y
+
+
+def loss_value(kind: str, Y: np.ndarray, A: np.ndarray) -> float:
+    """The mean cost over the rows, as :mod:`nnviz.losses` computes it (logs clipped at ε)."""
+    n = max(len(Y), 1)
+    if kind == "linear":
+        return float(np.sum((Y - A) ** 2) / (2 * n))
+    P = np.clip(A, EPSILON, 1 - EPSILON)
+    if kind == "sigmoid":
+        return float(-np.sum(Y * np.log(P) + (1 - Y) * np.log(1 - P)) / n)
+    return float(-np.sum(Y * np.log(P)) / n)
+
+
+def predictions(kind: str, A: np.ndarray) -> np.ndarray:
+    """Predicted classes (or values for regression) from the output activations."""
+    if kind == "linear":
+        return A[:, 0]
+    if kind == "sigmoid":
+        return (A[:, 0] >= 0.5).astype(int)
+    return np.argmax(A, axis=1)
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
+    """Counts: row = true class, column = predicted class."""
+    m = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(m, (np.asarray(y_true, int), np.asarray(y_pred, int)), 1)
+    return m
+
+
+@dataclass
+class History:
+    """The metrics of every epoch, appended as training goes."""
+
+    epoch: list = field(default_factory=list)
+    train_loss: list = field(default_factory=list)
+    test_loss: list = field(default_factory=list)
+    train_accuracy: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+
+    def append(self, epoch, metrics):
+        self.epoch.append(epoch)
+        self.train_loss.append(metrics[0])
+        self.test_loss.append(metrics[1])
+        self.train_accuracy.append(metrics[2])
+        self.test_accuracy.append(metrics[3])
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        w = csv.writer(out)
+        w.writerow(["epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy"])
+        for row in zip(self.epoch, self.train_loss, self.test_loss, self.train_accuracy, self.test_accuracy):
+            w.writerow([row[0]] + ["" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.6g}"
+                                   for v in row[1:]])
+        return out.getvalue()
+
+
+@dataclass(frozen=True)
+class GridPass:
+    """One forward pass of the whole grid: the output and every neuron's activation.
+
+    ``inputs`` is (n_features, res, res), ``hidden[l]`` is (n_l, res, res),
+    ``output`` is (n_out, res, res) (probabilities, or the regression value);
+    row i of a grid is y = ys[i], column j is x = xs[j].
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    inputs: np.ndarray
+    hidden: tuple
+    output: np.ndarray
+
+
+class Trainer:
+    """A network, its optimizer state, its data and its history: the playground's whole run.
+
+    Parameters
+    ----------
+    config : Config
+    data : Data
+    init_params : np.ndarray, optional
+        A flat parameter vector to start from ("reset with the same initial
+        weights"); by default Glorot-uniform weights from ``config.seed``.
+    """
+
+    def __init__(self, config: Config, data: Data, init_params: np.ndarray | None = None):
+        config.validate()
+        self.config = config
+        self.data = data
+        self.out_act, self.loss_name, n_out = output_kind(data.task, data.n_classes)
+        self.hidden_acts = config.hidden_activations()
+        self.sizes = (len(config.features),) + tuple(int(n) for n in config.hidden) + (n_out,)
+        self.X_train = feature_matrix(data.X_train, config.features) if len(data.X_train) else np.zeros((0, len(config.features)))
+        self.X_test = feature_matrix(data.X_test, config.features) if len(data.X_test) else np.zeros((0, len(config.features)))
+        self.Y_train = targets(data.y_train, data.task, data.n_classes)
+        self.Y_test = targets(data.y_test, data.task, data.n_classes)
+        # One flat vector; W[l] and b[l] are views into it.
+        shapes = []
+        for n_in, n_out_l in zip(self.sizes[:-1], self.sizes[1:]):
+            shapes.append((n_out_l, n_in))
+            shapes.append((n_out_l,))
+        total = sum(int(np.prod(s)) for s in shapes)
+        self.params = np.zeros(total)
+        self.grad = np.zeros(total)
+        self.W, self.b, self.dW, self.db = [], [], [], []
+        self.weight_mask = np.zeros(total, dtype=bool)
+        offset = 0
+        for i, s in enumerate(shapes):
+            size = int(np.prod(s))
+            view, gview = self.params[offset:offset + size].reshape(s), self.grad[offset:offset + size].reshape(s)
+            if i % 2 == 0:
+                self.W.append(view)
+                self.dW.append(gview)
+                self.weight_mask[offset:offset + size] = True
+            else:
+                self.b.append(view)
+                self.db.append(gview)
+            offset += size
+        if init_params is None:
+            net = Network.random(self.sizes, "linear", seed=config.seed)
+            for l in range(len(self.W)):
+                self.W[l][...] = net.weights[l]
+                self.b[l][...] = net.biases[l]
+        else:
+            init_params = np.asarray(init_params, dtype=float)
+            if init_params.shape != self.params.shape:
+                raise ValueError("the saved initial weights do not fit this network; press Reset instead")
+            self.params[...] = init_params
+        self.initial_params = self.params.copy()
+        self.optimizer = _optimizers.get(config.optimizer, learning_rate=config.learning_rate)
+        self.rng = np.random.default_rng(config.seed + 1)
+        self.epoch = 0
+        self.history = History()
+        self.diverged_at: int | None = None
+        self.stop_reason: str | None = None
+        self._best = (math.inf, 0)
+        self._grid_cache: dict = {}
+        self._act_fns = [_ACT[a][0] for a in self.hidden_acts]
+        self._act_derivs = [_ACT[a][1] for a in self.hidden_acts]
+        self.metrics = self.evaluate()
+
+    # --- the network as the lesson's objects ---------------------------------------------------
+
+    def network(self) -> Network:
+        """The current parameters as an :class:`nnviz.network.Network` (output activation included)."""
+        acts = list(self.hidden_acts) + [self.out_act if self.out_act != "softmax" else "linear"]
+        return Network([w.copy() for w in self.W], [b.copy() for b in self.b], acts)
+
+    def forward(self, X, dropout_rng=None):
+        """The activations of every layer for feature rows X (a list, X first)."""
+        a = X
+        acts = [a]
+        last = len(self.W) - 1
+        for l in range(len(self.W)):
+            z = a @ self.W[l].T + self.b[l]
+            if l < last:
+                a = self._act_fns[l](z)
+            elif self.out_act == "sigmoid":
+                a = _sigmoid(z)
+            elif self.out_act == "softmax":
+                a = _softmax(z)
+            else:
+                a = z
+            acts.append(a)
+        return acts
+
+    # --- training -------------------------------------------------------------------------------
+
+    def penalty(self) -> float:
+        """The regularisation term added to the cost: λ Σ|w| (L1) or λ/2 Σ w² (L2), biases excluded."""
+        lam, kind = self.config.regularization_rate, self.config.regularization
+        if kind == "none" or lam == 0:
+            return 0.0
+        w = self.params[self.weight_mask]
+        return float(lam * np.sum(np.abs(w))) if kind == "L1" else float(0.5 * lam * np.sum(w * w))
+
+    def gradient(self, X, Y, dropout_rng=None) -> np.ndarray:
+        """∂(C + penalty)/∂params on the batch (X, Y), written into and returning ``self.grad``.
+
+        The output layer's δ is (a − y)/n for all three pairs (sigmoid with
+        binary cross-entropy, softmax with categorical cross-entropy, linear
+        with the quadratic cost); the hidden layers follow the four equations.
+        With ``dropout_rng``, each hidden neuron is dropped with probability
+        ``config.dropout`` and the survivors scaled by 1/(1 − p) (inverted dropout).
+        """
+        p = self.config.dropout if dropout_rng is not None else 0.0
+        a = X
+        acts, derivs = [a], []
+        last = len(self.W) - 1
+        for l in range(last + 1):
+            z = a @ self.W[l].T + self.b[l]
+            if l < last:
+                a = self._act_fns[l](z)
+                d = self._act_derivs[l]
+                deriv = d(a) if d is not None else None
+                if p > 0:
+                    mask = (dropout_rng.random(a.shape) >= p) / (1.0 - p)
+                    a = a * mask
+                    deriv = mask if deriv is None else deriv * mask
+                derivs.append(deriv)
+            elif self.out_act == "sigmoid":
+                a = _sigmoid(z)
+            elif self.out_act == "softmax":
+                a = _softmax(z)
+            else:
+                a = z
+            acts.append(a)
+        delta = (a - Y) / len(X)
+        for l in range(last, -1, -1):
+            np.dot(delta.T, acts[l], out=self.dW[l])
+            np.sum(delta, axis=0, out=self.db[l])
+            if l > 0:
+                delta = delta @ self.W[l]
+                if derivs[l - 1] is not None:
+                    delta *= derivs[l - 1]
+        lam, kind = self.config.regularization_rate, self.config.regularization
+        if kind != "none" and lam > 0:
+            w = self.params[self.weight_mask]
+            self.grad[self.weight_mask] += lam * (np.sign(w) if kind == "L1" else w)
+        return self.grad
+
+    def cost(self, X, Y) -> float:
+        """The regularised cost C + penalty on feature rows X (no dropout)."""
+        return loss_value(self.out_act, Y, self.forward(X)[-1]) + self.penalty()
+
+    def train_step(self, X, Y) -> None:
+        """One optimizer step on one mini-batch."""
+        self.gradient(X, Y, self.rng if self.config.dropout > 0 else None)
+        new = self.optimizer.step(self.params, self.grad)
+        if new is not self.params:
+            self.params[...] = new
+
+    def train_epoch(self) -> None:
+        """One pass over the training set in shuffled mini-batches."""
+        n = len(self.X_train)
+        if n == 0:
+            return
+        order = self.rng.permutation(n)
+        X, Y = self.X_train[order], self.Y_train[order]
+        bs = int(self.config.batch_size)
+        for start in range(0, n, bs):
+            self.train_step(X[start:start + bs], Y[start:start + bs])
+
+    def evaluate(self) -> tuple:
+        """(train loss, test loss, train accuracy, test accuracy); accuracy is NaN for regression."""
+        out = []
+        accs = []
+        for X, Y, y in ((self.X_train, self.Y_train, self.data.y_train), (self.X_test, self.Y_test, self.data.y_test)):
+            if len(X) == 0:
+                out.append(float("nan"))
+                accs.append(float("nan"))
+                continue
+            A = self.forward(X)[-1]
+            out.append(loss_value(self.out_act, Y, A))
+            if self.data.task == "regression":
+                accs.append(float("nan"))
+            else:
+                accs.append(float(np.mean(predictions(self.out_act, A) == np.asarray(y, int))))
+        return (out[0], out[1], accs[0], accs[1])
+
+    @property
+    def finished(self) -> bool:
+        return self.diverged_at is not None or self.stop_reason is not None
+
+    def run(self, epochs: int) -> int:
+        """Train up to ``epochs`` epochs, stopping early on divergence or a stop condition.
+
+        Returns the number of epochs actually trained. After divergence the
+        parameters are those of the last finite epoch, so pictures stay finite.
+        """
+        done = 0
+        cfg = self.config
+        for _ in range(int(epochs)):
+            if self.finished:
+                break
+            saved = self.params.copy()
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+                self.train_epoch()
+                ok = bool(np.all(np.isfinite(self.params))) and float(np.max(np.abs(self.params), initial=0)) < DIVERGENCE_LIMIT
+                metrics = self.evaluate() if ok else None
+            self.epoch += 1
+            done += 1
+            if not ok or not math.isfinite(metrics[0]) or (len(self.X_test) and not math.isfinite(metrics[1])):
+                self.params[...] = saved
+                self.diverged_at = self.epoch
+                self.stop_reason = f"diverged at epoch {self.epoch:,}"
+                break
+            self.metrics = metrics
+            self.history.append(self.epoch, metrics)
+            if cfg.stop_epoch and self.epoch >= cfg.stop_epoch:
+                self.stop_reason = f"stopped at epoch {self.epoch:,} as asked"
+            elif cfg.patience and len(self.X_test):
+                best, best_epoch = self._best
+                if metrics[1] < best - 1e-12:
+                    self._best = (metrics[1], self.epoch)
+                elif self.epoch - best_epoch >= cfg.patience:
+                    self.stop_reason = (f"stopped at epoch {self.epoch:,}: test loss has not improved for "
+                                        f"{cfg.patience} epochs (best {best:.4f} at epoch {best_epoch:,})")
+        return done
+
+    # --- editing ----------------------------------------------------------------------------------
+
+    def set_hyper(self, **changes) -> None:
+        """Change settings that need no new network (learning rate, regularisation, batch size, dropout, stops).
+
+        Training goes on from the current weights and optimizer memory, so a
+        class can watch what a new learning rate does mid-run.
+        """
+        allowed = {"learning_rate", "regularization", "regularization_rate", "batch_size", "dropout", "stop_epoch",
+                   "patience"}
+        bad = set(changes) - allowed
+        if bad:
+            raise ValueError(f"{', '.join(sorted(bad))} cannot change during a run; start a new one")
+        config = replace(self.config, **changes)
+        config.validate()
+        self.config = config
+        self.optimizer.learning_rate = float(config.learning_rate)
+        if self.stop_reason and self.diverged_at is None:
+            self.stop_reason = None  # a new stop rule may let the run go on
+            self._best = (math.inf, self.epoch)
+
+    def add_points(self, points, labels) -> None:
+        """Add training points (clicked on the plane); the network keeps its weights."""
+        self.data = with_points(self.data, points, labels)
+        self.X_train = feature_matrix(self.data.X_train, self.config.features)
+        self.Y_train = targets(self.data.y_train, self.data.task, self.data.n_classes)
+        self._grid_cache = {}
+        self.metrics = self.evaluate()
+
+    def set_weight(self, layer: int, j: int, k: int, value: float) -> None:
+        """Set w_jk of layer ``layer`` (0 = first layer after the input) by hand."""
+        if not 0 <= layer < len(self.W):
+            raise ValueError(f"layer must be 0 to {len(self.W) - 1}, got {layer}")
+        W = self.W[layer]
+        if not (0 <= j < W.shape[0] and 0 <= k < W.shape[1]):
+            raise ValueError(f"layer {layer} has weights w[j, k] with j < {W.shape[0]}, k < {W.shape[1]}")
+        if not math.isfinite(value):
+            raise ValueError("a weight must be a finite number")
+        W[j, k] = float(value)
+        self.metrics = self.evaluate()
+
+    # --- the decision grid ----------------------------------------------------------------------
+
+    def grid_inputs(self, resolution: int = GRID_RESOLUTION):
+        """The grid's points and their features, computed once per (extent, resolution)."""
+        extent = self.data.extent
+        key = (extent, resolution)
+        if key not in self._grid_cache:
+            xs = np.linspace(extent[0], extent[1], resolution)
+            ys = np.linspace(extent[2], extent[3], resolution)
+            gx, gy = np.meshgrid(xs, ys)
+            points = np.column_stack([gx.ravel(), gy.ravel()])
+            self._grid_cache = {key: (xs, ys, points, feature_matrix(points, self.config.features))}
+        return self._grid_cache[key]
+
+    def grid_pass(self, resolution: int = GRID_RESOLUTION) -> GridPass:
+        """One vectorised forward pass of the grid giving the output and every neuron's heatmap."""
+        xs, ys, _, F = self.grid_inputs(resolution)
+        acts = self.forward(F)
+        r = resolution
+        to_maps = lambda A: A.T.reshape(A.shape[1], r, r)  # noqa: E731
+        return GridPass(xs, ys, to_maps(F), tuple(to_maps(A) for A in acts[1:-1]), to_maps(acts[-1]))
+
+    # --- exports ----------------------------------------------------------------------------------
+
+    def weights_json(self) -> str:
+        """The trained network as JSON: sizes, activations, features, W and b per layer."""
+        return json.dumps({
+            "features": list(self.config.features),
+            "sizes": list(self.sizes),
+            "activations": list(self.hidden_acts) + [self.out_act],
+            "loss": self.loss_name,
+            "epoch": self.epoch,
+            "layers": [{"W": W.tolist(), "b": b.tolist()} for W, b in zip(self.W, self.b)],
+        }, indent=1)
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted classes (or values) for raw 2-D points."""
+        return predictions(self.out_act, self.forward(feature_matrix(X, self.config.features))[-1])
+
+
+def with_points(data: Data, points, labels) -> Data:
+    """The data with extra training points (clicked on the plane) appended."""
+    points = np.asarray(points, float).reshape(-1, 2)
+    labels = np.asarray(labels)
+    if data.task == "classification" and len(labels) and (labels.min() < 0 or labels.max() >= data.n_classes):
+        raise ValueError(f"a class must be 0 to {data.n_classes - 1}")
+    return replace(data, X_train=np.concatenate([data.X_train, points]),
+                   y_train=np.concatenate([data.y_train, labels.astype(data.y_train.dtype)]))
+
+
+def parse_csv(text: str, max_rows: int = MAX_UPLOAD_ROWS) -> tuple[np.ndarray, np.ndarray, str, int]:
+    """Read a two-feature CSV: columns ``x1, x2, label`` (a header row is required).
+
+    Returns ``(X, y, task, n_classes)``: whole-number labels 0–4 make a
+    classification task, any other numbers a regression. Every problem raises
+    ValueError with a message that says what to fix.
+    """
+    if not text.strip():
+        raise ValueError("the file is empty; it needs a header row x1,x2,label and one row per point")
+    rows = list(csv.reader(io.StringIO(text.strip())))
+    header = [h.strip().lower() for h in rows[0]]
+    if header != ["x1", "x2", "label"]:
+        raise ValueError(f"the columns must be x1, x2, label (in that order); this file has: {', '.join(rows[0])}")
+    body = rows[1:]
+    if len(body) < 4:
+        raise ValueError(f"need at least 4 points, the file has {len(body)}")
+    if len(body) > max_rows:
+        raise ValueError(f"the playground takes at most {max_rows:,} rows; this file has {len(body):,}")
+    values = np.zeros((len(body), 3))
+    for i, row in enumerate(body, start=2):
+        if len(row) != 3:
+            raise ValueError(f"line {i} has {len(row)} values; every line needs 3 (x1, x2, label)")
+        for j, cell in enumerate(row):
+            cell = cell.strip()
+            if cell == "" or cell.lower() in ("nan", "na", "null", "none"):
+                raise ValueError(f"line {i}: the value of {header[j]} is missing; fill it in or delete the line")
+            try:
+                values[i - 2, j] = float(cell)
+            except ValueError:
+                raise ValueError(f"line {i}: {header[j]} is {cell!r}, which is not a number") from None
+            if not math.isfinite(values[i - 2, j]):
+                raise ValueError(f"line {i}: {header[j]} must be a finite number")
+    X, labels = values[:, :2], values[:, 2]
+    if np.all(labels == np.round(labels)) and labels.min() >= 0 and labels.max() <= 4:
+        y = labels.astype(int)
+        classes = np.unique(y)
+        if len(classes) < 2:
+            raise ValueError(f"every point has label {classes[0]}: a classifier needs at least two classes")
+        if not np.array_equal(classes, np.arange(classes.max() + 1)):
+            raise ValueError(f"class labels must be 0, 1, … without gaps; this file has {', '.join(map(str, classes))}")
+        return X, y, "classification", int(classes.max() + 1)
+    return X, labels, "regression", 0

@@ -1,0 +1,419 @@
+// The playground's live view: one mounted set of canvases that plays batches of frames at 30 frames/s.
+//
+// Python sends bytes: a little-endian uint32 header length, a JSON header, then binary sections
+// (see nnviz/ui/playground_canvas.py). Frames are queued and drawn by requestAnimationFrame, so a
+// new batch never remounts anything and the picture is never blank between batches.
+
+const FRAME_MS = 1000 / 30;
+const STATE = new WeakMap();
+const ORANGE = [230, 159, 0], BLUE = [0, 114, 178], WHITE = [247, 247, 247];
+const CLASS_RGB = [[230, 159, 0], [0, 114, 178], [0, 158, 115], [213, 94, 0], [204, 121, 167]];
+const CLASS_HEX = ["#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7"];
+
+function mix(a, b, t) {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+}
+
+// 256-entry lookup tables: uint8 value -> RGB, for the diverging scale and its discretised form.
+function buildLut(discrete) {
+  const lut = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i++) {
+    const v = i / 127.5 - 1;
+    let c;
+    if (discrete) c = v >= 0 ? mix(WHITE, BLUE, 0.75) : mix(WHITE, ORANGE, 0.75);
+    else c = v >= 0 ? mix(WHITE, BLUE, Math.min(1, v)) : mix(WHITE, ORANGE, Math.min(1, -v));
+    lut[3 * i] = c[0]; lut[3 * i + 1] = c[1]; lut[3 * i + 2] = c[2];
+  }
+  return lut;
+}
+const LUT = buildLut(false), LUT_DISCRETE = buildLut(true);
+
+function fmt(x, digits) {
+  return Number.isFinite(x) ? x.toFixed(digits) : "–";
+}
+
+function parse(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength)));
+  const body = bytes.subarray(4 + headerLength);
+  const f32 = (offset, n) => new Float32Array(body.slice(offset, offset + 4 * n).buffer);
+  const u8 = (offset, n) => body.subarray(offset, offset + n);
+  return { header, body, f32, u8 };
+}
+
+function build(root) {
+  root.innerHTML = "";
+  const wrap = document.createElement("div");
+  wrap.className = "nnviz-pg";
+  wrap.innerHTML = `
+    <div class="nnviz-pg-stats">
+      <span class="nnviz-pg-epoch" data-testid="playground-epoch">Epoch 0</span>
+      <span class="nnviz-pg-loss"></span>
+      <span class="nnviz-pg-status"></span>
+    </div>
+    <div class="nnviz-pg-row">
+      <div class="nnviz-pg-net-box">
+        <div class="nnviz-pg-caption">Network: each square is a neuron's output over the plane; links coloured by sign, width |w|</div>
+        <canvas class="nnviz-pg-net"></canvas>
+        <div class="nnviz-pg-tip"></div>
+      </div>
+      <div class="nnviz-pg-out-box">
+        <div class="nnviz-pg-caption nnviz-pg-out-caption">Output (decision boundary)</div>
+        <canvas class="nnviz-pg-boundary" data-testid="playground-boundary"></canvas>
+        <canvas class="nnviz-pg-loss-chart"></canvas>
+      </div>
+    </div>`;
+  root.appendChild(wrap);
+  const s = {
+    wrap,
+    epochEl: wrap.querySelector(".nnviz-pg-epoch"),
+    lossEl: wrap.querySelector(".nnviz-pg-loss"),
+    statusEl: wrap.querySelector(".nnviz-pg-status"),
+    net: wrap.querySelector(".nnviz-pg-net"),
+    tip: wrap.querySelector(".nnviz-pg-tip"),
+    boundary: wrap.querySelector(".nnviz-pg-boundary"),
+    lossChart: wrap.querySelector(".nnviz-pg-loss-chart"),
+    outCaption: wrap.querySelector(".nnviz-pg-out-caption"),
+    queue: [], header: null, run: null, lossHistory: [], last: 0, raf: 0, links: [],
+    stats: { drawn: 0, batches: 0, epoch: 0, firstDraw: 0, lastDraw: 0 },
+    grid: document.createElement("canvas"), thumb: document.createElement("canvas"),
+  };
+  s.boundary.width = 480; s.boundary.height = 480;
+  s.lossChart.width = 480; s.lossChart.height = 110;
+  window.nnvizPlayground = s.stats;
+  s.net.addEventListener("mousemove", (e) => hover(s, e));
+  s.net.addEventListener("mouseleave", () => { s.tip.style.display = "none"; });
+  s.boundary.addEventListener("click", (e) => click(s, e));
+  return s;
+}
+
+const PAD = 26; // room for tick labels at the left and bottom of the boundary
+
+function click(s, e) {
+  const h = s.header;
+  if (!h || h.add_class < 0 || !s.setTriggerValue) return;
+  const rect = s.boundary.getBoundingClientRect();
+  const px = (e.clientX - rect.left) * (s.boundary.width / rect.width);
+  const py = (e.clientY - rect.top) * (s.boundary.height / rect.height);
+  const size = s.boundary.width - PAD;
+  if (px < PAD || py > size) return;
+  const [x0, x1, y0, y1] = h.extent;
+  const x = x0 + (px - PAD) / size * (x1 - x0);
+  const y = y1 - py / size * (y1 - y0);
+  s.setTriggerValue("point", { x, y, label: h.add_class, n: (s.clicks = (s.clicks || 0) + 1) });
+}
+
+function hover(s, e) {
+  const rect = s.net.getBoundingClientRect();
+  const mx = (e.clientX - rect.left) * (s.net.width / rect.width);
+  const my = (e.clientY - rect.top) * (s.net.height / rect.height);
+  let best = null, bestD = 5;
+  for (const link of s.links) {
+    const dx = link.x1 - link.x0, dy = link.y1 - link.y0;
+    const t = Math.max(0, Math.min(1, ((mx - link.x0) * dx + (my - link.y0) * dy) / (dx * dx + dy * dy)));
+    const d = Math.hypot(mx - (link.x0 + t * dx), my - (link.y0 + t * dy));
+    if (d < bestD) { bestD = d; best = link; }
+  }
+  if (!best) { s.tip.style.display = "none"; return; }
+  s.tip.textContent = `${best.label}: w = ${best.w.toFixed(3)}`;
+  s.tip.style.left = `${e.clientX - rect.left + 12}px`;
+  s.tip.style.top = `${e.clientY - rect.top + 12}px`;
+  s.tip.style.display = "block";
+}
+
+function paintGrid(s, values, conf, res, mode, discrete) {
+  const g = s.grid;
+  if (g.width !== res) { g.width = res; g.height = res; }
+  const ctx = g.getContext("2d");
+  const img = ctx.createImageData(res, res);
+  const px = img.data;
+  const lut = discrete ? LUT_DISCRETE : LUT;
+  const k = s.header.n_classes;
+  for (let row = 0; row < res; row++) {
+    // Row 0 of the grid is the lowest y; the canvas draws row 0 at the top.
+    const src = (res - 1 - row) * res;
+    for (let col = 0; col < res; col++) {
+      const i = src + col, o = 4 * (row * res + col);
+      if (mode === "multi") {
+        const t = discrete ? 0.75 : Math.max(0, (conf[i] / 255 - 1 / k) / (1 - 1 / k));
+        const c = mix(WHITE, CLASS_RGB[values[i]] || WHITE, t);
+        px[o] = c[0]; px[o + 1] = c[1]; px[o + 2] = c[2];
+      } else {
+        const v = values[i];
+        px[o] = lut[3 * v]; px[o + 1] = lut[3 * v + 1]; px[o + 2] = lut[3 * v + 2];
+      }
+      px[o + 3] = 255;
+    }
+  }
+  ctx.putImageData(img, 0, 0);
+  return g;
+}
+
+function drawBoundary(s, frame) {
+  const h = s.header, ctx = s.boundary.getContext("2d");
+  const W = s.boundary.width, size = W - PAD;
+  const out = paintGrid(s, frame.output, frame.conf, h.res, h.mode, h.discretize);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, W);
+  ctx.imageSmoothingEnabled = !h.discretize;
+  ctx.drawImage(out, PAD, 0, size, size);
+  const [x0, x1, y0, y1] = h.extent;
+  const sx = (x) => PAD + (x - x0) / (x1 - x0) * size;
+  const sy = (y) => (y1 - y) / (y1 - y0) * size;
+  const p = s.points;
+  if (p) {
+    for (let i = 0; i < p.n; i++) {
+      const test = p.flags[i] & 1, wrong = p.flags[i] & 2;
+      if (test && !h.show_test) continue;
+      ctx.beginPath();
+      ctx.arc(sx(p.xy[2 * i]), sy(p.xy[2 * i + 1]), 3.6, 0, 2 * Math.PI);
+      if (h.mode === "regression") {
+        const v = p.label[i];
+        const c = LUT[3 * v] !== undefined ? [LUT[3 * v], LUT[3 * v + 1], LUT[3 * v + 2]] : WHITE;
+        ctx.fillStyle = `rgb(${v >= 128 ? BLUE.join(",") : ORANGE.join(",")})`;
+        void c;
+      } else {
+        ctx.fillStyle = CLASS_HEX[p.label[i]] || "#777";
+      }
+      ctx.fill();
+      ctx.lineWidth = test ? 1.6 : 1;
+      ctx.strokeStyle = test ? "#000" : "#fff";
+      ctx.stroke();
+      if (wrong && h.highlight_wrong) {
+        ctx.beginPath();
+        ctx.arc(sx(p.xy[2 * i]), sy(p.xy[2 * i + 1]), 6.5, 0, 2 * Math.PI);
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = "#D00";
+        ctx.stroke();
+      }
+    }
+  }
+  // Axes: ticks at the ends and the middle of each side.
+  ctx.fillStyle = "#333";
+  ctx.font = "11px sans-serif";
+  ctx.textAlign = "center";
+  for (const x of [x0, (x0 + x1) / 2, x1]) ctx.fillText(x.toFixed(0), Math.min(Math.max(sx(x), PAD + 8), W - 8), size + 13);
+  ctx.fillText("X₁", PAD + size / 2 + 30, size + 24);
+  ctx.textAlign = "right";
+  for (const y of [y0, (y0 + y1) / 2, y1]) ctx.fillText(y.toFixed(0), PAD - 4, Math.min(Math.max(sy(y) + 4, 10), size));
+  ctx.save();
+  ctx.translate(9, size / 2 - 24);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = "center";
+  ctx.fillText("X₂", 0, 0);
+  ctx.restore();
+}
+
+function netLayout(s) {
+  const h = s.header, cols = h.sizes.length;
+  const node = cols > 6 ? 30 : 38;
+  const colGap = cols > 6 ? 62 : 80;
+  const rowGap = node + 10;
+  const maxRows = Math.max(...h.sizes);
+  const labelW = 58;
+  const width = labelW + (cols - 1) * colGap + node + 16;
+  const height = Math.max(maxRows * rowGap + 20, 160);
+  if (s.net.width !== width || s.net.height !== height) { s.net.width = width; s.net.height = height; }
+  const pos = h.sizes.map((n, c) => {
+    const top = (height - n * rowGap) / 2 + 5;
+    return Array.from({ length: n }, (_, j) => [labelW + c * colGap, top + j * rowGap]);
+  });
+  return { node, pos };
+}
+
+function drawThumb(s, ctx, values, t, x, y, node) {
+  const g = s.thumb;
+  if (g.width !== t) { g.width = t; g.height = t; }
+  const tctx = g.getContext("2d");
+  const img = tctx.createImageData(t, t);
+  for (let row = 0; row < t; row++) {
+    const src = (t - 1 - row) * t;
+    for (let col = 0; col < t; col++) {
+      const v = values[src + col], o = 4 * (row * t + col);
+      img.data[o] = LUT[3 * v]; img.data[o + 1] = LUT[3 * v + 1]; img.data[o + 2] = LUT[3 * v + 2]; img.data[o + 3] = 255;
+    }
+  }
+  tctx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(g, x, y, node, node);
+  ctx.strokeStyle = "#555";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x + 0.5, y + 0.5, node - 1, node - 1);
+}
+
+function drawNetwork(s, frame) {
+  const h = s.header, ctx = s.net.getContext("2d");
+  const { node, pos } = netLayout(s);
+  ctx.clearRect(0, 0, s.net.width, s.net.height);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, s.net.width, s.net.height);
+  // Links first, under the nodes.
+  s.links = [];
+  let wi = 0;
+  for (let l = 1; l < h.sizes.length; l++) {
+    for (let j = 0; j < h.sizes[l]; j++) {
+      for (let k = 0; k < h.sizes[l - 1]; k++) {
+        const w = frame.weights[wi++];
+        const [ax, ay] = pos[l - 1][k], [bx, by] = pos[l][j];
+        const x0 = ax + node, y0 = ay + node / 2, x1 = bx, y1 = by + node / 2;
+        ctx.beginPath();
+        ctx.moveTo(x0, y0);
+        ctx.lineTo(x1, y1);
+        ctx.lineWidth = Math.min(6, 0.4 + Math.abs(w) * 1.2);
+        ctx.strokeStyle = w >= 0 ? "rgba(0,114,178,0.75)" : "rgba(230,159,0,0.85)";
+        ctx.stroke();
+        const from = l === 1 ? h.feature_labels[k] : `layer ${l - 1} neuron ${k + 1}`;
+        const to = l === h.sizes.length - 1 ? `output ${j + 1}` : `layer ${l} neuron ${j + 1}`;
+        s.links.push({ x0, y0, x1, y1, w, label: `${from} → ${to}` });
+      }
+    }
+  }
+  // Inputs.
+  ctx.font = "12px sans-serif";
+  ctx.textAlign = "right";
+  ctx.fillStyle = "#222";
+  const t = h.thumb, tt = t * t;
+  for (let k = 0; k < h.sizes[0]; k++) {
+    const [x, y] = pos[0][k];
+    drawThumb(s, ctx, s.inputs.subarray(k * tt, (k + 1) * tt), t, x, y, node);
+    ctx.fillStyle = "#222";
+    ctx.fillText(h.feature_labels[k], x - 5, y + node / 2 + 4);
+  }
+  let hi = 0;
+  for (let l = 1; l < h.sizes.length - 1; l++) {
+    for (let j = 0; j < h.sizes[l]; j++) {
+      const [x, y] = pos[l][j];
+      drawThumb(s, ctx, frame.hidden.subarray(hi * tt, (hi + 1) * tt), t, x, y, node);
+      hi++;
+    }
+  }
+  // The output node: a small copy of the boundary.
+  const last = h.sizes.length - 1;
+  const [ox, oy] = pos[last][0];
+  const oh = node * Math.max(1, Math.min(h.sizes[last], 3));
+  ctx.drawImage(s.grid, ox, Math.max(2, oy), node, node);
+  ctx.strokeStyle = "#555";
+  ctx.strokeRect(ox + 0.5, Math.max(2, oy) + 0.5, node - 1, node - 1);
+  void oh;
+  ctx.textAlign = "center";
+  ctx.fillStyle = "#444";
+  ctx.font = "11px sans-serif";
+  for (let l = 0; l < h.sizes.length; l++) {
+    const x = pos[l][0][0] + node / 2;
+    const name = l === 0 ? "input" : l === last ? "output" : `hidden ${l}`;
+    ctx.fillText(name, x, 11);
+  }
+}
+
+function drawLoss(s) {
+  const c = s.lossChart, ctx = c.getContext("2d"), H = s.lossHistory;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, c.width, c.height);
+  ctx.strokeStyle = "#ccc";
+  ctx.strokeRect(PAD + 0.5, 4.5, c.width - PAD - 5, c.height - 22);
+  ctx.fillStyle = "#333";
+  ctx.font = "11px sans-serif";
+  ctx.textAlign = "left";
+  ctx.fillText("loss per epoch:", PAD + 4, c.height - 5);
+  ctx.fillStyle = "#000"; ctx.fillText("— train", PAD + 96, c.height - 5);
+  ctx.fillStyle = "#D55E00"; ctx.fillText("— test", PAD + 150, c.height - 5);
+  if (H.length < 2) return;
+  let max = 0;
+  for (const p of H) { if (Number.isFinite(p[1])) max = Math.max(max, p[1]); if (Number.isFinite(p[2])) max = Math.max(max, p[2]); }
+  if (!(max > 0)) max = 1;
+  const e0 = H[0][0], e1 = H[H.length - 1][0] || 1;
+  const X = (e) => PAD + 1 + (e - e0) / Math.max(1, e1 - e0) * (c.width - PAD - 8);
+  const Y = (v) => 6 + (1 - v / max) * (c.height - 26);
+  for (const [idx, colour] of [[1, "#000"], [2, "#D55E00"]]) {
+    ctx.beginPath();
+    let started = false;
+    for (const p of H) {
+      if (!Number.isFinite(p[idx])) continue;
+      if (!started) { ctx.moveTo(X(p[0]), Y(p[idx])); started = true; } else ctx.lineTo(X(p[0]), Y(p[idx]));
+    }
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+  }
+  ctx.fillStyle = "#333";
+  ctx.textAlign = "right";
+  ctx.fillText(max.toPrecision(2), PAD - 2, 12);
+  ctx.fillText("0", PAD - 2, c.height - 20);
+}
+
+function show(s, frame) {
+  const h = s.header;
+  drawBoundary(s, frame);
+  drawNetwork(s, frame);
+  s.lossHistory.push([frame.epoch, frame.train_loss, frame.test_loss]);
+  if (s.lossHistory.length > 600) s.lossHistory = s.lossHistory.filter((_, i) => i % 2 === 0);
+  drawLoss(s);
+  s.epochEl.textContent = `Epoch ${frame.epoch.toLocaleString("en-US")}`;
+  let text = `Train loss ${fmt(frame.train_loss, 3)} · Test loss ${fmt(frame.test_loss, 3)}`;
+  if (h.mode !== "regression") text += ` · Test accuracy ${fmt(100 * frame.test_acc, 1)} %`;
+  s.lossEl.textContent = text;
+  s.statusEl.textContent = h.stopped || "";
+  const now = performance.now();
+  s.stats.drawn += 1;
+  s.stats.epoch = frame.epoch;
+  if (!s.stats.firstDraw) s.stats.firstDraw = now;
+  s.stats.lastDraw = now;
+}
+
+function loop(s) {
+  const tick = (now) => {
+    if (!s.wrap.isConnected) { s.raf = 0; return; }
+    if (s.queue.length && now - s.last >= FRAME_MS - 2) {
+      // Keep latency bounded: if batches arrive faster than they play, skip ahead.
+      if (s.queue.length > 24) s.queue.splice(0, s.queue.length - 12);
+      s.last = now;
+      show(s, s.queue.shift());
+    }
+    s.raf = requestAnimationFrame(tick);
+  };
+  s.raf = requestAnimationFrame(tick);
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let s = STATE.get(parentElement);
+  if (!s || !s.wrap.isConnected) {
+    s = build(parentElement);
+    STATE.set(parentElement, s);
+  }
+  s.setTriggerValue = setTriggerValue;
+  if (data) {
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer || data);
+    const { header, f32, u8 } = parse(bytes);
+    s.header = header;
+    s.stats.batches += 1;
+    s.outCaption.textContent = header.caption;
+    s.inputs = u8(header.inputs_offset, header.sizes[0] * header.thumb * header.thumb);
+    const n = header.n_points;
+    s.points = { n, xy: f32(header.points_offset, 2 * n), label: u8(header.points_offset + 8 * n, n),
+                 flags: u8(header.points_offset + 9 * n, n) };
+    const res2 = header.res * header.res, tt = header.thumb * header.thumb;
+    const frames = header.frames.map((f) => {
+      let o = f.offset;
+      const output = u8(o, res2); o += res2;
+      let conf = null;
+      if (header.mode === "multi") { conf = u8(o, res2); o += res2; }
+      const hidden = u8(o, header.n_hidden * tt); o += header.n_hidden * tt;
+      const weights = f32(o, header.n_weights);
+      return { ...f, output, conf, hidden, weights };
+    });
+    if (header.run !== s.run || header.replace) {
+      s.queue = [];
+      if (header.run !== s.run) s.lossHistory = (header.history || []).slice();
+      s.run = header.run;
+      if (header.replace) {
+        s.lossHistory = (header.history || []).slice(0, -1);
+      }
+      if (frames.length) show(s, frames.pop());
+    }
+    s.queue.push(...frames);
+  }
+  if (!s.raf) loop(s);
+  return () => { if (s.raf) cancelAnimationFrame(s.raf); s.raf = 0; };
+}

@@ -1,0 +1,214 @@
+"""The playground's live canvas: a Streamlit v2 component fed batches of frames, and the fair-share governor.
+
+Each fragment tick trains a slice of epochs, takes up to ``MAX_FRAMES``
+snapshots (one grid pass each: the output and every neuron's heatmap) and
+sends them as one bytes payload; the browser keeps one set of canvases mounted
+and plays the frames at 30 frames/s with ``requestAnimationFrame``.
+
+Payload: ``uint32`` (little-endian) header length, the JSON header, then the
+binary body: input-feature thumbnails (uint8), the points (float32 x, y;
+uint8 label; uint8 flags: 1 = test point, 2 = misclassified), then per frame
+the output grid (uint8; for 3–5 classes the winning class then its
+probability), the hidden neurons' thumbnails (uint8) and the weights (float32).
+Values in [−1, 1] map to 0–255 (orange −1, white 0, blue +1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from nnviz.playground import GridPass, Trainer
+
+TICK_SECONDS = 0.33
+MAX_FRAMES = 10
+THUMB_STRIDE = 4  # 100 x 100 grid -> 25 x 25 thumbnails
+CORES = max(1, os.cpu_count() or 1)
+# Share of a tick one lone session may spend computing, and of the machine all sessions may use.
+SOLO_SHARE = 0.45
+MACHINE_SHARE = 0.7
+
+_JS = (Path(__file__).with_name("playground_canvas.js")).read_text()
+_CSS = """
+.nnviz-pg { font-family: "Source Sans Pro", sans-serif; color: #222; }
+.nnviz-pg-stats { display: flex; gap: 1.4rem; align-items: baseline; margin-bottom: 0.3rem; }
+.nnviz-pg-epoch { font-size: 1.6rem; font-weight: 600; font-variant-numeric: tabular-nums; min-width: 9ch; }
+.nnviz-pg-loss { font-size: 1rem; font-variant-numeric: tabular-nums; }
+.nnviz-pg-status { font-size: 1rem; color: #D55E00; font-weight: 600; }
+.nnviz-pg-row { display: flex; gap: 1.2rem; align-items: flex-start; flex-wrap: wrap; }
+.nnviz-pg-net-box { position: relative; }
+.nnviz-pg-caption { font-size: 0.85rem; color: #555; margin-bottom: 0.2rem; max-width: 480px; }
+.nnviz-pg-tip { position: absolute; display: none; background: #222; color: #fff; padding: 2px 6px;
+  border-radius: 4px; font-size: 0.8rem; pointer-events: none; white-space: nowrap; }
+.nnviz-pg-boundary { display: block; cursor: crosshair; }
+.nnviz-pg-loss-chart { display: block; margin-top: 4px; }
+"""
+
+_component = st.components.v2.component("nnviz_playground_canvas", js=_JS, css=_CSS, isolate_styles=False)
+
+
+# --- the fair-share governor -----------------------------------------------------------------------
+
+_LOCK = threading.Lock()
+_PLAYING: dict[str, float] = {}
+ALIVE_SECONDS = 2.0
+
+
+def heartbeat(session: str, now: float | None = None) -> int:
+    """Mark ``session`` as playing and return how many sessions are playing now."""
+    now = time.monotonic() if now is None else now
+    with _LOCK:
+        _PLAYING[session] = now
+        for other, seen in list(_PLAYING.items()):
+            if now - seen > ALIVE_SECONDS:
+                del _PLAYING[other]
+        return len(_PLAYING)
+
+
+def leave(session: str) -> None:
+    """Forget ``session`` (it paused)."""
+    with _LOCK:
+        _PLAYING.pop(session, None)
+
+
+def budget(n_playing: int, tick: float = TICK_SECONDS, cores: int = CORES) -> float:
+    """Seconds of computation one session may spend per tick when ``n_playing`` sessions share the machine."""
+    return min(tick * SOLO_SHARE, tick * cores * MACHINE_SHARE / max(1, n_playing))
+
+
+# --- frames ------------------------------------------------------------------------------------------
+
+def _quantise(values) -> np.ndarray:
+    """Values in [−1, 1] (clipped) as uint8 0–255."""
+    return np.rint((np.clip(values, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
+
+
+def _mode(trainer: Trainer) -> str:
+    if trainer.data.task == "regression":
+        return "regression"
+    return "multi" if trainer.out_act == "softmax" else "binary"
+
+
+def encode_frame(trainer: Trainer, grid: GridPass) -> tuple[dict, bytes]:
+    """One frame: its header entry and its bytes (output grid, hidden thumbnails, weights)."""
+    m = trainer.metrics
+    meta = {"epoch": trainer.epoch, "train_loss": _num(m[0]), "test_loss": _num(m[1]),
+            "train_acc": _num(m[2]), "test_acc": _num(m[3])}
+    if trainer.out_act == "softmax":
+        probs = grid.output
+        parts = [np.argmax(probs, axis=0).astype(np.uint8).tobytes(),
+                 np.rint(np.max(probs, axis=0) * 255).astype(np.uint8).tobytes()]
+    elif trainer.out_act == "sigmoid":
+        parts = [_quantise(2.0 * grid.output[0] - 1.0).tobytes()]
+    else:
+        parts = [_quantise(grid.output[0]).tobytes()]
+    s = THUMB_STRIDE
+    for maps in grid.hidden:
+        parts.append(_quantise(maps[:, ::s, ::s]).tobytes())
+    parts.append(np.concatenate([W.ravel() for W in trainer.W]).astype(np.float32).tobytes())
+    return meta, b"".join(parts)
+
+
+def _num(x) -> float | None:
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def capture(trainer: Trainer) -> tuple[dict, bytes]:
+    """The current state as one frame (one grid pass)."""
+    return encode_frame(trainer, trainer.grid_pass())
+
+
+def play_tick(trainer: Trainer, seconds: float, max_frames: int = MAX_FRAMES,
+              epochs_per_frame: int | None = None) -> list[tuple[dict, bytes]]:
+    """Train for about ``seconds`` and return up to ``max_frames`` evenly spaced frames.
+
+    The epoch and frame costs are running averages kept on the trainer, so a
+    tick sizes its work before starting it and never overruns its budget by
+    much; ``epochs_per_frame`` fixes the pace instead (1 = TensorFlow Playground's).
+    """
+    timing = trainer.__dict__.setdefault("timing", {"epoch": 0.002, "frame": 0.003})
+    frames = max(1, min(max_frames, int(seconds * 0.4 / timing["frame"])))
+    if epochs_per_frame:
+        total = frames * int(epochs_per_frame)
+    else:
+        total = max(1, int((seconds - frames * timing["frame"]) / timing["epoch"]))
+        frames = min(frames, total)
+    out = []
+    done_before = 0
+    for i in range(frames):
+        goal = round((i + 1) * total / frames)
+        start = time.perf_counter()
+        trained = trainer.run(goal - done_before)
+        if trained:
+            timing["epoch"] = 0.8 * timing["epoch"] + 0.2 * (time.perf_counter() - start) / trained
+        done_before = goal
+        start = time.perf_counter()
+        out.append(capture(trainer))
+        timing["frame"] = 0.8 * timing["frame"] + 0.2 * (time.perf_counter() - start)
+        if trainer.finished:
+            break
+    return out
+
+
+def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, replace: bool, discretize: bool,
+            show_test: bool, highlight_wrong: bool, add_class: int = -1, caption: str = "") -> bytes:
+    """Everything the browser needs for a batch of frames, as one bytes object."""
+    data = trainer.data
+    Xtr, Xte = data.X_train, data.X_test
+    X = np.concatenate([Xtr, Xte]).astype(np.float32)
+    if data.task == "regression":
+        labels = _quantise(np.concatenate([data.y_train, data.y_test]))
+        wrong = np.zeros(len(X), bool)
+    else:
+        labels = np.concatenate([data.y_train, data.y_test]).astype(np.uint8)
+        wrong = np.zeros(len(X), bool)
+        if len(X):
+            wrong = trainer.predict(np.concatenate([Xtr, Xte])) != labels
+    flags = (np.r_[np.zeros(len(Xtr), np.uint8), np.ones(len(Xte), np.uint8)] | (wrong.astype(np.uint8) << 1))
+    grid_inputs = trainer.grid_inputs()[3]
+    r = int(np.sqrt(len(grid_inputs)))
+    scale = np.max(np.abs(grid_inputs), axis=0)
+    scale[scale == 0] = 1.0
+    maps = (grid_inputs / scale).T.reshape(-1, r, r)[:, ::THUMB_STRIDE, ::THUMB_STRIDE]
+    body = [_quantise(maps).tobytes()]
+    inputs_len = len(body[0])
+    points = X.tobytes() + labels.tobytes() + flags.astype(np.uint8).tobytes()
+    body.append(points)
+    offset = inputs_len + len(points)
+    metas = []
+    for meta, blob in frames:
+        metas.append({**meta, "offset": offset})
+        body.append(blob)
+        offset += len(blob)
+    h = trainer.history
+    step = max(1, len(h.epoch) // 300)
+    history = [[e, _num(a), _num(b)] for e, a, b in zip(h.epoch[::step], h.train_loss[::step], h.test_loss[::step])]
+    header = {
+        "run": run, "replace": replace, "res": r, "thumb": len(range(0, r, THUMB_STRIDE)),
+        "extent": list(data.extent), "mode": _mode(trainer), "n_classes": data.n_classes,
+        "sizes": list(trainer.sizes), "feature_labels": [_LABELS[f] for f in trainer.config.features],
+        "n_hidden": int(sum(trainer.sizes[1:-1])), "n_weights": int(sum(W.size for W in trainer.W)),
+        "discretize": bool(discretize), "show_test": bool(show_test), "highlight_wrong": bool(highlight_wrong),
+        "add_class": int(add_class), "caption": caption, "stopped": trainer.stop_reason,
+        "inputs_offset": 0, "points_offset": inputs_len, "n_points": int(len(X)),
+        "frames": metas, "history": history,
+    }
+    head = json.dumps(header).encode()
+    return len(head).to_bytes(4, "little") + head + b"".join(body)
+
+
+from nnviz.playground import FEATURES as _FEATURES  # noqa: E402
+
+_LABELS = {name: label for name, (label, _) in _FEATURES.items()}
+
+
+def canvas(data: bytes, key: str):
+    """Mount (once) or update the live canvas; returns the component's result (``.point`` after a click)."""
+    return _component(data=data, key=key, on_point_change=lambda: None, height=680)

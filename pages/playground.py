@@ -1,0 +1,340 @@
+"""Network playground: a small network learns 2-D data live, every neuron and weight on show."""
+
+import uuid
+from dataclasses import dataclass
+
+import streamlit as st
+
+from nnviz import optimizers
+from nnviz import playground as pg
+from nnviz.charts import playground as charts
+from nnviz.ui import playground_canvas as live
+from nnviz.ui import state
+
+PREFIX = "playground"
+DATASETS = {
+    "circle": "Circle", "xor": "Exclusive or (XOR)", "gaussians": "Two gaussians", "spiral": "Spiral",
+    "moons": "Two moons", "blobs": "Gaussian blobs (3–5 classes)", "spiral3": "Three-arm spiral (3 classes)",
+    "regression_plane": "Regression: plane", "regression_gaussian": "Regression: gaussians",
+    "upload": "My own points (CSV upload)",
+}
+ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "linear"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    dataset: str = "circle"
+    noise: int = 0
+    train_percent: int = 50
+    n_classes: int = 3
+    seed: int = 0
+    x1: bool = True
+    x2: bool = True
+    x1_squared: bool = False
+    x2_squared: bool = False
+    x1_x2: bool = False
+    sin_x1: bool = False
+    sin_x2: bool = False
+    hidden: tuple = (4, 2)
+    activation: str = "tanh"
+    learning_rate: float = 0.03
+    regularization: str = "none"
+    regularization_rate: float = 0.0
+    batch_size: int = 10
+    optimizer: str = "sgd"
+    dropout: float = 0.0
+    stop_epoch: int = 0
+    patience: int = 0
+    discretize: bool = False
+    show_test: bool = False
+    highlight_wrong: bool = False
+    speed: str = "fast"
+
+
+DEFAULTS = Settings()
+NO_FEATURES = {name: False for name in pg.FEATURE_NAMES}
+PRESETS = {
+    "Linear data, no hidden layer": {"dataset": "gaussians", "hidden": (), "noise": 0, **NO_FEATURES,
+                                     "x1": True, "x2": True, "activation": "tanh", "learning_rate": 0.03},
+    "XOR needs a hidden layer or X₁X₂": {"dataset": "xor", "hidden": (), "noise": 0, **NO_FEATURES,
+                                         "x1": True, "x2": True, "learning_rate": 0.03},
+    "Spiral needs depth": {"dataset": "spiral", "hidden": (8, 8, 8), "noise": 0, **NO_FEATURES, "x1": True,
+                           "x2": True, "x1_squared": True, "x2_squared": True, "x1_x2": True, "sin_x1": True,
+                           "sin_x2": True, "activation": "tanh", "learning_rate": 0.03},
+    "Too high a learning rate": {"dataset": "circle", "hidden": (4, 2), "learning_rate": 10.0,
+                                 "activation": "relu", "optimizer": "sgd"},
+    "Overfitting: little data, much noise": {"dataset": "spiral", "noise": 50, "train_percent": 10,
+                                             "hidden": (8, 8, 8), "regularization": "none",
+                                             "regularization_rate": 0.0, "learning_rate": 0.03, **NO_FEATURES,
+                                             "x1": True, "x2": True, "x1_squared": True, "x2_squared": True,
+                                             "x1_x2": True, "sin_x1": True, "sin_x2": True},
+    "Regularisation fixes it": {"dataset": "spiral", "noise": 50, "train_percent": 10, "hidden": (8, 8, 8),
+                                "regularization": "L2", "regularization_rate": 0.01, "learning_rate": 0.03,
+                                **NO_FEATURES, "x1": True, "x2": True, "x1_squared": True, "x2_squared": True,
+                                "x1_x2": True, "sin_x1": True, "sin_x2": True},
+}
+K = lambda name: state.key(PREFIX, name)  # noqa: E731
+SS = st.session_state
+
+
+def _set_playing(on: bool) -> None:
+    SS["playground.playing"] = on
+    if not on:
+        live.leave(SS["playground.session"])
+
+
+def _change_layers(delta: int) -> None:
+    hidden = list(SS[K("hidden")])
+    if delta > 0 and len(hidden) < pg.MAX_HIDDEN_LAYERS:
+        hidden.append(hidden[-1] if hidden else 4)
+    elif delta < 0 and hidden:
+        hidden.pop()
+    SS[K("hidden")] = tuple(hidden)
+
+
+def _change_neurons(layer: int, delta: int) -> None:
+    hidden = list(SS[K("hidden")])
+    hidden[layer] = min(pg.MAX_NEURONS, max(1, hidden[layer] + delta))
+    SS[K("hidden")] = tuple(hidden)
+
+
+def _reset_run() -> None:
+    """Start again from the same initial weights (compare settings fairly)."""
+    SS["playground.restart"] = True
+    _set_playing(False)
+
+
+def _regenerate() -> None:
+    SS[K("seed")] = int(SS[K("seed")]) + 1
+
+
+def _step() -> None:
+    _set_playing(False)
+    SS["playground.step"] = True
+
+
+st.title("Network playground")
+st.markdown(
+    "A small network learns to separate points in the plane. Press **▶ Play** and watch the output "
+    "(the big square), every neuron's output (the small squares) and every weight (the links) change "
+    "as gradient descent runs over mini-batches. Change the data, the features, the layers, the "
+    "learning rate, and see which problems each network can and cannot solve."
+)
+st.latex(r"w \leftarrow w - \eta \left( \frac{\partial C}{\partial w} + \lambda \frac{\partial R}{\partial w} \right),"
+         r"\qquad R = \sum |w| \ (\mathrm{L1}) \quad\text{or}\quad R = \tfrac12 \sum w^2 \ (\mathrm{L2})")
+
+state.init(PREFIX, DEFAULTS)
+SS.setdefault("playground.playing", False)
+SS.setdefault("playground.session", uuid.uuid4().hex)
+SS.setdefault("playground.points", [])
+state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+
+# --- the top bar: the training hyper-parameters -------------------------------------------------------
+top = st.columns(6)
+top[0].select_slider("Learning rate η", options=pg.LEARNING_RATES, key=K("learning_rate"))
+top[1].selectbox("Activation", pg.HIDDEN_ACTIVATIONS, format_func=ACTIVATION_LABELS.get, key=K("activation"))
+top[2].selectbox("Regularisation", pg.REGULARIZATIONS, key=K("regularization"))
+top[3].select_slider("Regularisation rate λ", options=pg.REGULARIZATION_RATES, key=K("regularization_rate"))
+top[4].selectbox("Optimizer", optimizers.NAMES, format_func=optimizers.LABELS.get, key=K("optimizer"))
+top[5].slider("Batch size", 1, 30, key=K("batch_size"))
+
+data_col, main_col = st.columns([1, 4])
+with data_col:
+    st.subheader("Data")
+    st.selectbox("Data set", list(DATASETS), format_func=DATASETS.get, key=K("dataset"))
+    st.slider("Ratio of training to test data (%)", 10, 90, step=10, key=K("train_percent"))
+    st.slider("Noise", 0, 50, step=5, key=K("noise"))
+    if SS[K("dataset")] == "blobs":
+        st.slider("Classes", 2, 5, key=K("n_classes"))
+    st.number_input("Seed", 0, 10_000, step=1, key=K("seed"))
+    st.button("⟳ Regenerate", on_click=_regenerate, help="New points (and new initial weights): the seed goes up by one.")
+    upload = None
+    if SS[K("dataset")] == "upload":
+        upload = st.file_uploader(f"CSV with columns x1, x2, label (at most {pg.MAX_UPLOAD_ROWS:,} rows)",
+                                  type=["csv"], key="playground.upload")
+    st.subheader("Features")
+    for name in pg.FEATURE_NAMES:
+        st.checkbox(pg.FEATURES[name][0], key=K(name))
+
+with main_col:
+    st.subheader("Network")
+    n_layers = len(SS[K("hidden")])
+    layer_cols = st.columns([2] + [1] * pg.MAX_HIDDEN_LAYERS)
+    with layer_cols[0]:
+        st.markdown(f"**{n_layers} hidden layer{'s' if n_layers != 1 else ''}**")
+        b1, b2 = st.columns(2)
+        b1.button("＋", key="playground.add_layer", on_click=_change_layers, args=(1,), help="Add a hidden layer",
+                  disabled=n_layers >= pg.MAX_HIDDEN_LAYERS)
+        b2.button("−", key="playground.remove_layer", on_click=_change_layers, args=(-1,),
+                  help="Remove the last hidden layer", disabled=n_layers == 0)
+    for i, n in enumerate(SS[K("hidden")]):
+        with layer_cols[i + 1]:
+            st.markdown(f"{n} neuron{'s' if n != 1 else ''}")
+            c1, c2 = st.columns(2)
+            c1.button("＋", key=f"playground.add_neuron.{i}", on_click=_change_neurons, args=(i, 1),
+                      disabled=n >= pg.MAX_NEURONS)
+            c2.button("−", key=f"playground.remove_neuron.{i}", on_click=_change_neurons, args=(i, -1),
+                      disabled=n <= 1)
+
+with st.expander("Beyond TensorFlow Playground: dropout, stop rules, display, speed"):
+    more = st.columns(4)
+    more[0].slider("Dropout on hidden layers", 0.0, 0.8, step=0.05, key=K("dropout"))
+    more[1].number_input("Stop at epoch (0 = never)", 0, 1_000_000, step=100, key=K("stop_epoch"))
+    more[2].number_input("Patience: stop when test loss has not improved for (epochs, 0 = never)", 0, 100_000,
+                         step=10, key=K("patience"))
+    more[3].radio("Speed", ["fast", "one epoch per frame"], key=K("speed"),
+                  help="Fast trains as many epochs as this server can share with you; one epoch per frame is "
+                       "TensorFlow Playground's pace.")
+    show = st.columns(3)
+    show[0].checkbox("Show test data", key=K("show_test"))
+    show[1].checkbox("Discretize output", key=K("discretize"))
+    show[2].checkbox("Highlight misclassified points", key=K("highlight_wrong"))
+
+settings = state.sync(PREFIX, DEFAULTS)
+
+# --- the data and the trainer ---------------------------------------------------------------------------
+features = tuple(name for name in pg.FEATURE_NAMES if getattr(settings, name))
+try:
+    if settings.dataset == "upload":
+        if upload is None:
+            st.info("Upload a CSV with a header row x1,x2,label to train on your own points. Meanwhile: the circle.")
+            data = pg.make_data("circle", noise=settings.noise / 100, train_fraction=settings.train_percent / 100,
+                                seed=settings.seed)
+        else:
+            X, y, task, n_classes = pg.parse_csv(upload.getvalue().decode("utf-8", errors="replace"))
+            data = pg.split_data(X, y, task, n_classes, settings.train_percent / 100, settings.seed, "upload")
+    else:
+        data = pg.make_data(settings.dataset, noise=settings.noise / 100, train_fraction=settings.train_percent / 100,
+                            seed=settings.seed, n_classes=settings.n_classes)
+    config = pg.Config(features=features, hidden=tuple(settings.hidden), activations=settings.activation,
+                       learning_rate=settings.learning_rate, regularization=settings.regularization,
+                       regularization_rate=settings.regularization_rate, batch_size=settings.batch_size,
+                       optimizer=settings.optimizer, dropout=settings.dropout, stop_epoch=settings.stop_epoch,
+                       patience=settings.patience, seed=settings.seed)
+    config.validate()
+except ValueError as error:
+    st.error(str(error))
+    _set_playing(False)
+    st.stop()
+
+structure = (settings.dataset, settings.noise, settings.train_percent, settings.n_classes, settings.seed, features,
+             tuple(settings.hidden), settings.activation, settings.optimizer,
+             upload.file_id if upload is not None else None)
+trainer = SS.get("playground.trainer")
+if trainer is None or SS.get("playground.structure") != structure or SS.pop("playground.restart", False):
+    same_start = trainer is not None and SS.get("playground.structure") == structure
+    trainer = pg.Trainer(config, data, init_params=trainer.initial_params if same_start else None)
+    if SS["playground.points"] and SS.get("playground.structure") == structure:
+        points = SS["playground.points"]
+        trainer.add_points([p[:2] for p in points], [p[2] for p in points])
+    elif SS.get("playground.structure") != structure:
+        SS["playground.points"] = []
+    SS["playground.trainer"] = trainer
+    SS["playground.structure"] = structure
+    SS["playground.run"] = uuid.uuid4().hex
+else:
+    trainer.set_hyper(learning_rate=config.learning_rate, regularization=config.regularization,
+                      regularization_rate=config.regularization_rate, batch_size=config.batch_size,
+                      dropout=config.dropout, stop_epoch=config.stop_epoch, patience=config.patience)
+if SS.pop("playground.step", False):
+    trainer.run(1)
+
+with main_col:
+    buttons = st.columns([1, 1, 1, 2])
+    if SS["playground.playing"]:
+        buttons[0].button("⏸ Pause", key="playground.pause", on_click=_set_playing, args=(False,), type="primary",
+                          width="stretch")
+    else:
+        buttons[0].button("▶ Play", key="playground.play", on_click=_set_playing, args=(True,), type="primary",
+                          width="stretch", disabled=trainer.finished)
+    buttons[1].button("⏭ Step", key="playground.step_button", on_click=_step, width="stretch",
+                      help="Train one epoch", disabled=trainer.finished)
+    buttons[2].button("↺ Reset", key="playground.reset", on_click=_reset_run, width="stretch",
+                      help="Start again from the same initial weights")
+    if data.task == "classification":
+        buttons[3].selectbox("Click on the output to add a point of class", [-1, *range(data.n_classes)],
+                             format_func=lambda c: "(off)" if c < 0 else f"class {c}", key="playground.add_class")
+
+
+def _frames_tick():
+    """One tick: train a fair share of epochs and send their frames; or show the paused state."""
+    tr = SS["playground.trainer"]
+    playing = SS["playground.playing"] and not tr.finished
+    if playing:
+        n = live.heartbeat(SS["playground.session"])
+        per_frame = 1 if settings.speed != "fast" else None
+        frames = live.play_tick(tr, live.budget(n), epochs_per_frame=per_frame)
+    else:
+        frames = [live.capture(tr)]
+    kind = {"sigmoid": "probability of class 1", "softmax": "most likely class",
+            "linear": "predicted value"}[tr.out_act]
+    blob = live.payload(tr, frames, run=SS["playground.run"], replace=not playing, discretize=settings.discretize,
+                        show_test=settings.show_test, highlight_wrong=settings.highlight_wrong,
+                        add_class=SS.get("playground.add_class", -1),
+                        caption=f"Output: {kind} over the plane (orange −, blue +); dots are the training points")
+    result = live.canvas(blob, key="playground.canvas")
+    point = getattr(result, "point", None)
+    if point and point.get("n") != SS.get("playground.last_click"):
+        SS["playground.last_click"] = point.get("n")
+        SS["playground.points"].append((float(point["x"]), float(point["y"]), int(point["label"])))
+        tr.add_points([[point["x"], point["y"]]], [point["label"]])
+    m = tr.metrics
+    cols = st.columns(4)
+    cols[0].metric("Epoch", f"{tr.epoch:,}")
+    cols[1].metric("Train loss", f"{m[0]:.4f}")
+    cols[2].metric("Test loss", f"{m[1]:.4f}" if m[1] == m[1] else "–")
+    if tr.data.task == "classification":
+        cols[3].metric("Test accuracy", f"{100 * m[3]:.1f} %" if m[3] == m[3] else "–")
+    if tr.diverged_at is not None:
+        st.error(f"Training diverged at epoch {tr.diverged_at:,}: the weights blew up. Lower the learning rate "
+                 "and press Reset. The pictures show the last finite weights.")
+    elif tr.stop_reason:
+        st.info(tr.stop_reason.capitalize() + ".")
+    if SS["playground.playing"] and tr.finished:
+        _set_playing(False)
+        st.rerun(scope="app")
+
+
+with main_col:
+    st.fragment(run_every=live.TICK_SECONDS if SS["playground.playing"] else None)(_frames_tick)()
+
+# --- after training: the whole history, the confusion matrix, exports, hand-edited weights -------------------
+if not SS["playground.playing"]:
+    trainer = SS["playground.trainer"]
+    left, right = st.columns(2)
+    h = trainer.history
+    with left:
+        log_y = st.checkbox("Log scale", key="playground.log_y")
+        st.plotly_chart(charts.loss_history(h.epoch, h.train_loss, h.test_loss, log_y=log_y,
+                                            stopped_at=trainer.epoch if trainer.stop_reason else None),
+                        key="playground.loss_chart")
+    with right:
+        if trainer.data.task == "classification" and len(trainer.data.X_test):
+            predicted = trainer.predict(trainer.data.X_test)
+            matrix = pg.confusion_matrix(trainer.data.y_test, predicted, trainer.data.n_classes)
+            st.plotly_chart(charts.confusion(matrix, [f"class {c}" for c in range(trainer.data.n_classes)]),
+                            key="playground.confusion")
+    downloads = st.columns(2)
+    downloads[0].download_button("Download weights (JSON)", trainer.weights_json(), "playground_weights.json",
+                                 "application/json", key="playground.download_weights")
+    downloads[1].download_button("Download loss history (CSV)", h.to_csv(), "playground_history.csv", "text/csv",
+                                 key="playground.download_history")
+    with st.expander("Edit a weight by hand"):
+        cols = st.columns(4)
+        layer = cols[0].selectbox("Layer", range(len(trainer.W)), key="playground.edit_layer",
+                                  format_func=lambda l: "output" if l == len(trainer.W) - 1 else f"hidden {l + 1}")
+        j = cols[1].selectbox("To neuron j", range(trainer.W[layer].shape[0]), key="playground.edit_j")
+        k = cols[2].selectbox("From neuron k", range(trainer.W[layer].shape[1]), key="playground.edit_k",
+                              format_func=lambda k: pg.FEATURES[trainer.config.features[k]][0] if layer == 0 else str(k))
+        value = cols[3].number_input("w_jk", value=float(trainer.W[layer][j, k]), step=0.1, format="%.3f",
+                                     key=f"playground.edit_value.{layer}.{j}.{k}.{trainer.epoch}")
+        if st.button("Set weight", key="playground.set_weight"):
+            trainer.set_weight(layer, j, k, value)
+            st.rerun()
+
+st.markdown(
+    "**What to notice:** with no hidden layer the boundary is a straight line (XOR defeats it unless you add "
+    "the X₁X₂ feature); each neuron of the first hidden layer draws one line and deeper neurons combine them; "
+    "a learning rate of 3 or 10 makes the loss jump and can diverge; with little, noisy data the test loss "
+    "rises while the train loss falls, and L2 regularisation pulls it back."
+)
