@@ -95,3 +95,21 @@ def categorical_cross_entropy(logits, target: int) -> CategoricalCost:
     shifted = z - z.max()
     log_p = shifted - np.log(np.sum(np.exp(shifted)))
     return CategoricalCost(p, y, float(-log_p[int(target)]), p - y)
+
+
+MAX_CLASSES = 6
+
+
+def named_logits(classes, logits) -> tuple[list[str], np.ndarray]:
+    """Check that every class has one logit and that there are 2 to 6 classes."""
+    classes = [str(c).strip() for c in classes if str(c).strip()]
+    z = np.asarray(logits, dtype=float).reshape(-1)
+    if not classes:
+        raise ValueError("the class list is empty: type class names separated by commas, e.g. Red, Green, Blue")
+    if len(classes) != z.size:
+        raise ValueError(f"there are {len(classes)} class names but {z.size} logits: give one logit per class")
+    if len(set(classes)) != len(classes):
+        raise ValueError("two classes have the same name: give every class its own name")
+    if not 2 <= len(classes) <= MAX_CLASSES:
+        raise ValueError(f"use 2 to {MAX_CLASSES} classes (got {len(classes)}): with one class softmax is always 1")
+    return classes, _logits(z)

@@ -57,3 +57,16 @@ def test_categorical_cross_entropy_and_its_gradient_against_finite_differences()
     assert pr.categorical_cross_entropy([1000.0, -1000.0], 1).cost == pytest.approx(2000.0)
     with pytest.raises(ValueError, match="0..2"):
         pr.categorical_cross_entropy(z, 3)
+
+
+def test_named_logits_checks_counts_and_names():
+    classes, z = pr.named_logits(["Red", "Green", "Blue"], [2.0, 1.0, 0.1])
+    assert classes == ["Red", "Green", "Blue"] and z.tolist() == [2.0, 1.0, 0.1]
+    with pytest.raises(ValueError, match="3 class names but 2 logits"):
+        pr.named_logits(["Red", "Green", "Blue"], [1.0, 2.0])
+    with pytest.raises(ValueError, match="class list is empty"):
+        pr.named_logits([], [])
+    with pytest.raises(ValueError, match="2 to 6 classes"):
+        pr.named_logits(list("ABCDEFG"), range(7))
+    with pytest.raises(ValueError, match="same name"):
+        pr.named_logits(["A", "A"], [1.0, 2.0])
