@@ -4,6 +4,7 @@ import streamlit as st
 
 from nnviz.ui import presenter
 from nnviz.ui.course import available
+from nnviz.ui.home import thumbnail
 
 st.set_page_config(page_title="nnviz", page_icon=":material/hub:", layout="wide")
 
@@ -21,9 +22,15 @@ def home() -> None:
     st.subheader("The course map")
     for section in dict.fromkeys(lesson.section for lesson in lessons):
         st.markdown(f"#### {section}")
-        for lesson in (item for item in lessons if item.section == section):
-            with st.container(border=True):
+        in_section = [item for item in lessons if item.section == section]
+        columns = st.columns(3)
+        for i, lesson in enumerate(in_section):
+            column = columns[i % 3]
+            with column.container(border=True):
                 st.page_link(f"pages/{lesson.file}", label=lesson.title, icon=lesson.icon)
+                figure = thumbnail(lesson.url_path)
+                if figure is not None:
+                    st.plotly_chart(figure, key=f"thumb.{lesson.url_path}", config={"staticPlot": True})
                 st.caption(lesson.summary)
 
 
