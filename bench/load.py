@@ -76,6 +76,9 @@ class Session:
         self.widgets: dict[str, Widget] = {}
         self.exceptions: list[str] = []
         self.error_alerts: list[str] = []
+        self.media: list[str] = []  # URLs of images the page showed (served from the process's memory)
+        self.texts: list[str] = []  # markdown, headings and code shown, for tests
+        self.menu: list[str] = []  # the navigation's page names
         self.page_script_hash = ""
         self.session_id = ""
         self.states: dict[str, WidgetState] = {}
@@ -152,6 +155,7 @@ class Session:
                 self.page_script_hash = msg.new_session.page_script_hash
         elif kind == "navigation":
             self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
+            self.menu = [page.page_name for page in msg.navigation.app_pages]
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "script_finished":
@@ -174,6 +178,11 @@ class Session:
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "alert" and element.alert.format == element.alert.ERROR:
             self.error_alerts.append(element.alert.body)
+        elif kind == "imgs":
+            self.media.extend(img.url for img in element.imgs.imgs)
+        elif kind in ("markdown", "heading", "code"):
+            proto = getattr(element, kind)
+            self.texts.append(getattr(proto, "body", "") or getattr(proto, "code_text", ""))
         elif kind == "slider":
             proto = element.slider
             name = "select_slider" if proto.type == Slider.SELECT_SLIDER else "slider"
@@ -363,6 +372,8 @@ class Server:
             for upstream in self.upstreams:
                 wait_healthy(upstream, proc=self.proc)
             wait_healthy(self.url, proc=self.proc)
+            if not self.workers:  # serve.sh warms its processes up itself
+                asyncio.run(warm_up(self.url))
         except Exception:
             self.__exit__(None, None, None)
             raise
@@ -506,3 +517,30 @@ async def freed_after_close(base_url: str, page: str, button: str, pids, busy_se
             freed = time.perf_counter() - closed
             break
     return {"busy_cores": busy, "freed_after_s": freed}
+
+
+# -- warm-up ----------------------------------------------------------------------------
+async def warm_up(url: str) -> None:
+    """Open the home page once so that the process runs app.py's ``st.navigation``.
+
+    Streamlit 1.67 decides per process: until some session has run the entry
+    script's ``st.navigation``, a first visit to ``/<page>`` runs ``pages/<page>.py``
+    alone in the old pages-folder mode (no app.py: no page config, no presenter
+    mode, the folder's file names as the menu). One home visit after start-up
+    switches the process for good.
+    """
+    session = Session(url, "")
+    try:
+        await session.open()
+    finally:
+        await session.close()
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) >= 3 and sys.argv[1] == "warm":
+        for target in sys.argv[2:]:
+            asyncio.run(warm_up(target))
+    else:
+        sys.exit("usage: python -m bench.load warm URL [URL ...]")

@@ -32,6 +32,7 @@ fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 mkdir -p "$DIR/tmp" "$DIR/logs"
+rm -f "$DIR"/ready-*
 upstreams=""
 for ((i = 0; i < WORKERS; i++)); do
     upstreams+="        server 127.0.0.1:$((BASE_PORT + i)) max_fails=0;"$'\n'
@@ -51,6 +52,23 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
+# Wait for the process on port $1 (pid $2) to answer, then open its home page once:
+# Streamlit runs pages/<name>.py without app.py until one session of the process has
+# run app.py's st.navigation (e.g. a student reloading /<page> after a restart); one
+# home-page visit per process switches it for good.
+warm_up() {
+    local port=$1 child=$2
+    for _ in $(seq 1 600); do
+        kill -0 "$child" 2>/dev/null || return 0
+        if "$PY" -m bench.load warm "http://127.0.0.1:$port" 2>/dev/null; then
+            touch "$DIR/ready-$port"
+            return 0
+        fi
+        sleep 0.2
+    done
+    echo "streamlit on port $port did not come up" >&2
+}
+
 # One Streamlit process on port $1, restarted if it dies.
 worker() {
     local port=$1 child=""
@@ -62,7 +80,9 @@ worker() {
             --server.headless true --server.fileWatcherType none \
             >>"$DIR/logs/streamlit-$port.log" 2>&1 &
         child=$!
+        warm_up "$port" "$child"
         wait "$child" || true
+        rm -f "$DIR/ready-$port"
         echo "streamlit on port $port exited; restarting (log: $DIR/logs/streamlit-$port.log)" >&2
         sleep 1
     done
@@ -73,13 +93,10 @@ for ((i = 0; i < WORKERS; i++)); do
     pids+=($!)
 done
 
-# Wait until every process answers its health check.
+# Wait until every process is up and warmed up.
 for ((i = 0; i < WORKERS; i++)); do
-    port=$((BASE_PORT + i))
-    for _ in $(seq 1 600); do
-        if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/_stcore/health', timeout=1)" 2>/dev/null; then
-            break
-        fi
+    for _ in $(seq 1 900); do
+        [ -e "$DIR/ready-$((BASE_PORT + i))" ] && break
         sleep 0.1
     done
 done

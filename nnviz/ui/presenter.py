@@ -24,11 +24,11 @@ KEY = "_nnviz.present"
 # which are stable across 1.x releases.
 PRESENTER_CSS = """
 <style>
-[data-testid="stMain"] { zoom: 1.3; }
+[data-testid="stMain"] { zoom: 1.5; }
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 [data-testid="stMain"] .js-plotly-plot .scatterlayer .js-line { stroke-width: 3.5px !important; }
 [data-testid="stMain"] .js-plotly-plot .scatterlayer .point { stroke-width: 1.5px !important; }
-[data-testid="stMain"] .katex { font-size: 1.25em; }
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.1rem; }
 [data-testid="stSidebar"] { zoom: 1.15; }
 </style>
 """
@@ -78,16 +78,36 @@ def qr_png(text: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
-def share_box(page) -> None:
-    """The current view's address and its QR code, in the sidebar."""
+def _show(url: str, qr_width) -> None:
+    if url.startswith("http"):
+        st.image(qr_png(url), caption="Scan to open this view", width=qr_width, output_format="PNG")
+    else:
+        st.caption("The QR code appears when the page is opened in a browser.")
+    st.code(url, language=None, wrap_lines=True)
+
+
+@st.dialog("Share this view", width="medium")
+def _share_dialog(url: str) -> None:
+    st.markdown("Students scan the code or type the address: they get **this page with these settings**.")
+    _show(url, 420)
+
+
+def share_box(page, slot=None) -> None:
+    """The current view's address and its QR code: in the sidebar, and large in a dialog.
+
+    ``slot`` (presenter mode) is a placeholder at the top of the page that gets
+    a "Share this view" button, so the teacher needs no sidebar to show the code.
+    """
     url = share_url(_base_url(page), page.url_path, st.query_params.to_dict())
     with st.sidebar.expander("Share this view", expanded=is_on(), icon=":material/qr_code_2:"):
         st.caption("Students open exactly this page with these settings:")
-        st.code(url, language=None, wrap_lines=True)
-        if url.startswith("http"):
-            st.image(qr_png(url), caption="Scan to open this view", width="stretch")
-        else:
-            st.caption("The QR code appears when the page is opened in a browser.")
+        _show(url, "stretch")
+        large = st.button("Show it large", key="_nnviz.share.large", icon=":material/open_in_full:",
+                          width="stretch")
+    if slot is not None:
+        large = slot.button("Share this view", key="_nnviz.share.top", icon=":material/qr_code_2:") or large
+    if large:
+        _share_dialog(url)
 
 
 def run(page) -> None:
@@ -106,5 +126,6 @@ def run(page) -> None:
             st.query_params[PARAM] = "1"
         st.set_page_config(initial_sidebar_state="collapsed")
         st.html(PRESENTER_CSS)
+    slot = st.empty() if is_on() else None
     page.run()
-    share_box(page)
+    share_box(page, slot)

@@ -1,0 +1,93 @@
+"""Presenter mode in a real browser, at a projector's 1280 × 720.
+
+Screenshots (full size and scaled to 50 %, roughly what the back row of a
+classroom sees) go to ``screenshots/presenter_<page>.png`` and
+``screenshots/presenter_<page>_50.png``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nnviz.ui.course import available
+from tests.e2e.conftest import SCREENSHOTS, no_exception, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PREFERRED = ["activations", "gradient_descent", "backpropagation", "playground", "perceptron",
+             "cost_functions", "loss_curves", "keras_training"]
+
+
+def _pages() -> list[str]:
+    lessons = {lesson.url_path for lesson in available()}
+    return [""] + [p for p in PREFERRED if p in lessons][:2]
+
+
+@pytest.fixture
+def projector(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    yield pg
+    context.close()
+
+
+def _shoot(pg, name: str) -> None:
+    from PIL import Image
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    full = SCREENSHOTS / f"presenter_{name}.png"
+    pg.screenshot(path=str(full))
+    with Image.open(full) as image:
+        image.resize((image.width // 2, image.height // 2), Image.LANCZOS).save(
+            SCREENSHOTS / f"presenter_{name}_50.png")
+
+
+def _title_height(pg) -> float:
+    return pg.locator("[data-testid=stMain] h1").first.bounding_box()["height"]
+
+
+@pytest.mark.parametrize("path", _pages())
+def test_presenter_mode_draws_larger_with_the_sidebar_collapsed(projector, server_url, path):
+    pg = projector
+    pg.goto(f"{server_url}/{path}")
+    wait_for_app(pg)
+    pg.locator("[data-testid=stMain] h1").first.wait_for()
+    normal = _title_height(pg)
+
+    pg.goto(f"{server_url}/{path}?present=1")
+    wait_for_app(pg)
+    pg.locator("[data-testid=stMain] h1").first.wait_for()
+    pg.wait_for_timeout(1500)  # charts finish drawing
+    no_exception(pg)
+    assert pg.errors == []
+    # Larger: the page title is drawn at least 25 % taller than without presenter mode.
+    assert _title_height(pg) >= 1.25 * normal
+    # The sidebar starts collapsed.
+    assert pg.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true"
+    # Chart lines are thicker than Plotly's 2 px.
+    lines = pg.locator("[data-testid=stMain] .js-plotly-plot .scatterlayer .js-line")
+    if lines.count():
+        width = lines.first.evaluate("e => parseFloat(getComputedStyle(e).strokeWidth)")
+        assert width >= 3.5
+    _shoot(pg, path or "home")
+
+
+def test_share_box_shows_the_views_address_and_a_qr_code(projector, server_url):
+    pg = projector
+    lessons = available()
+    path = lessons[0].url_path if lessons else ""
+    pg.goto(f"{server_url}/{path}?present=1")
+    wait_for_app(pg)
+    # Open the collapsed sidebar as a teacher would.
+    pg.locator("[data-testid=stExpandSidebarButton]").click()
+    sidebar = pg.locator("[data-testid=stSidebar]")
+    sidebar.get_by_text("Share this view").wait_for()
+    code = sidebar.locator("[data-testid=stCode] code").first.inner_text()
+    assert code.startswith(f"{server_url}/{path}")
+    assert "present=" not in code  # students get the normal view
+    qr = sidebar.locator("[data-testid=stImage] img").first
+    qr.wait_for()
+    assert qr.evaluate("img => img.complete && img.naturalWidth >= 100")
+    _shoot(pg, "share_box")
