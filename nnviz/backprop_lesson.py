@@ -1,0 +1,608 @@
+"""The backpropagation lesson: the chain rule number by number, over ``nnviz.network``.
+
+Two parts, as on the page. A chain of three single neurons, C₀(w₁, b₁, w₂, b₂,
+w₃, b₃) = (a³ − y)², where every gradient is written as the product of its
+chain-rule factors; and a small network whose parameters, input and target a
+student edits, walked through forward → output error → backpropagate →
+gradients → update with the four equations. Every number comes from
+:mod:`nnviz.network` (forward, backward, numerical_gradients, sgd_step); this
+module only arranges them, checks the student's edits and answers, and writes
+the LaTeX the page shows.
+
+Layers are numbered as in the lesson (Nielsen's): the input is layer 1, so
+``net.weights[i]`` is W^{i+2} and the output layer is L = len(weights) + 1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz import activations as _activations
+from nnviz import losses as _losses
+from nnviz.network import (
+    Gradients,
+    Network,
+    Trace,
+    backward,
+    cost,
+    forward,
+    numerical_gradients,
+    relative_error,
+    sgd_step,
+)
+
+# ---------------------------------------------------------------------------
+# Formatting numbers for the page
+
+
+def fmt(value: float, digits: int = 4) -> str:
+    """A number as the page writes it: ``digits`` significant digits, LaTeX powers of ten."""
+    value = float(value)
+    if not math.isfinite(value):
+        return r"\text{" + str(value) + "}"
+    if value == 0:
+        return "0"
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def pfmt(value: float, digits: int = 4) -> str:
+    """:func:`fmt`, in parentheses when negative (for products such as 0.5 × (−0.2))."""
+    text = fmt(value, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
+def bmatrix(values, digits: int = 4) -> str:
+    """A vector (as a column) or a matrix as a LaTeX ``bmatrix``."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim <= 1:
+        array = array.reshape(-1, 1)
+    rows = [" & ".join(fmt(v, digits) for v in row) for row in array]
+    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+
+# ---------------------------------------------------------------------------
+# A chain of three single neurons
+
+CHAIN_PARAMETERS = ("w1", "b1", "w2", "b2", "w3", "b3")
+CHAIN_COST_LATEX = r"C_0 = (a^{(3)} - y)^2"
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a chain-rule product: its symbol and its number."""
+
+    latex: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A chain of single neurons: every z, a, the cost and each gradient's factors."""
+
+    x: float
+    y: float
+    params: dict
+    activation: str
+    z: tuple  # z[1..3]; z[0] is None (the input)
+    a: tuple  # a[0] = x
+    sigma_prime: tuple  # σ'(z[1..3]); [0] is None
+    cost: float
+    gradients: dict  # name -> ∂C₀/∂name, from nnviz.network.backward
+    factors: dict  # name -> tuple of Factor, whose product is the gradient
+
+
+def chain_network(params: dict, activation: str = "sigmoid") -> Network:
+    """The chain as a 1-1-1-1 :class:`Network`."""
+    missing = [p for p in CHAIN_PARAMETERS if p not in params]
+    if missing:
+        raise ValueError(f"the chain needs all six parameters; missing {', '.join(missing)}")
+    values = {p: float(params[p]) for p in CHAIN_PARAMETERS}
+    bad = [p for p, v in values.items() if not math.isfinite(v)]
+    if bad:
+        raise ValueError(f"parameter(s) {', '.join(bad)} must be finite numbers")
+    return Network(
+        [[[values["w1"]]], [[values["w2"]]], [[values["w3"]]]],
+        [[values["b1"]], [values["b2"]], [values["b3"]]],
+        activation,
+    )
+
+
+def chain(x: float, y: float, params: dict, activation: str = "sigmoid") -> Chain:
+    """Forward and backward through three single neurons with C₀ = (a³ − y)².
+
+    The network's quadratic cost is C = ½(a − y)² for one example, so every
+    gradient of C₀ is twice the one :func:`nnviz.network.backward` returns.
+    """
+    net = chain_network(params, activation)
+    X, Y = np.array([[float(x)]]), np.array([[float(y)]])
+    trace = forward(net, X)
+    grads = backward(net, trace, Y, _losses.get("quadratic"))
+    act = _activations.get(activation)
+    z = (None,) + tuple(float(trace.z[l][0, 0]) for l in (1, 2, 3))
+    a = tuple(float(trace.a[l][0, 0]) for l in (0, 1, 2, 3))
+    sp = (None,) + tuple(float(act.derivative(z[l])) for l in (1, 2, 3))
+    gradients = {}
+    for i in range(3):
+        gradients[f"w{i + 1}"] = 2.0 * float(grads.dW[i][0, 0])
+        gradients[f"b{i + 1}"] = 2.0 * float(grads.db[i][0])
+    w = {l: float(params[f"w{l}"]) for l in (1, 2, 3)}
+    dC_da = Factor(r"\frac{\partial C_0}{\partial a^{(3)}} = 2(a^{(3)} - y)", 2.0 * (a[3] - float(y)))
+
+    def tail(layer):
+        # From neuron `layer` to the cost: σ'(z^layer), then ∂z^{l+1}/∂a^l = w^{l+1}, σ'(z^{l+1}), ...
+        out = [Factor(rf"\frac{{\partial a^{{({layer})}}}}{{\partial z^{{({layer})}}}} = \sigma'(z^{{({layer})}})",
+                      sp[layer])]
+        for l in range(layer + 1, 4):
+            out.append(Factor(rf"\frac{{\partial z^{{({l})}}}}{{\partial a^{{({l - 1})}}}} = w_{l}", w[l]))
+            out.append(Factor(rf"\frac{{\partial a^{{({l})}}}}{{\partial z^{{({l})}}}} = \sigma'(z^{{({l})}})", sp[l]))
+        return out + [dC_da]
+
+    factors = {}
+    for l in (1, 2, 3):
+        factors[f"w{l}"] = tuple(
+            [Factor(rf"\frac{{\partial z^{{({l})}}}}{{\partial w_{l}}} = a^{{({l - 1})}}", a[l - 1])] + tail(l))
+        factors[f"b{l}"] = tuple([Factor(rf"\frac{{\partial z^{{({l})}}}}{{\partial b_{l}}} = 1", 1.0)] + tail(l))
+    return Chain(float(x), float(y), {p: float(params[p]) for p in CHAIN_PARAMETERS}, activation,
+                 z, a, sp, 2.0 * cost(net, X, Y, _losses.get("quadratic")), gradients, factors)
+
+
+def chain_product_latex(ch: Chain, name: str) -> str:
+    """∂C₀/∂name written as the chain-rule product, then with numbers, then the result."""
+    symbol = name[0] + "_" + name[1]
+    parts = ch.factors[name]
+    symbols = r" \cdot ".join(p.latex.split(" = ")[0] for p in parts)
+    numbers = r" \cdot ".join(f"({fmt(p.value)})" for p in parts)
+    return (rf"\frac{{\partial C_0}}{{\partial {symbol}}} = {symbols} \\ = {numbers} = {fmt(ch.gradients[name])}")
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Nudge one parameter by ε: the cost changes by about ε · ∂C/∂p."""
+
+    name: str
+    eps: float
+    cost: float
+    nudged_cost: float
+    gradient: float
+
+    @property
+    def actual_change(self) -> float:
+        return self.nudged_cost - self.cost
+
+    @property
+    def predicted_change(self) -> float:
+        return self.eps * self.gradient
+
+
+def sensitivity(x: float, y: float, params: dict, name: str, eps: float,
+                activation: str = "sigmoid") -> Sensitivity:
+    """ΔC₀ after ``name`` += ε, beside the first-order prediction ε · ∂C₀/∂name."""
+    if name not in CHAIN_PARAMETERS:
+        raise ValueError(f"unknown parameter {name!r}; choose one of: {', '.join(CHAIN_PARAMETERS)}")
+    eps = float(eps)
+    if not (math.isfinite(eps) and eps != 0):
+        raise ValueError("the nudge ε must be a non-zero number")
+    before = chain(x, y, params, activation)
+    after = chain(x, y, {**params, name: float(params[name]) + eps}, activation)
+    return Sensitivity(name, eps, before.cost, after.cost, before.gradients[name])
+
+
+def chain_cost_curve(x: float, y: float, params: dict, name: str, span: float = 2.0,
+                     n: int = 41, activation: str = "sigmoid") -> tuple[np.ndarray, np.ndarray]:
+    """C₀ as one parameter sweeps ``[p − span, p + span]``, the others held: (values, costs)."""
+    centre = float(params[name])
+    values = np.linspace(centre - span, centre + span, n)
+    X, Y, quadratic = np.array([[float(x)]]), np.array([[float(y)]]), _losses.get("quadratic")
+    # C₀ = (a − y)² is twice the network's quadratic cost ½(a − y)² of one example.
+    costs = np.array([2.0 * cost(chain_network({**params, name: v}, activation), X, Y, quadratic) for v in values])
+    return values, costs
+
+
+# ---------------------------------------------------------------------------
+# The real network: its shape, its editable values, and checks on edits
+
+MAX_HIDDEN_LAYERS = 4
+MAX_NEURONS = 5
+MAX_ABS = 1000.0
+STAGES = ("forward", "output error", "backpropagate", "gradients", "update")
+
+# Matt Mazur's "A Step by Step Backpropagation Example" (2-2-2, sigmoid): weights,
+# biases (one per neuron here), input and target, the order of :func:`flatten`.
+MAZUR_VALUES = (
+    0.15, 0.20, 0.25, 0.30, 0.35, 0.35,
+    0.40, 0.45, 0.50, 0.55, 0.60, 0.60,
+    0.05, 0.10,
+    0.01, 0.99,
+)
+
+
+def check_sizes(n_inputs, hidden, n_outputs) -> tuple[int, ...]:
+    """The layer sizes, input first, after checking the lesson's limits."""
+    try:
+        hidden = [int(h) for h in hidden]
+        n_inputs, n_outputs = int(n_inputs), int(n_outputs)
+    except (TypeError, ValueError):
+        raise ValueError("layer sizes must be whole numbers") from None
+    if not 1 <= len(hidden) <= MAX_HIDDEN_LAYERS:
+        raise ValueError(f"choose 1 to {MAX_HIDDEN_LAYERS} hidden layers (got {len(hidden)})")
+    for name, n in [("the input layer", n_inputs), ("the output layer", n_outputs)] + [
+            (f"hidden layer {i + 1}", h) for i, h in enumerate(hidden)]:
+        if not 1 <= n <= MAX_NEURONS:
+            what = "is empty" if n < 1 else f"has {n} neurons"
+            raise ValueError(f"{name} {what}: give it 1 to {MAX_NEURONS} neurons")
+    return (n_inputs, *hidden, n_outputs)
+
+
+def n_values(sizes) -> int:
+    """How many numbers describe the lesson's network: every W and b, then x, then y."""
+    sizes = list(sizes)
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])) + sizes[0] + sizes[-1]
+
+
+def parse_number(value, where: str) -> float:
+    """One cell of an editor as a float, or a ValueError that says which cell and why."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"{where} is empty: type a number")
+    try:
+        number = float(value.strip().replace("−", "-")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where} = {value!r} is not a number") from None
+    if math.isnan(number):
+        raise ValueError(f"{where} is empty: type a number")
+    if not math.isfinite(number) or abs(number) > MAX_ABS:
+        raise ValueError(f"{where} = {value} is too large: keep every value between −{MAX_ABS:g} and {MAX_ABS:g}")
+    return number
+
+
+def value_names(sizes) -> list[str]:
+    """A readable name for every entry of :func:`flatten`'s tuple, in the same order."""
+    sizes = list(sizes)
+    names = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        l = i + 2
+        names += [f"w{l}[{j + 1},{k + 1}]" for j in range(n_out) for k in range(n_in)]
+        names += [f"b{l}[{j + 1}]" for j in range(n_out)]
+    names += [f"x[{k + 1}]" for k in range(sizes[0])]
+    names += [f"y[{j + 1}]" for j in range(sizes[-1])]
+    return names
+
+
+def unflatten(sizes, values, activations) -> tuple[Network, np.ndarray, np.ndarray]:
+    """The network, input x and target y described by a flat tuple of numbers."""
+    sizes = list(sizes)
+    names = value_names(sizes)
+    if len(values) != len(names):
+        raise ValueError(f"the network {'-'.join(map(str, sizes))} needs {len(names)} numbers, got {len(values)}")
+    numbers = np.array([parse_number(v, n) for v, n in zip(values, names)])
+    weights, biases, at = [], [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        weights.append(numbers[at:at + n_in * n_out].reshape(n_out, n_in))
+        at += n_in * n_out
+        biases.append(numbers[at:at + n_out])
+        at += n_out
+    x = numbers[at:at + sizes[0]]
+    y = numbers[at + sizes[0]:]
+    return Network(weights, biases, activations), x, y
+
+
+def flatten(net: Network, x, y) -> tuple[float, ...]:
+    """Every W (row by row) and b of every layer, then x, then y: one tuple of floats."""
+    parts = []
+    for w, b in zip(net.weights, net.biases):
+        parts += [w.ravel(), b.ravel()]
+    parts += [np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()]
+    return tuple(float(v) for v in np.concatenate(parts))
+
+
+def lesson_values(sizes, activations, seed: int) -> tuple[float, ...]:
+    """A seeded network with round numbers (two decimals), easy to follow by hand.
+
+    Weights are Glorot-uniform as :meth:`Network.random` draws them, biases in
+    [−0.5, 0.5], inputs in [−1, 1], targets 0 or 1 (the first output's is 1).
+    """
+    rng = np.random.default_rng(seed)
+    net = Network.random(sizes, activations, seed=rng)
+    weights = [np.round(w, 2) for w in net.weights]
+    biases = [np.round(rng.uniform(-0.5, 0.5, b.shape), 2) for b in net.biases]
+    x = np.round(rng.uniform(-1, 1, sizes[0]), 2)
+    y = rng.integers(0, 2, sizes[-1]).astype(float)
+    y[0] = 1.0
+    return flatten(Network(weights, biases, net.activations), x, y)
+
+
+# ---------------------------------------------------------------------------
+# One pass of backpropagation, kept for the step-through
+
+
+@dataclass(frozen=True)
+class Walkthrough:
+    """Everything the five steps show, all from :mod:`nnviz.network`."""
+
+    net: Network
+    x: np.ndarray
+    y: np.ndarray
+    loss: str
+    lr: float
+    trace: Trace
+    grads: Gradients
+    cost: float
+    grad_a: np.ndarray  # ∇ₐC, the cost's gradient at the output
+    sigma_prime: tuple  # σ'(zˡ) per layer after the input
+    updated: Network
+    updated_cost: float
+
+    @property
+    def n_layers(self) -> int:
+        """L, the number of the output layer (the input is layer 1)."""
+        return len(self.net.weights) + 1
+
+    def z(self, l: int) -> np.ndarray:
+        return self.trace.z[l - 1][0]
+
+    def a(self, l: int) -> np.ndarray:
+        return self.trace.a[l - 1][0]
+
+    def delta(self, l: int) -> np.ndarray:
+        return self.grads.delta[l - 2][0]
+
+    def W(self, l: int) -> np.ndarray:
+        return self.net.weights[l - 2]
+
+    def dW(self, l: int) -> np.ndarray:
+        return self.grads.dW[l - 2]
+
+    def db(self, l: int) -> np.ndarray:
+        return self.grads.db[l - 2]
+
+    def sp(self, l: int) -> np.ndarray:
+        return self.sigma_prime[l - 2]
+
+
+def walk(net: Network, x, y, loss: str, lr: float) -> Walkthrough:
+    """Forward, backward and one gradient-descent step for one example (x, y)."""
+    loss_fn = _losses.get(loss)
+    lr = float(lr)
+    if not math.isfinite(lr) or lr <= 0:
+        raise ValueError("the learning rate η must be a positive number")
+    X = np.asarray(x, dtype=float).reshape(1, -1)
+    Y = np.asarray(y, dtype=float).reshape(1, -1)
+    if Y.shape[1] != net.sizes[-1]:
+        raise ValueError(f"the target y has {Y.shape[1]} entries but the output layer has {net.sizes[-1]} neurons")
+    trace = forward(net, X)
+    grads = backward(net, trace, Y, loss_fn)
+    sigma_prime = tuple(_activations.get(name).derivative(z)[0]
+                        for name, z in zip(net.activations, trace.z[1:]))
+    updated = sgd_step(net, grads, lr)
+    return Walkthrough(net, X[0], Y[0], loss, lr, trace, grads, loss_fn.value(Y, trace.a[-1]),
+                       loss_fn.gradient(Y, trace.a[-1])[0], sigma_prime, updated, cost(updated, X, Y, loss_fn))
+
+
+# ---------------------------------------------------------------------------
+# The four equations with the current numbers substituted
+
+BP1 = r"\delta^L = \nabla_a C \odot \sigma'(z^L)"
+BP2 = r"\delta^l = \left((W^{l+1})^T \delta^{l+1}\right) \odot \sigma'(z^l)"
+BP3 = r"\frac{\partial C}{\partial b^l_j} = \delta^l_j"
+BP4 = r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j"
+
+
+def forward_latex(w: Walkthrough, l: int) -> str:
+    """zˡ = Wˡaˡ⁻¹ + bˡ and aˡ = σ(zˡ) with the numbers of layer l."""
+    name = _activations.get(w.net.activations[l - 2]).label
+    return (rf"z^{{{l}}} = W^{{{l}}} a^{{{l - 1}}} + b^{{{l}}} = {bmatrix(w.W(l))} {bmatrix(w.a(l - 1))}"
+            rf" + {bmatrix(w.net.biases[l - 2])} = {bmatrix(w.z(l))}, \quad "
+            rf"a^{{{l}}} = \text{{{name}}}(z^{{{l}}}) = {bmatrix(w.a(l))}")
+
+
+def hadamard_latex(left, right, result) -> str:
+    """u ⊙ v = w, written as vectors and then element by element."""
+    pairs = [rf"{pfmt(u)} \times {pfmt(v)}" for u, v in zip(np.ravel(left), np.ravel(right))]
+    elementwise = r"\begin{bmatrix}" + r" \\ ".join(pairs) + r"\end{bmatrix}"
+    return rf"{bmatrix(left)} \odot {bmatrix(right)} = {elementwise} = {bmatrix(result)}"
+
+
+def bp1_latex(w: Walkthrough) -> str:
+    """BP1 for the output layer with ∇ₐC, σ'(zᴸ) and their Hadamard product."""
+    L = w.n_layers
+    return rf"\delta^{{{L}}} = \nabla_a C \odot \sigma'(z^{{{L}}}) = " + hadamard_latex(
+        w.grad_a, w.sp(L), w.delta(L))
+
+
+def bp2_latex(w: Walkthrough, l: int) -> str:
+    """BP2 for hidden layer l: (Wˡ⁺¹)ᵀδˡ⁺¹, then ⊙ σ'(zˡ)."""
+    back = w.W(l + 1).T @ w.delta(l + 1)
+    return (rf"\delta^{{{l}}} = \left((W^{{{l + 1}}})^T \delta^{{{l + 1}}}\right) \odot \sigma'(z^{{{l}}}) = "
+            rf"\left({bmatrix(w.W(l + 1).T)} {bmatrix(w.delta(l + 1))}\right) \odot {bmatrix(w.sp(l))} \\ = "
+            + hadamard_latex(back, w.sp(l), w.delta(l)))
+
+
+def bp3_latex(w: Walkthrough, l: int) -> str:
+    """BP3: the bias gradients of layer l are its δ."""
+    return rf"\frac{{\partial C}}{{\partial b^{{{l}}}}} = \delta^{{{l}}} = {bmatrix(w.db(l))}"
+
+
+def bp4_latex(w: Walkthrough, l: int) -> str:
+    """BP4: ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ, an outer product, element by element a_k δ_j."""
+    a_prev, delta = w.a(l - 1), w.delta(l)
+    cells = r" \\ ".join(" & ".join(rf"{pfmt(a_prev[k])} \cdot {pfmt(delta[j])}" for k in range(len(a_prev)))
+                         for j in range(len(delta)))
+    return (rf"\frac{{\partial C}}{{\partial W^{{{l}}}}} = \delta^{{{l}}} (a^{{{l - 1}}})^T = "
+            rf"{bmatrix(delta)} {bmatrix(a_prev.reshape(1, -1))} = "
+            r"\begin{bmatrix}" + cells + r"\end{bmatrix}" + f" = {bmatrix(w.dW(l))}")
+
+
+def update_latex(w: Walkthrough, l: int) -> str:
+    """Wˡ ← Wˡ − η ∂C/∂Wˡ and bˡ ← bˡ − η ∂C/∂bˡ with the numbers."""
+    i = l - 2
+    return (rf"W^{{{l}}} \leftarrow {bmatrix(w.W(l))} - {fmt(w.lr)} {bmatrix(w.dW(l))} = "
+            rf"{bmatrix(w.updated.weights[i])}, \quad b^{{{l}}} \leftarrow {bmatrix(w.net.biases[i])} - "
+            rf"{fmt(w.lr)} {bmatrix(w.db(l))} = {bmatrix(w.updated.biases[i])}")
+
+
+def cross_entropy_shortcut(w: Walkthrough) -> str | None:
+    """Why δᴸ = aᴸ − y for a sigmoid output with cross-entropy, with the numbers; None otherwise.
+
+    ∂C/∂a = (a − y) / (a(1 − a)) and σ'(z) = a(1 − a): the product cancels to a − y,
+    so the slow-learning factor σ'(z) disappears from the output error.
+    """
+    if w.loss != "binary_crossentropy" or w.net.activations[-1] != "sigmoid":
+        return None
+    L = w.n_layers
+    a, y = w.a(L), w.y
+    return (rf"\delta^{{{L}}}_j = \frac{{a_j - y_j}}{{a_j(1 - a_j)}} \cdot a_j(1 - a_j) = a_j - y_j: \quad "
+            rf"{bmatrix(a)} - {bmatrix(y)} = {bmatrix(a - y)} \;\text{{ and BP1 gave }}\; {bmatrix(w.delta(L))}")
+
+
+# ---------------------------------------------------------------------------
+# Gradient check and training
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One parameter of the gradient check."""
+
+    name: str
+    analytic: float
+    numeric: float
+    relative_error: float
+
+
+def gradient_check(net: Network, x, y, loss: str, eps: float = 1e-6) -> list[CheckRow]:
+    """Every parameter's backpropagated gradient beside its central-difference estimate."""
+    X = np.asarray(x, dtype=float).reshape(1, -1)
+    Y = np.asarray(y, dtype=float).reshape(1, -1)
+    loss_fn = _losses.get(loss)
+    grads = backward(net, forward(net, X), Y, loss_fn)
+    numeric = numerical_gradients(net, X, Y, loss_fn, eps)
+    names = value_names(net.sizes)
+    rows, at = [], 0
+    for g, h, gb, hb in zip(grads.dW, numeric.dW, grads.db, numeric.db):
+        for analytic, estimate in zip(list(g.ravel()) + list(gb.ravel()), list(h.ravel()) + list(hb.ravel())):
+            rows.append(CheckRow(names[at], float(analytic), float(estimate),
+                                 float(relative_error(analytic, estimate))))
+            at += 1
+    return rows
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """N steps of gradient descent on one example: the cost and every parameter per step."""
+
+    costs: np.ndarray  # (steps + 1,), costs[0] before any step
+    path: np.ndarray  # (steps + 1, n_parameters)
+    names: list
+    diverged_at: int | None  # the first step whose cost or parameters are not finite
+
+
+def train(net: Network, x, y, loss: str, lr: float, steps: int) -> TrainingRun:
+    """Repeat the update ``steps`` times; stop (and say where) if the numbers blow up."""
+    steps = int(steps)
+    if not 1 <= steps <= 10_000:
+        raise ValueError("train for 1 to 10,000 steps")
+    lr = float(lr)
+    if not math.isfinite(lr) or lr <= 0:
+        raise ValueError("the learning rate η must be a positive number")
+    loss_fn = _losses.get(loss)
+    X = np.asarray(x, dtype=float).reshape(1, -1)
+    Y = np.asarray(y, dtype=float).reshape(1, -1)
+    n_params = n_values(net.sizes) - net.sizes[0] - net.sizes[-1]
+    costs, path = [cost(net, X, Y, loss_fn)], [np.array(flatten(net, [], [])[:n_params])]
+    diverged_at = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(1, steps + 1):
+            net = sgd_step(net, backward(net, forward(net, X), Y, loss_fn), lr)
+            c = cost(net, X, Y, loss_fn)
+            params = np.array(flatten(net, [], []))
+            if not (math.isfinite(c) and np.all(np.isfinite(params)) and np.max(np.abs(params)) < 1e150):
+                diverged_at = step
+                break
+            costs.append(c)
+            path.append(params)
+    return TrainingRun(np.array(costs), np.array(path), value_names(net.sizes)[:n_params], diverged_at)
+
+
+# ---------------------------------------------------------------------------
+# Check yourself
+
+TOLERANCE = 1e-3
+EXERCISE_KINDS = ("output delta", "hidden delta", "weight gradient")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A quantity to compute by hand, its answer and the worked solution."""
+
+    kind: str
+    symbol: str  # LaTeX of the quantity asked for
+    prompt: str  # markdown with LaTeX
+    answer: float
+    solution: tuple  # LaTeX lines
+
+
+def make_exercise(w: Walkthrough, seed: int) -> Exercise:
+    """Pick an output δ, a hidden δ or one ∂C/∂w of the current network (seeded)."""
+    rng = np.random.default_rng(seed)
+    L = w.n_layers
+    kind = EXERCISE_KINDS[int(rng.integers(len(EXERCISE_KINDS)))]
+    if kind == "output delta":
+        j = int(rng.integers(w.net.sizes[-1]))
+        symbol = rf"\delta^{{{L}}}_{{{j + 1}}}"
+        answer = float(w.delta(L)[j])
+        solution = (
+            rf"{symbol} = \frac{{\partial C}}{{\partial a^{{{L}}}_{{{j + 1}}}}} \, \sigma'(z^{{{L}}}_{{{j + 1}}})",
+            rf"= {pfmt(w.grad_a[j], 6)} \times {pfmt(w.sp(L)[j], 6)} = {fmt(answer, 6)}",
+        )
+        given = rf"a^{{{L}}}_{{{j + 1}}} = {fmt(w.a(L)[j], 6)}, \; z^{{{L}}}_{{{j + 1}}} = {fmt(w.z(L)[j], 6)}, \; y_{{{j + 1}}} = {fmt(w.y[j], 6)}"
+    elif kind == "hidden delta":
+        l = int(rng.integers(2, L))
+        j = int(rng.integers(w.net.sizes[l - 1]))
+        symbol = rf"\delta^{{{l}}}_{{{j + 1}}}"
+        answer = float(w.delta(l)[j])
+        column, after = w.W(l + 1)[:, j], w.delta(l + 1)
+        terms = " + ".join(rf"({fmt(c, 6)})({fmt(d, 6)})" for c, d in zip(column, after))
+        solution = (
+            rf"{symbol} = \Big(\sum_k w^{{{l + 1}}}_{{k{j + 1}}} \delta^{{{l + 1}}}_k\Big) \sigma'(z^{{{l}}}_{{{j + 1}}})",
+            rf"= \big({terms}\big) \times {pfmt(w.sp(l)[j], 6)}",
+            rf"= {pfmt(float(column @ after), 6)} \times {pfmt(w.sp(l)[j], 6)} = {fmt(answer, 6)}",
+        )
+        given = (rf"\delta^{{{l + 1}}} = {bmatrix(after, 6)}, \; z^{{{l}}}_{{{j + 1}}} = {fmt(w.z(l)[j], 6)}")
+    else:
+        l = int(rng.integers(2, L + 1))
+        j = int(rng.integers(w.net.sizes[l - 1]))
+        k = int(rng.integers(w.net.sizes[l - 2]))
+        symbol = rf"\frac{{\partial C}}{{\partial w^{{{l}}}_{{{j + 1}{k + 1}}}}}"
+        answer = float(w.dW(l)[j, k])
+        solution = (
+            rf"{symbol} = a^{{{l - 1}}}_{{{k + 1}}} \, \delta^{{{l}}}_{{{j + 1}}}",
+            rf"= {pfmt(w.a(l - 1)[k], 6)} \times {pfmt(w.delta(l)[j], 6)} = {fmt(answer, 6)}",
+        )
+        given = rf"a^{{{l - 1}}}_{{{k + 1}}} = {fmt(w.a(l - 1)[k], 6)}, \; \delta^{{{l}}}_{{{j + 1}}} = {fmt(w.delta(l)[j], 6)}"
+    prompt = f"Compute ${symbol}$ for the network above (the {kind.replace('delta', 'error δ')}), given ${given}$."
+    return Exercise(kind, symbol, prompt, answer, solution)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The page's answer to a typed number."""
+
+    correct: bool
+    message: str
+
+
+def check_answer(exercise: Exercise, typed: str) -> Verdict:
+    """Right if the typed number is within 1e-3 of the answer; a message either way."""
+    try:
+        value = parse_number(typed, "your answer")
+    except ValueError as err:
+        return Verdict(False, str(err))
+    off = abs(value - exercise.answer)
+    if off <= TOLERANCE:
+        return Verdict(True, f"Right: {exercise.answer:.6g} (you are off by {off:.2g}, within {TOLERANCE:g}).")
+    return Verdict(False, f"Not quite: you typed {value:.6g}, which is {off:.3g} away from the answer.")

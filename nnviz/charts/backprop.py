@@ -1,0 +1,220 @@
+"""Figures of the backpropagation lesson: the network diagram, cost and parameter paths.
+
+Builders take the numbers ``nnviz.network`` computed (weights, z, a, δ,
+∂C/∂W) and only draw them: positions, colours and widths.
+
+The page redraws up to five figures on every edit, and Plotly's validation of
+a figure (mostly resolving the template in ``palette.layout``) costs 10–30 ms
+each here. So the house layout is taken from :func:`palette.layout` once, at
+import, and each figure is assembled from plain trace dictionaries without
+validation (``_validate=False``): the same JSON reaches the browser in ~1 ms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnviz.charts import palette
+
+_BASE_LAYOUT = palette.layout(go.Figure(), "", "", "").to_dict()["layout"]
+# Only the template's parts a 2-D scatter uses: smaller JSON, the same look.
+_BASE_LAYOUT["template"] = {"layout": {
+    k: v for k, v in _BASE_LAYOUT["template"]["layout"].items()
+    if k in ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor",
+             "xaxis", "yaxis", "shapedefaults", "annotationdefaults", "title")
+}}
+
+
+def _figure(data: list, title: str, x: str, y: str, height: int = palette.HEIGHT, **layout) -> go.Figure:
+    """A figure in the house layout from already-valid trace dicts, built without re-validation."""
+    base = dict(_BASE_LAYOUT)
+    base["title"] = {"text": title}
+    base["xaxis"] = {**base.get("xaxis", {}), "title": {"text": x}, **layout.pop("xaxis", {})}
+    base["yaxis"] = {**base.get("yaxis", {}), "title": {"text": y}, **layout.pop("yaxis", {})}
+    base["height"] = height
+    base.update(layout)
+    return go.Figure({"data": data, "layout": base}, _validate=False)
+
+
+def _list(values) -> list:
+    return [None if v is None else float(v) for v in values]
+
+WIDTH_LEVELS = 6
+MAX_EDGE_WIDTH = 9.0
+LABELLED_EDGES = 16  # write each edge's number on it only while the diagram stays readable
+
+
+def _short(value: float) -> str:
+    value = float(value)
+    if value == 0:
+        return "0"
+    return f"{value:.3g}" if 1e-3 <= abs(value) < 1e4 else f"{value:.2e}"
+
+
+def _node_y(n: int) -> np.ndarray:
+    return (n - 1) / 2 - np.arange(n)
+
+
+def network_diagram(
+    sizes,
+    weights,
+    z,
+    a,
+    delta=None,
+    dW=None,
+    new_weights=None,
+    highlight=(),
+    width_by: str = "weight",
+    title: str = "",
+) -> go.Figure:
+    """The network drawn layer by layer, with z, a and δ on the nodes.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Neurons per layer, the input first.
+    weights : list of (n_l, n_{l-1}) arrays
+        One per layer after the input; an edge's colour is its weight's sign.
+    z, a : list of 1-D arrays
+        Per layer, the input first (``z[0]`` is ignored).
+    delta : list, optional
+        Per layer after the input (an entry may be None): δ written on the nodes.
+    dW : list, optional
+        ∂C/∂W per layer; with ``width_by="gradient"`` edge widths follow |∂C/∂w|
+        instead of |w|, and the numbers on the edges are the gradients.
+    new_weights : list, optional
+        The weights after the update step, shown on hover.
+    highlight : collection of int
+        Lesson layer numbers (input = 1) to ring: what the current step computes.
+    """
+    sizes = [int(s) for s in sizes]
+    n_layers = len(sizes)
+    ys = [_node_y(n) for n in sizes]
+    weights = [np.asarray(w, dtype=float) for w in weights]
+    by_gradient = width_by == "gradient" and dW is not None
+    sized = [np.abs(np.asarray(g, dtype=float)) for g in (dW if by_gradient else weights)]
+    largest = max((float(np.max(s)) for s in sized), default=0.0) or 1.0
+    n_edges = sum(w.size for w in weights)
+    groups: dict = {}
+    label_x, label_y, label_text, hover = [], [], [], []
+    for i, w in enumerate(weights):
+        l = i + 2
+        for j in range(w.shape[0]):
+            for k in range(w.shape[1]):
+                x0, y0, x1, y1 = i, float(ys[i][k]), i + 1, float(ys[i + 1][j])
+                level = int(np.ceil(WIDTH_LEVELS * sized[i][j, k] / largest))
+                xs, yv = groups.setdefault((bool(w[j, k] >= 0), level), ([], []))
+                xs += [x0, x1, None]
+                yv += [y0, y1, None]
+                # Labels sit near the receiving neuron so crossing edges do not overlap.
+                label_x.append(x0 + 0.72 * (x1 - x0))
+                label_y.append(y0 + 0.72 * (y1 - y0))
+                label_text.append(_short(dW[i][j, k] if by_gradient else w[j, k]))
+                text = f"w<sup>{l}</sup><sub>{j + 1}{k + 1}</sub> = {_short(w[j, k])}"
+                if dW is not None:
+                    text += f"<br>∂C/∂w = {_short(dW[i][j, k])}"
+                if new_weights is not None:
+                    text += f"<br>after the update: {_short(new_weights[i][j, k])}"
+                hover.append(text)
+    data = []
+    for (positive, level), (xs, yv) in sorted(groups.items()):
+        data.append(dict(
+            type="scatter", x=xs, y=yv, mode="lines", hoverinfo="skip", showlegend=False, opacity=0.75,
+            line=dict(color=palette.POSITIVE if positive else palette.NEGATIVE,
+                      width=0.8 + (MAX_EDGE_WIDTH - 0.8) * level / WIDTH_LEVELS),
+        ))
+    labelled = n_edges <= LABELLED_EDGES
+    data.append(dict(
+        type="scatter", x=label_x, y=label_y, mode="text" if labelled else "markers",
+        text=label_text if labelled else None, textfont=dict(size=11, color=palette.BLACK),
+        marker=dict(size=8, color="rgba(0,0,0,0)"), hovertext=hover, hoverinfo="text",
+        name="∂C/∂w" if by_gradient else "w", showlegend=False,
+    ))
+    for positive in (True, False):
+        data.append(dict(
+            type="scatter", x=[None], y=[None], mode="lines",
+            name="positive weight" if positive else "negative weight",
+            line=dict(color=palette.POSITIVE if positive else palette.NEGATIVE, width=4),
+        ))
+
+    node_x, node_y, node_text, node_hover, ring, ring_width = [], [], [], [], [], []
+    for i, n in enumerate(sizes):
+        for j in range(n):
+            node_x.append(i)
+            node_y.append(float(ys[i][j]))
+            if i == 0:
+                lines = [f"x<sub>{j + 1}</sub> = {_short(a[0][j])}"]
+            else:
+                lines = [f"z = {_short(z[i][j])}", f"a = {_short(a[i][j])}"]
+                if delta is not None and delta[i - 1] is not None:
+                    lines.append(f"<b>δ = {_short(delta[i - 1][j])}</b>")
+            node_text.append("<br>".join(lines))
+            node_hover.append(f"layer {i + 1}, neuron {j + 1}<br>" + "<br>".join(lines))
+            lit = (i + 1) in highlight
+            ring.append(palette.VERMILION if lit else palette.GREY)
+            ring_width.append(4 if lit else 1.5)
+    data.append(dict(
+        type="scatter", x=node_x, y=node_y, mode="markers+text", text=node_text, textposition="top center",
+        textfont=dict(size=12), hovertext=node_hover, hoverinfo="text", showlegend=False, cliponaxis=False,
+        marker=dict(size=26, color="white", line=dict(color=ring, width=ring_width)),
+    ))
+    if highlight:
+        data.append(dict(
+            type="scatter", x=[None], y=[None], mode="markers", name="computed in this step",
+            marker=dict(size=12, color="white", line=dict(color=palette.VERMILION, width=3)),
+        ))
+    ticks = [f"layer {i + 1}" + (" (input)" if i == 0 else " (output)" if i == n_layers - 1 else "")
+             for i in range(n_layers)]
+    top = (max(sizes) - 1) / 2
+    return _figure(
+        data, title, "", "", height=max(palette.HEIGHT, 110 * max(sizes) + 170),
+        xaxis=dict(tickvals=list(range(n_layers)), ticktext=ticks, showgrid=False, zeroline=False,
+                   range=[-0.35, n_layers - 0.65]),
+        yaxis=dict(visible=False, range=[-top - 0.45, top + 0.8]),
+    )
+
+
+def cost_figure(costs, diverged_at=None, title: str = "Cost per step") -> go.Figure:
+    """The cost C after each step of gradient descent (step 0 is before any update)."""
+    costs = np.asarray(costs, dtype=float)
+    data = [dict(type="scatter", x=np.arange(len(costs)), y=costs, name="cost C",
+                 mode="lines+markers" if len(costs) <= 60 else "lines", line=dict(color=palette.BLUE))]
+    extra = {}
+    if diverged_at is not None:
+        x = diverged_at - 0.5
+        extra["shapes"] = [dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper",
+                                line=dict(color=palette.VERMILION, dash="dash"))]
+        extra["annotations"] = [dict(x=x, y=1, yref="paper", text=f"diverged at step {diverged_at}",
+                                     showarrow=False, font=dict(color=palette.VERMILION), xanchor="right")]
+    return _figure(data, title, "step", "cost C", **extra)
+
+
+def parameter_paths_figure(path, names, title: str = "Every parameter, step by step") -> go.Figure:
+    """Each weight and bias (a line each, biases dotted) as gradient descent moves it."""
+    path = np.asarray(path, dtype=float)
+    steps = np.arange(path.shape[0])
+    data = [dict(type="scatter", x=steps, y=path[:, i].copy(), mode="lines", name=name,
+                 line=dict(width=1.5, dash="dot" if name.startswith("b") else "solid"))
+            for i, name in enumerate(names)]
+    return _figure(data, title, "step", "value", showlegend=len(names) <= 16,
+                   legend=dict(orientation="v", x=1.02, xanchor="left", y=1))
+
+
+def sensitivity_figure(values, costs, name: str, current: float, cost: float, gradient: float,
+                       eps: float) -> go.Figure:
+    """C₀ as one parameter moves, its tangent (slope ∂C₀/∂p) and the nudge by ε."""
+    values = np.asarray(values, dtype=float)
+    span = (values[-1] - values[0]) / 4
+    tx = [current - span, current + span]
+    data = [
+        dict(type="scatter", x=_list(values), y=_list(costs), mode="lines", name="C₀",
+             line=dict(color=palette.BLUE, width=3)),
+        dict(type="scatter", x=tx, y=[cost + gradient * (t - current) for t in tx], mode="lines",
+             name=f"tangent, slope ∂C₀/∂{name} = {_short(gradient)}", line=dict(color=palette.VERMILION, dash="dash")),
+        dict(type="scatter", x=[current], y=[cost], mode="markers", name=f"current {name}",
+             marker=dict(size=11, color=palette.BLACK)),
+        dict(type="scatter", x=[current + eps], y=[cost + gradient * eps], mode="markers",
+             name=f"{name} + ε, predicted", marker=dict(size=10, color=palette.ORANGE, symbol="x")),
+    ]
+    return _figure(data, f"C₀ as {name} moves (the others held)", name, "C₀")

@@ -1,0 +1,383 @@
+"""Backpropagation: the chain rule number by number, and the four equations with live matrices."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from nnviz import activations, losses
+from nnviz import backprop_lesson as lesson
+from nnviz.charts import backprop as charts
+from nnviz.ui import state
+
+PREFIX = "backprop"
+HIDDEN_FIELDS = ("n1", "n2", "n3", "n4")
+ACT_FIELDS = ("act1", "act2", "act3", "act4")
+DIFFERENTIABLE = [n for n in activations.NAMES if activations.get(n).differentiable]
+
+
+@dataclass(frozen=True)
+class Settings:
+    # A chain of single neurons.
+    x: float = 0.5
+    y: float = 1.0
+    w1: float = 0.8
+    b1: float = 0.1
+    w2: float = -1.2
+    b2: float = 0.3
+    w3: float = 1.5
+    b3: float = -0.4
+    nudge: str = "w1"
+    eps: float = 0.01
+    # The real network: its shape, its numbers, the step shown.
+    n_inputs: int = 2
+    layers: int = 1
+    n1: int = 2
+    n2: int = 2
+    n3: int = 2
+    n4: int = 2
+    n_outputs: int = 2
+    act1: str = "sigmoid"
+    act2: str = "sigmoid"
+    act3: str = "sigmoid"
+    act4: str = "sigmoid"
+    act_out: str = "sigmoid"
+    loss: str = "quadratic"
+    # The weights, biases, input and target as one tuple (see lesson.flatten); empty
+    # means "the round-number network drawn from `seed`", so an untouched random
+    # network keeps a short link and an edited one is stored exactly.
+    values: tuple = lesson.MAZUR_VALUES
+    seed: int = 0
+    lr: float = 0.5
+    stage: str = "forward"
+    steps: int = 100
+    exercise: int = 0
+
+
+DEFAULTS = Settings()
+PRESETS = {
+    "Mazur's worked example": {
+        "n_inputs": 2, "layers": 1, "n1": 2, "n_outputs": 2, "act1": "sigmoid", "act_out": "sigmoid",
+        "loss": "quadratic", "values": lesson.MAZUR_VALUES, "lr": 0.5, "stage": "forward"},
+    "Cross-entropy: δᴸ = a − y": {"loss": "binary_crossentropy", "act_out": "sigmoid", "stage": "output error"},
+    "Saturated output neuron": {"w3": 6.0, "b3": 4.0, "y": 0.0, "nudge": "w3"},
+    "Deep tanh 2-4-4-4-1": {
+        "n_inputs": 2, "layers": 3, "n1": 4, "n2": 4, "n3": 4, "n_outputs": 1, "act1": "tanh", "act2": "tanh",
+        "act3": "tanh", "act_out": "sigmoid", "values": (), "seed": 3, "stage": "backpropagate"},
+    "Too large a step: η = 40": {
+        "layers": 1, "n1": 3, "n_outputs": 1, "act1": "relu", "act_out": "linear", "values": (), "seed": 1,
+        "lr": 40.0, "steps": 50},
+}
+LOSS_LABELS = {name: losses.get(name).label for name in losses.NAMES}
+STAGE_TITLES = {
+    "forward": "Step 1 · forward: z = W a + b, a = σ(z), layer by layer",
+    "output error": "Step 2 · output error δᴸ = ∇ₐC ⊙ σ'(zᴸ)",
+    "backpropagate": "Step 3 · backpropagate δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ'(zˡ)",
+    "gradients": "Step 4 · gradients ∂C/∂b = δ, ∂C/∂w = a δ (edge width = |∂C/∂w|)",
+    "update": "Step 5 · update W ← W − η ∂C/∂W (hover an edge for the new weight)",
+}
+
+
+def _reseed() -> None:
+    # The network's shape changed: its numbers are drawn afresh from the seed.
+    st.session_state[state.key(PREFIX, "values")] = ()
+
+
+def _next_stage() -> None:
+    k = state.key(PREFIX, "stage")
+    st.session_state[k] = lesson.STAGES[(lesson.STAGES.index(st.session_state[k]) + 1) % len(lesson.STAGES)]
+
+
+def _apply_update(values: tuple) -> None:
+    st.session_state[state.key(PREFIX, "values")] = values
+    st.session_state[state.key(PREFIX, "stage")] = "forward"
+
+
+def _new_exercise() -> None:
+    st.session_state[state.key(PREFIX, "exercise")] += 1
+    st.session_state[f"{PREFIX}.answer"] = ""
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _gradient_check(sizes, acts, values, loss):
+    net, x, y = lesson.unflatten(sizes, values, acts)
+    return pd.DataFrame(
+        [(r.name, r.analytic, r.numeric, r.relative_error) for r in lesson.gradient_check(net, x, y, loss)],
+        columns=["parameter", "backprop ∂C/∂p", "finite difference", "relative error"],
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _train(sizes, acts, values, loss, lr, steps):
+    net, x, y = lesson.unflatten(sizes, values, acts)
+    return lesson.train(net, x, y, loss, lr, steps)
+
+
+def _editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    return st.data_editor(
+        frame, key=key, num_rows="fixed", width="stretch",
+        column_config={c: st.column_config.NumberColumn(c, format="%.6g", step=0.01) for c in frame.columns},
+    )
+
+
+st.title("Backpropagation")
+st.markdown(
+    "Backpropagation is the chain rule, applied from the cost backwards. It finds how much every "
+    "weight and bias changes the cost C, ∂C/∂w and ∂C/∂b, in one backward pass. Gradient descent "
+    "then moves each parameter a small step against its gradient."
+)
+state.init(PREFIX, DEFAULTS)
+state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+
+# ---------------------------------------------------------------------------
+st.header("1 · A chain of single neurons")
+st.markdown(
+    "Three neurons in a row, one weight and one bias each. The cost of one example depends on all "
+    "six numbers: C₀(w₁, b₁, w₂, b₂, w₃, b₃). Every gradient is a product of small local "
+    "derivatives, one per link of the chain."
+)
+cols = st.columns(4)
+for i, (field, label, lo, hi) in enumerate([
+    ("x", "input x = a⁽⁰⁾", -2.0, 2.0), ("y", "target y", 0.0, 1.0),
+    ("w1", "weight w₁", -8.0, 8.0), ("b1", "bias b₁", -8.0, 8.0),
+    ("w2", "weight w₂", -8.0, 8.0), ("b2", "bias b₂", -8.0, 8.0),
+    ("w3", "weight w₃", -8.0, 8.0), ("b3", "bias b₃", -8.0, 8.0),
+]):
+    cols[i % 4].slider(label, lo, hi, step=0.1, key=state.key(PREFIX, field))
+settings = state.current(PREFIX, Settings)
+chain_params = {p: getattr(settings, p) for p in lesson.CHAIN_PARAMETERS}
+ch = lesson.chain(settings.x, settings.y, chain_params)
+
+left, right = st.columns([1, 1])
+with left:
+    st.latex(r"z^{(l)} = w_l\, a^{(l-1)} + b_l, \quad a^{(l)} = \sigma(z^{(l)}), \quad " + lesson.CHAIN_COST_LATEX)
+    st.dataframe(pd.DataFrame(
+        {"z": [ch.z[l] for l in (1, 2, 3)], "a = σ(z)": [ch.a[l] for l in (1, 2, 3)],
+         "σ'(z)": [ch.sigma_prime[l] for l in (1, 2, 3)]},
+        index=pd.RangeIndex(1, 4, name="neuron")), width="stretch")
+    st.latex(rf"C_0 = (a^{{(3)}} - y)^2 = ({lesson.fmt(ch.a[3])} - {lesson.fmt(ch.y)})^2 = {lesson.fmt(ch.cost)}")
+with right:
+    st.plotly_chart(
+        charts.network_diagram((1, 1, 1, 1), [[[settings.w1]], [[settings.w2]], [[settings.w3]]],
+                               [None] + [[ch.z[l]] for l in (1, 2, 3)], [[a] for a in ch.a],
+                               highlight=(4,), title="The chain: x → neuron 1 → neuron 2 → neuron 3"),
+        key="backprop.chain_diagram")
+
+st.markdown("**Each gradient, factor by factor** (symbols first, then their numbers, then the product):")
+for name in ("w3", "b3", "w2", "b2", "w1", "b1"):
+    st.latex(lesson.chain_product_latex(ch, name))
+
+st.subheader("Sensitivity check")
+st.markdown(
+    "A gradient is a promise: nudge a parameter by a small ε and the cost changes by about "
+    "ε · ∂C₀/∂p. Try a large ε to see the promise break (the curve bends away from its tangent)."
+)
+c1, c2 = st.columns(2)
+c1.radio("parameter p", lesson.CHAIN_PARAMETERS, horizontal=True, key=state.key(PREFIX, "nudge"))
+c2.select_slider("nudge ε", options=[1.0, 0.5, 0.1, 0.01, 0.001, 0.0001], key=state.key(PREFIX, "eps"))
+settings = state.current(PREFIX, Settings)
+sens = lesson.sensitivity(settings.x, settings.y, chain_params, settings.nudge, settings.eps)
+st.latex(
+    rf"C_0({settings.nudge} + \varepsilon) - C_0({settings.nudge}) = {lesson.fmt(sens.nudged_cost, 6)} - "
+    rf"{lesson.fmt(sens.cost, 6)} = {lesson.fmt(sens.actual_change, 6)} \quad \approx \quad "
+    rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {settings.nudge[0]}_{settings.nudge[1]}}} = "
+    rf"{lesson.fmt(sens.eps)} \times {lesson.pfmt(sens.gradient, 6)} = {lesson.fmt(sens.predicted_change, 6)}"
+)
+values, costs = lesson.chain_cost_curve(settings.x, settings.y, chain_params, settings.nudge)
+st.plotly_chart(charts.sensitivity_figure(values, costs, settings.nudge, chain_params[settings.nudge], sens.cost,
+                                          sens.gradient, settings.eps), key="backprop.sensitivity")
+
+# ---------------------------------------------------------------------------
+st.header("2 · A real network, step by step")
+st.markdown(
+    "Now whole layers at once. Each layer's numbers are a matrix Wˡ (row j = neuron j, column k = "
+    "input k, so the entry is wˡⱼₖ) and a vector bˡ; the input is layer 1. Edit any number, then "
+    "click through the five steps."
+)
+st.latex(r"\text{(BP1)}\; " + lesson.BP1 + r" \qquad \text{(BP2)}\; " + lesson.BP2)
+st.latex(r"\text{(BP3)}\; " + lesson.BP3 + r" \qquad \text{(BP4)}\; " + lesson.BP4)
+
+shape_cols = st.columns(4)
+shape_cols[0].number_input("inputs", step=1, key=state.key(PREFIX, "n_inputs"), on_change=_reseed)
+shape_cols[1].number_input("hidden layers", step=1, key=state.key(PREFIX, "layers"), on_change=_reseed)
+shape_cols[2].number_input("outputs", step=1, key=state.key(PREFIX, "n_outputs"), on_change=_reseed)
+shape_cols[3].number_input("seed (new numbers)", step=1, key=state.key(PREFIX, "seed"), on_change=_reseed)
+settings = state.current(PREFIX, Settings)
+n_hidden_shown = min(max(int(settings.layers), 1), lesson.MAX_HIDDEN_LAYERS)
+layer_cols = st.columns(n_hidden_shown + 2)
+for i in range(n_hidden_shown):
+    with layer_cols[i]:
+        st.number_input(f"neurons in hidden layer {i + 1}", step=1, key=state.key(PREFIX, HIDDEN_FIELDS[i]),
+                        on_change=_reseed)
+        st.selectbox(f"activation of layer {i + 2}", DIFFERENTIABLE, key=state.key(PREFIX, ACT_FIELDS[i]))
+layer_cols[-2].selectbox("output activation", DIFFERENTIABLE, key=state.key(PREFIX, "act_out"))
+layer_cols[-1].selectbox("cost C", losses.NAMES, format_func=LOSS_LABELS.get, key=state.key(PREFIX, "loss"))
+settings = state.current(PREFIX, Settings)
+
+walkthrough = None
+try:
+    hidden = [getattr(settings, HIDDEN_FIELDS[i]) if i < len(HIDDEN_FIELDS) else 0 for i in range(settings.layers)]
+    sizes = lesson.check_sizes(settings.n_inputs, hidden, settings.n_outputs)
+except ValueError as err:
+    sizes = None
+    st.error(f"Cannot build this network: {err}.")
+
+if sizes is not None:
+    acts = tuple(getattr(settings, f) for f in ACT_FIELDS[:settings.layers]) + (settings.act_out,)
+    live = settings.values
+    if len(live) != lesson.n_values(sizes):
+        if live:
+            st.warning(f"The stored numbers do not fit a {'-'.join(map(str, sizes))} network; "
+                       f"drawn afresh from seed {settings.seed}.")
+        live = lesson.lesson_values(sizes, acts, settings.seed)
+    # The editors start from `base`; a change made elsewhere (a preset, the update step, a
+    # link) starts a fresh generation of editors so old cell edits are not replayed on top.
+    if st.session_state.get(f"{PREFIX}._written") != live:
+        st.session_state[f"{PREFIX}._base"] = live
+    base = st.session_state[f"{PREFIX}._base"]
+    generation = abs(hash(base)) % 10**8
+    names = lesson.value_names(sizes)
+    cells = dict(zip(names, base))
+
+    st.markdown("**Weights, biases, input and target** (click a cell to edit it):")
+    edit_cols = st.columns(len(sizes))
+    edited = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        l = i + 2
+        frame = pd.DataFrame(
+            {**{f"w{l}[j,{k + 1}]": [cells[f"w{l}[{j + 1},{k + 1}]"] for j in range(n_out)] for k in range(n_in)},
+             f"b{l}[j]": [cells[f"b{l}[{j + 1}]"] for j in range(n_out)]},
+            index=pd.RangeIndex(1, n_out + 1, name="j"))
+        with edit_cols[i]:
+            st.caption(f"layer {l}: W{l} and b{l}")
+            out = _editor(frame, f"{PREFIX}.edit.{generation}.{l}")
+        for j in range(n_out):
+            for k in range(n_in):
+                edited[f"w{l}[{j + 1},{k + 1}]"] = out.iloc[j, k]
+            edited[f"b{l}[{j + 1}]"] = out.iloc[j, n_in]
+    with edit_cols[-1]:
+        st.caption("input x and target y")
+        xy = pd.DataFrame({"x": [cells[f"x[{k + 1}]"] for k in range(sizes[0])]},
+                          index=pd.RangeIndex(1, sizes[0] + 1, name="k"))
+        yy = pd.DataFrame({"y": [cells[f"y[{j + 1}]"] for j in range(sizes[-1])]},
+                          index=pd.RangeIndex(1, sizes[-1] + 1, name="j"))
+        out_x = _editor(xy, f"{PREFIX}.edit.{generation}.x")
+        out_y = _editor(yy, f"{PREFIX}.edit.{generation}.y")
+        for k in range(sizes[0]):
+            edited[f"x[{k + 1}]"] = out_x.iloc[k, 0]
+        for j in range(sizes[-1]):
+            edited[f"y[{j + 1}]"] = out_y.iloc[j, 0]
+
+    st.select_slider("learning rate η", options=[0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 40.0],
+                     key=state.key(PREFIX, "lr"))
+    settings = state.current(PREFIX, Settings)
+    try:
+        net, x, y = lesson.unflatten(sizes, [edited[n] for n in names], acts)
+        walkthrough = lesson.walk(net, x, y, settings.loss, settings.lr)
+    except ValueError as err:
+        st.error(f"Cannot use these numbers: {err}.")
+    else:
+        values = lesson.flatten(net, x, y)
+        if values != live:
+            st.session_state[state.key(PREFIX, "values")] = values
+            live = values
+    st.session_state[f"{PREFIX}._written"] = live
+
+if walkthrough is not None:
+    w = walkthrough
+    L = w.n_layers
+    step_cols = st.columns([5, 1])
+    step_cols[0].radio("Step", lesson.STAGES, horizontal=True, key=state.key(PREFIX, "stage"))
+    step_cols[1].button("Next step ▶", on_click=_next_stage, key=f"{PREFIX}.next", width="stretch")
+    stage = st.session_state[state.key(PREFIX, "stage")]
+    if stage not in lesson.STAGES:
+        stage = "forward"
+    at = lesson.STAGES.index(stage)
+    z = [None] + [w.z(l) for l in range(2, L + 1)]
+    a = [w.a(l) for l in range(1, L + 1)]
+    delta = None
+    if at == 1:
+        delta = [None] * (L - 2) + [w.delta(L)]
+    elif at >= 2:
+        delta = [w.delta(l) for l in range(2, L + 1)]
+    highlight = {0: range(2, L + 1), 1: (L,), 2: range(2, L), 3: range(2, L + 1), 4: ()}[at]
+    st.plotly_chart(
+        charts.network_diagram(
+            w.net.sizes, w.net.weights, z, a, delta=delta,
+            dW=w.grads.dW if at >= 3 else None, new_weights=w.updated.weights if at == 4 else None,
+            highlight=tuple(highlight), width_by="gradient" if at >= 3 else "weight", title=STAGE_TITLES[stage]),
+        key="backprop.network")
+
+    loss = losses.get(settings.loss)
+    if stage == "forward":
+        st.markdown("Each layer takes the activations of the layer before, weighs them, adds its biases and "
+                    "applies its activation function.")
+        for l in range(2, L + 1):
+            st.latex(lesson.forward_latex(w, l))
+        st.latex(loss.latex + rf" = {lesson.fmt(w.cost, 6)}")
+    elif stage == "output error":
+        st.markdown("The output error δᴸ: how fast the cost changes with each output neuron's weighted "
+                    "input z. The Hadamard product ⊙ multiplies element by element.")
+        st.latex(loss.gradient_latex)
+        st.latex(lesson.bp1_latex(w))
+        shortcut = lesson.cross_entropy_shortcut(w)
+        if shortcut:
+            st.markdown("With cross-entropy and a sigmoid output, σ'(z) = a(1 − a) cancels the denominator "
+                        "of ∂C/∂a, so the output error is just a − y: no slow learning when a neuron saturates.")
+            st.latex(shortcut)
+        else:
+            st.caption("Choose binary cross-entropy with a sigmoid output to see δᴸ become a − y.")
+    elif stage == "backpropagate":
+        st.markdown("Each hidden layer's error is the next layer's error carried back through the "
+                    "transposed weights, then scaled by σ'(z) element by element.")
+        for l in range(L - 1, 1, -1):
+            st.latex(lesson.bp2_latex(w, l))
+    elif stage == "gradients":
+        st.markdown("The errors give every gradient: a bias's is its neuron's δ, a weight's is the "
+                    "activation feeding it times the δ it feeds.")
+        for l in range(L, 1, -1):
+            st.latex(lesson.bp3_latex(w, l))
+            st.latex(lesson.bp4_latex(w, l))
+        st.markdown("**Gradient check**: every backpropagated gradient beside a central finite difference "
+                    "(C(p + ε) − C(p − ε)) / 2ε with ε = 10⁻⁶.")
+        st.dataframe(_gradient_check(w.net.sizes, w.net.activations, lesson.flatten(w.net, w.x, w.y), settings.loss),
+                     hide_index=True, width="stretch",
+                     column_config={"relative error": st.column_config.NumberColumn(format="%.1e")})
+    else:
+        for l in range(2, L + 1):
+            st.latex(lesson.update_latex(w, l))
+        st.latex(rf"C: {lesson.fmt(w.cost, 6)} \;\rightarrow\; {lesson.fmt(w.updated_cost, 6)}")
+        st.button("Apply this update and start again", on_click=_apply_update,
+                  args=(lesson.flatten(w.updated, w.x, w.y),), key=f"{PREFIX}.apply")
+
+    st.subheader("Train N steps")
+    st.slider("steps N", 1, 500, key=state.key(PREFIX, "steps"))
+    settings = state.current(PREFIX, Settings)
+    run = _train(w.net.sizes, w.net.activations, lesson.flatten(w.net, w.x, w.y), settings.loss, settings.lr,
+                 settings.steps)
+    if run.diverged_at is not None:
+        st.warning(f"Diverged at step {run.diverged_at}: the numbers blew up. Lower the learning rate η.")
+    train_cols = st.columns(2)
+    train_cols[0].plotly_chart(charts.cost_figure(run.costs, run.diverged_at), key="backprop.cost")
+    train_cols[1].plotly_chart(charts.parameter_paths_figure(run.path, run.names), key="backprop.paths")
+
+    # -----------------------------------------------------------------------
+    st.header("3 · Check yourself")
+    exercise = lesson.make_exercise(w, settings.exercise)
+    st.markdown(exercise.prompt + " Use the network's numbers above (cost: " + loss.label + ").")
+    ex_cols = st.columns([2, 1])
+    typed = ex_cols[0].text_input("your answer", key=f"{PREFIX}.answer", placeholder="e.g. 0.0123")
+    ex_cols[1].button("New exercise", on_click=_new_exercise, key=f"{PREFIX}.new_exercise", width="stretch")
+    if typed.strip():
+        verdict = lesson.check_answer(exercise, typed)
+        (st.success if verdict.correct else st.error)(verdict.message)
+        st.markdown("**Worked solution**")
+        for line in exercise.solution:
+            st.latex(line)
+
+settings = state.sync(PREFIX, DEFAULTS)
+st.info(
+    "**What to notice:** every gradient is a product of local factors, so one small factor (a saturated "
+    "σ'(z)) shrinks every gradient behind it; the backward pass reuses each δ for all the weights "
+    "feeding that neuron; and the finite-difference check agrees with backpropagation to about 10⁻⁸."
+)
