@@ -402,7 +402,7 @@ class Trainer:
         delta = (a - Y) / len(X)
         for l in range(last, -1, -1):
             np.dot(delta.T, acts[l], out=self.dW[l])
-            np.sum(delta, axis=0, out=self.db[l])
+            delta.sum(axis=0, out=self.db[l])
             if l > 0:
                 delta = delta @ self.W[l]
                 if derivs[l - 1] is not None:

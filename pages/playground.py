@@ -79,6 +79,7 @@ SS = st.session_state
 
 def _set_playing(on: bool) -> None:
     SS["playground.playing"] = on
+    SS["playground.pace"] = live.Pace()
     if not on:
         live.leave(SS["playground.session"])
 
@@ -92,9 +93,9 @@ def _change_layers(delta: int) -> None:
     SS[K("hidden")] = tuple(hidden)
 
 
-def _change_neurons(layer: int, delta: int) -> None:
+def _set_neurons(layer: int) -> None:
     hidden = list(SS[K("hidden")])
-    hidden[layer] = min(pg.MAX_NEURONS, max(1, hidden[layer] + delta))
+    hidden[layer] = int(SS[f"playground.neurons.{layer}"])
     SS[K("hidden")] = tuple(hidden)
 
 
@@ -157,24 +158,17 @@ with data_col:
         st.checkbox(pg.FEATURES[name][0], key=K(name))
 
 with main_col:
-    st.subheader("Network")
     n_layers = len(SS[K("hidden")])
-    layer_cols = st.columns([2] + [1] * pg.MAX_HIDDEN_LAYERS)
-    with layer_cols[0]:
-        st.markdown(f"**{n_layers} hidden layer{'s' if n_layers != 1 else ''}**")
-        b1, b2 = st.columns(2)
-        b1.button("＋", key="playground.add_layer", on_click=_change_layers, args=(1,), help="Add a hidden layer",
-                  disabled=n_layers >= pg.MAX_HIDDEN_LAYERS)
-        b2.button("−", key="playground.remove_layer", on_click=_change_layers, args=(-1,),
-                  help="Remove the last hidden layer", disabled=n_layers == 0)
+    layer_cols = st.columns([1.3, 0.5, 0.5] + [1] * max(n_layers, 1), vertical_alignment="bottom")
+    layer_cols[0].markdown(f"**Network: {n_layers} hidden layer{'s' if n_layers != 1 else ''}**")
+    layer_cols[1].button("+", key="playground.add_layer", on_click=_change_layers, args=(1,),
+                         help="Add a hidden layer", disabled=n_layers >= pg.MAX_HIDDEN_LAYERS)
+    layer_cols[2].button("−", key="playground.remove_layer", on_click=_change_layers, args=(-1,),
+                         help="Remove the last hidden layer", disabled=n_layers == 0)
     for i, n in enumerate(SS[K("hidden")]):
-        with layer_cols[i + 1]:
-            st.markdown(f"{n} neuron{'s' if n != 1 else ''}")
-            c1, c2 = st.columns(2)
-            c1.button("＋", key=f"playground.add_neuron.{i}", on_click=_change_neurons, args=(i, 1),
-                      disabled=n >= pg.MAX_NEURONS)
-            c2.button("−", key=f"playground.remove_neuron.{i}", on_click=_change_neurons, args=(i, -1),
-                      disabled=n <= 1)
+        SS[f"playground.neurons.{i}"] = n
+        layer_cols[3 + i].number_input(f"layer {i + 1}", 1, pg.MAX_NEURONS, step=1, key=f"playground.neurons.{i}",
+                                       on_change=_set_neurons, args=(i,), help="Neurons in this hidden layer")
 
 with st.expander("Beyond TensorFlow Playground: dropout, stop rules, display, speed"):
     more = st.columns(4)
@@ -242,12 +236,12 @@ if SS.pop("playground.step", False):
 with main_col:
     buttons = st.columns([1, 1, 1, 2])
     if SS["playground.playing"]:
-        buttons[0].button("⏸ Pause", key="playground.pause", on_click=_set_playing, args=(False,), type="primary",
-                          width="stretch")
+        buttons[0].button("Pause", key="playground.pause", on_click=_set_playing, args=(False,), type="primary",
+                          width="stretch", icon=":material/pause:")
     else:
         buttons[0].button("▶ Play", key="playground.play", on_click=_set_playing, args=(True,), type="primary",
                           width="stretch", disabled=trainer.finished)
-    buttons[1].button("⏭ Step", key="playground.step_button", on_click=_step, width="stretch",
+    buttons[1].button("Step", icon=":material/skip_next:", key="playground.step_button", on_click=_step, width="stretch",
                       help="Train one epoch", disabled=trainer.finished)
     buttons[2].button("↺ Reset", key="playground.reset", on_click=_reset_run, width="stretch",
                       help="Start again from the same initial weights")
@@ -261,9 +255,11 @@ def _frames_tick():
     tr = SS["playground.trainer"]
     playing = SS["playground.playing"] and not tr.finished
     if playing:
-        n = live.heartbeat(SS["playground.session"])
+        pace = SS.setdefault("playground.pace", live.Pace())
+        pace.tick()
+        seconds, n_frames = pace.plan(live.heartbeat(SS["playground.session"]))
         per_frame = 1 if settings.speed != "fast" else None
-        frames = live.play_tick(tr, live.budget(n), epochs_per_frame=per_frame)
+        frames = live.play_tick(tr, seconds, max_frames=n_frames, epochs_per_frame=per_frame)
     else:
         frames = [live.capture(tr)]
     kind = {"sigmoid": "probability of class 1", "softmax": "most likely class",

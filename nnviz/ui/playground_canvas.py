@@ -19,6 +19,7 @@ import json
 import os
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +29,12 @@ from nnviz.playground import GridPass, Trainer
 
 TICK_SECONDS = 0.33
 MAX_FRAMES = 10
+MAX_FRAMES_LATE = 24
+FRAMES_PER_SECOND = 30
 THUMB_STRIDE = 4  # 100 x 100 grid -> 25 x 25 thumbnails
 CORES = max(1, os.cpu_count() or 1)
 # Share of a tick one lone session may spend computing, and of the machine all sessions may use.
-SOLO_SHARE = 0.45
+SOLO_SHARE = 0.55
 MACHINE_SHARE = 0.7
 
 _JS = (Path(__file__).with_name("playground_canvas.js")).read_text()
@@ -80,6 +83,28 @@ def leave(session: str) -> None:
 def budget(n_playing: int, tick: float = TICK_SECONDS, cores: int = CORES) -> float:
     """Seconds of computation one session may spend per tick when ``n_playing`` sessions share the machine."""
     return min(tick * SOLO_SHARE, tick * cores * MACHINE_SHARE / max(1, n_playing))
+
+
+@dataclass
+class Pace:
+    """One session's measured tick period; a tick that comes late means the machine is busy."""
+
+    period: float = TICK_SECONDS
+    last: float | None = None
+
+    def tick(self, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        if self.last is not None:
+            gap = min(max(now - self.last, TICK_SECONDS), 1.0)
+            self.period = 0.7 * self.period + 0.3 * gap
+        self.last = now
+        return self.period
+
+    def plan(self, n_playing: int) -> tuple[float, int]:
+        """(seconds of work, frames) for this tick: enough frames to play at 30 frames/s until the next
+        tick arrives, and less work when ticks arrive late (the machine is overloaded)."""
+        frames = int(min(MAX_FRAMES_LATE, max(1, round(self.period * FRAMES_PER_SECOND))))
+        return budget(n_playing) * min(1.0, TICK_SECONDS / self.period), frames
 
 
 # --- frames ------------------------------------------------------------------------------------------
@@ -134,7 +159,7 @@ def play_tick(trainer: Trainer, seconds: float, max_frames: int = MAX_FRAMES,
     much; ``epochs_per_frame`` fixes the pace instead (1 = TensorFlow Playground's).
     """
     timing = trainer.__dict__.setdefault("timing", {"epoch": 0.002, "frame": 0.003})
-    frames = max(1, min(max_frames, int(seconds * 0.4 / timing["frame"])))
+    frames = max(1, min(max_frames, int(seconds * 0.5 / timing["frame"])))
     if epochs_per_frame:
         total = frames * int(epochs_per_frame)
     else:
@@ -211,4 +236,4 @@ _LABELS = {name: label for name, (label, _) in _FEATURES.items()}
 
 def canvas(data: bytes, key: str):
     """Mount (once) or update the live canvas; returns the component's result (``.point`` after a click)."""
-    return _component(data=data, key=key, on_point_change=lambda: None, height=680)
+    return _component(data=data, key=key, on_point_change=lambda: None)

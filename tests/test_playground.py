@@ -1,0 +1,265 @@
+"""The playground's trainer: features, steps, regularisation, the grid pass, stop rules, divergence, uploads."""
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from nnviz import activations, losses, optimizers
+from nnviz import playground as pg
+from nnviz.network import Network, backward, forward
+
+
+def small_trainer(**config):
+    data = pg.make_data(config.pop("dataset", "circle"), n_samples=config.pop("n_samples", 60), seed=1,
+                        noise=config.pop("noise", 0.1), n_classes=config.pop("n_classes", 3))
+    return pg.Trainer(pg.Config(**{"hidden": (3, 2), "seed": 2, **config}), data)
+
+
+def test_feature_transforms_match_their_formulas():
+    X = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    F = pg.feature_matrix(X, pg.FEATURE_NAMES)
+    expected = np.column_stack([X[:, 0], X[:, 1], X[:, 0] ** 2, X[:, 1] ** 2, X[:, 0] * X[:, 1],
+                                np.sin(X[:, 0]), np.sin(X[:, 1])])
+    np.testing.assert_array_equal(F, expected)
+
+
+def test_features_reject_an_empty_or_unknown_choice():
+    with pytest.raises(ValueError, match="at least one"):
+        pg.feature_matrix(np.zeros((2, 2)), ())
+    with pytest.raises(ValueError, match="unknown feature"):
+        pg.feature_matrix(np.zeros((2, 2)), ("x3",))
+
+
+@pytest.mark.parametrize("name", ["circle", "xor", "spiral", "blobs", "regression_plane"])
+def test_data_and_runs_are_deterministic_under_a_seed(name):
+    a = pg.make_data(name, n_samples=80, noise=0.2, seed=7)
+    b = pg.make_data(name, n_samples=80, noise=0.2, seed=7)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    c = pg.make_data(name, n_samples=80, noise=0.2, seed=8)
+    assert not np.array_equal(a.X_train, c.X_train)
+    runs = []
+    for _ in range(2):
+        t = pg.Trainer(pg.Config(hidden=(3,), seed=5, dropout=0.2), a)
+        t.run(5)
+        runs.append(t.params.copy())
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
+def test_fast_activations_match_the_registry():
+    z = np.linspace(-30, 30, 121)
+    for name in pg.HIDDEN_ACTIVATIONS:
+        fn, deriv = pg._ACT[name]
+        ref = activations.get(name)
+        np.testing.assert_allclose(fn(z), ref.fn(z), atol=1e-12)
+        if deriv is not None:
+            np.testing.assert_allclose(deriv(fn(z)), ref.derivative(z), atol=1e-12)
+
+
+@pytest.mark.parametrize("dataset,out,loss", [("circle", "sigmoid", "binary_crossentropy"),
+                                              ("regression_plane", "linear", "quadratic")])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_training_step_equals_network_backward_plus_the_optimizer(dataset, out, loss, optimizer):
+    t = small_trainer(dataset=dataset, activations=("tanh", "relu"), optimizer=optimizer, learning_rate=0.1)
+    X, Y = t.X_train[:10], t.Y_train[:10]
+    reference_opt = optimizers.get(optimizer, learning_rate=0.1)
+    for _ in range(3):
+        net = Network([w.copy() for w in t.W], [b.copy() for b in t.b], ["tanh", "relu", out])
+        grads = backward(net, forward(net, X), Y, losses.get(loss))
+        params = [p for pair in zip(net.weights, net.biases) for p in pair]
+        gradient = [g for pair in zip(grads.dW, grads.db) for g in pair]
+        expected = reference_opt.step(params, gradient)
+        t.train_step(X, Y)
+        for l in range(len(t.W)):
+            np.testing.assert_allclose(t.W[l], expected[2 * l], rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(t.b[l], expected[2 * l + 1], rtol=1e-10, atol=1e-12)
+
+
+def numeric_gradient(t, X, Y, eps=1e-6):
+    g = np.zeros_like(t.params)
+    for i in range(len(t.params)):
+        keep = t.params[i]
+        t.params[i] = keep + eps
+        up = t.cost(X, Y)
+        t.params[i] = keep - eps
+        down = t.cost(X, Y)
+        t.params[i] = keep
+        g[i] = (up - down) / (2 * eps)
+    return g
+
+
+@pytest.mark.parametrize("regularization", ["none", "L1", "L2"])
+@pytest.mark.parametrize("dataset", ["circle", "blobs", "regression_gaussian"])
+def test_gradient_with_regularisation_matches_finite_differences(regularization, dataset):
+    t = small_trainer(dataset=dataset, regularization=regularization, regularization_rate=0.3,
+                      activations="tanh", features=("x1", "x2", "x1_x2"))
+    # Move the weights away from 0 so that L1's kink is not met by a finite difference.
+    t.params[t.weight_mask] += np.where(t.params[t.weight_mask] >= 0, 0.05, -0.05)
+    X, Y = t.X_train[:12], t.Y_train[:12]
+    analytic = t.gradient(X, Y).copy()
+    numeric = numeric_gradient(t, X, Y)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_softmax_output_for_three_to_five_classes_and_sigmoid_for_two():
+    assert small_trainer(dataset="blobs", n_classes=4).sizes[-1] == 4
+    assert small_trainer(dataset="blobs", n_classes=4).loss_name == "categorical_crossentropy"
+    assert small_trainer(dataset="circle").loss_name == "binary_crossentropy"
+    assert small_trainer(dataset="regression_plane").loss_name == "quadratic"
+
+
+def test_reported_loss_equals_nnviz_losses():
+    t = small_trainer(dataset="blobs", n_classes=3)
+    A = t.forward(t.X_test)[-1]
+    assert t.metrics[1] == pytest.approx(losses.get("categorical_crossentropy").value(t.Y_test, A))
+    accuracy = np.mean(np.argmax(A, axis=1) == t.data.y_test)
+    assert t.metrics[3] == pytest.approx(accuracy)
+
+
+@settings(max_examples=10, deadline=None)
+@given(hidden=st.lists(st.integers(1, 8), min_size=0, max_size=3),
+       features=st.sets(st.sampled_from(pg.FEATURE_NAMES), min_size=1))
+def test_grid_pass_equals_per_point_forward_passes(hidden, features):
+    t = small_trainer(hidden=tuple(hidden), features=tuple(sorted(features)), activations="relu")
+    t.run(2)
+    grid = t.grid_pass(resolution=12)
+    net = t.network()
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        i, j = rng.integers(0, 12, 2)
+        point = np.array([[grid.xs[j], grid.ys[i]]])
+        trace = forward(net, pg.feature_matrix(point, t.config.features))
+        for l, maps in enumerate(grid.hidden):
+            np.testing.assert_allclose(maps[:, i, j], trace.a[l + 1][0], atol=1e-12)
+        np.testing.assert_allclose(grid.output[:, i, j], activations.sigmoid(trace.z[-1][0]), atol=1e-12)
+        np.testing.assert_allclose(grid.inputs[:, i, j], trace.a[0][0])
+
+
+def xor_test_loss(hidden, features, epochs=500):
+    data = pg.make_data("xor", seed=0)
+    t = pg.Trainer(pg.Config(hidden=hidden, features=features), data)
+    t.run(epochs)
+    return min(t.history.test_loss), t
+
+
+def test_xor_is_learnt_with_a_hidden_layer_or_the_product_feature():
+    loss, t = xor_test_loss((8,), ("x1", "x2"))
+    assert loss < 0.05
+    loss4, t4 = xor_test_loss((4,), ("x1", "x2"))
+    assert t4.metrics[3] >= 0.95  # 4 tanh neurons separate XOR; the cross-entropy falls to ~0.1, see the report
+    loss_product, _ = xor_test_loss((), ("x1", "x2", "x1_x2"))
+    assert loss_product < 0.05
+
+
+def test_xor_is_not_learnt_without_a_hidden_layer_and_without_the_product():
+    loss, t = xor_test_loss((), ("x1", "x2"))
+    assert loss > 0.6
+    assert t.metrics[3] < 0.75
+
+
+def test_divergence_is_caught_and_the_pictures_stay_finite():
+    t = small_trainer(dataset="regression_plane", learning_rate=10.0, activations="relu", hidden=(8, 8))
+    t.run(200)
+    assert t.diverged_at is not None and t.stop_reason == f"diverged at epoch {t.diverged_at:,}"
+    assert np.all(np.isfinite(t.params))
+    grid = t.grid_pass(resolution=10)
+    assert np.all(np.isfinite(grid.output)) and all(np.all(np.isfinite(m)) for m in grid.hidden)
+    assert all(np.isfinite(v) for v in t.history.train_loss)
+    assert t.run(10) == 0
+
+
+def test_stop_at_epoch_and_patience():
+    t = small_trainer(stop_epoch=7)
+    assert t.run(100) == 7 and t.epoch == 7 and "epoch 7" in t.stop_reason
+    t.set_hyper(stop_epoch=10)
+    assert t.run(100) == 3
+    t = small_trainer(patience=5, learning_rate=3.0, noise=0.5, hidden=(8, 8))
+    t.run(2000)
+    assert t.stop_reason and "not improved for 5 epochs" in t.stop_reason
+    best = int(np.argmin(t.history.test_loss))
+    assert t.epoch - t.history.epoch[best] >= 5
+
+
+def test_reset_with_the_same_initial_weights_replays_the_run():
+    t = small_trainer()
+    t.run(5)
+    again = pg.Trainer(t.config, t.data, init_params=t.initial_params)
+    again.run(5)
+    np.testing.assert_array_equal(t.params, again.params)
+
+
+def test_dropout_changes_training_but_not_the_evaluation_pass():
+    t = small_trainer(dropout=0.5)
+    before = t.forward(t.X_test)[-1]
+    np.testing.assert_array_equal(before, t.forward(t.X_test)[-1])
+    plain = small_trainer(dropout=0.0)
+    t.run(3)
+    plain.run(3)
+    assert not np.allclose(t.params, plain.params)
+
+
+def test_set_weight_edits_one_weight_and_changes_the_output():
+    t = small_trainer()
+    before = t.grid_pass(resolution=8).output.copy()
+    t.set_weight(0, 1, 0, 4.0)
+    assert t.W[0][1, 0] == 4.0
+    assert not np.allclose(before, t.grid_pass(resolution=8).output)
+    with pytest.raises(ValueError, match="layer"):
+        t.set_weight(5, 0, 0, 1.0)
+
+
+def test_confusion_matrix_counts_true_against_predicted():
+    m = pg.confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], 3)
+    np.testing.assert_array_equal(m, [[1, 1, 0], [0, 1, 0], [1, 0, 1]])
+
+
+def test_exports_hold_the_weights_and_the_history():
+    t = small_trainer()
+    t.run(3)
+    doc = json.loads(t.weights_json())
+    assert doc["sizes"] == list(t.sizes) and doc["epoch"] == 3
+    np.testing.assert_allclose(doc["layers"][0]["W"], t.W[0])
+    lines = t.history.to_csv().strip().splitlines()
+    assert lines[0] == "epoch,train_loss,test_loss,train_accuracy,test_accuracy" and len(lines) == 4
+    assert float(lines[3].split(",")[1]) == pytest.approx(t.history.train_loss[2], rel=1e-5)
+
+
+def test_clicked_points_join_the_training_set():
+    t = small_trainer()
+    n = len(t.X_train)
+    t.add_points([[1.0, 2.0]], [1])
+    assert len(t.X_train) == n + 1 and t.data.y_train[-1] == 1
+    with pytest.raises(ValueError, match="class"):
+        t.add_points([[1.0, 2.0]], [7])
+
+
+def test_csv_upload_reads_classes_and_regression():
+    X, y, task, k = pg.parse_csv("x1,x2,label\n0,0,0\n1,1,1\n2,2,2\n3,3,0\n")
+    assert task == "classification" and k == 3 and y.tolist() == [0, 1, 2, 0]
+    X, y, task, k = pg.parse_csv("x1,x2,label\n0,0,0.5\n1,1,1.5\n2,2,-2\n3,3,0\n")
+    assert task == "regression" and y[0] == 0.5
+
+
+@pytest.mark.parametrize("text,message", [
+    ("a,b,c\n1,2,0\n", "columns must be x1, x2, label"),
+    ("x1,x2,label\n1,two,0\n1,2,1\n3,4,0\n5,6,1\n", "line 2: x2 is 'two', which is not a number"),
+    ("x1,x2,label\n1,,0\n1,2,1\n3,4,0\n5,6,1\n", "line 2: the value of x2 is missing"),
+    ("x1,x2,label\n1,2,1\n1,2,1\n3,4,1\n5,6,1\n", "a classifier needs at least two classes"),
+    ("x1,x2,label\n" + "1,2,0\n" * 2001, "at most 2,000 rows"),
+    ("", "empty"),
+    ("x1,x2,label\n1,2\n1,2,1\n3,4,0\n5,6,1\n", "line 2 has 2 values"),
+])
+def test_bad_csv_files_get_a_message_a_student_can_act_on(text, message):
+    with pytest.raises(ValueError, match=message):
+        pg.parse_csv(text)
+
+
+def test_bad_configs_are_refused_with_a_message():
+    data = pg.make_data("circle", n_samples=20)
+    for config, message in [(pg.Config(hidden=(9,)), "1 to 8 neurons"), (pg.Config(hidden=(1,) * 7), "at most 6"),
+                            (pg.Config(activations="swish"), "unknown activation"),
+                            (pg.Config(dropout=1.0), "dropout"), (pg.Config(optimizer="lbfgs"), "unknown optimizer")]:
+        with pytest.raises(ValueError, match=message):
+            pg.Trainer(config, data)
