@@ -57,6 +57,7 @@ def class_probabilities(logits, temperature: float = 1.0) -> ClassProbabilities:
 class OverflowDemo:
     """Softmax from the formula and with the max shift, and which exponentials overflowed."""
 
+    exponentials: np.ndarray
     naive: np.ndarray
     stable: np.ndarray
     overflowed: bool
@@ -66,7 +67,9 @@ def overflow_demo(logits) -> OverflowDemo:
     """Why softmax subtracts the largest logit: e^1000 is inf in float64, and inf / inf is NaN."""
     z = _logits(logits)
     naive = naive_softmax(z)
-    return OverflowDemo(naive, softmax(z), bool(not np.all(np.isfinite(naive))))
+    with np.errstate(over="ignore"):
+        exponentials = np.exp(z)
+    return OverflowDemo(exponentials, naive, softmax(z), bool(not np.all(np.isfinite(naive))))
 
 
 @dataclass(frozen=True)

@@ -67,4 +67,5 @@ def response(name: str, x, w: float, b: float) -> np.ndarray:
 
 def switch_point(w: float, b: float) -> float | None:
     """The input x where z = w·x + b crosses 0 (None when w = 0: it never does)."""
-    return None if w == 0 else -b / w
+    # + 0.0 turns −0.0 into 0.0 so the page never shows "x = -0.00".
+    return None if w == 0 else -b / w + 0.0

@@ -49,31 +49,26 @@ state.init(PREFIX, DEFAULTS)
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 
 st.header("1 · Shapes and derivatives")
-controls, view = st.columns([1, 3])
-with controls:
-    st.multiselect("functions", NAMES, format_func=LABELS.get, key=state.key(PREFIX, "functions"))
-    st.toggle("show the derivative f′", key=state.key(PREFIX, "show_derivative"))
-    st.slider("z range", -20.0, 20.0, step=0.5, key=state.key(PREFIX, "z_range"))
+fn_col, toggle_col, range_col = st.columns([3, 1, 2])
+fn_col.multiselect("functions", NAMES, format_func=LABELS.get, key=state.key(PREFIX, "functions"))
+toggle_col.toggle("show f′", key=state.key(PREFIX, "show_derivative"))
+range_col.slider("z range", -20.0, 20.0, step=0.5, key=state.key(PREFIX, "z_range"))
 settings = state.current(PREFIX, Settings)
 chosen = list(settings.functions)
-with view:
-    if not chosen:
-        st.error("No function chosen: pick at least one in the list on the left.")
-    else:
-        try:
-            curves = [saturation.curve(name, *settings.z_range) for name in chosen]
-        except ValueError as err:
-            curves = []
-            st.error(str(err))
-        if curves:
-            peak = saturation.SIGMOID_PRIME_MAX if "sigmoid" in chosen else None
-            st.plotly_chart(charts.curves(curves, settings.show_derivative, peak), key="activations.curves")
-        formula_columns = st.columns(min(len(chosen), 4))
-        for i, name in enumerate(chosen):
-            fn = activations.get(name)
-            with formula_columns[i % len(formula_columns)]:
-                st.latex(fn.latex)
-                st.latex(fn.derivative_latex)
+if not chosen:
+    st.error("No function chosen: pick at least one in the list above.")
+else:
+    try:
+        curves = [saturation.curve(name, *settings.z_range) for name in chosen]
+    except ValueError as err:
+        curves = []
+        st.error(str(err))
+    if curves:
+        peak = saturation.SIGMOID_PRIME_MAX if "sigmoid" in chosen else None
+        st.plotly_chart(charts.curves(curves, settings.show_derivative, peak), key="activations.curves")
+    for name in chosen:
+        fn = activations.get(name)
+        st.latex(fn.latex + r", \qquad " + fn.derivative_latex)
 st.markdown(
     "The sigmoid's slope is never more than **σ′(0) = 0.25**. Backpropagation multiplies one σ′ per "
     "layer, so through five sigmoid layers the error shrinks by at least 0.25⁵ ≈ 0.001: the "
@@ -109,7 +104,7 @@ names_col.text_input("class names (comma-separated)", key=state.key(PREFIX, "cla
 logits_col.text_input("logits z (comma-separated)", key=state.key(PREFIX, "logits"))
 t_col.slider("temperature T", 0.1, 5.0, step=0.1, key=state.key(PREFIX, "temperature"))
 settings = state.current(PREFIX, Settings)
-st.latex(probabilities.SOFTMAX_T_LATEX + r"\qquad" + probabilities.SIGMOID_LATEX)
+st.latex(probabilities.SOFTMAX_T_LATEX + r" \qquad " + probabilities.SIGMOID_LATEX)
 try:
     classes, z = probabilities.named_logits(encoding.parse_labels(settings.classes),
                                             encoding.parse_numbers(settings.logits, "logits"))
@@ -132,13 +127,18 @@ st.subheader("Large logits: why softmax subtracts the largest one")
 st.text_input("large logits", key=state.key(PREFIX, "big_logits"))
 settings = state.current(PREFIX, Settings)
 try:
-    demo = probabilities.overflow_demo(encoding.parse_numbers(settings.big_logits, "logits"))
+    demo_logits = encoding.parse_numbers(settings.big_logits, "logits")
+    demo = probabilities.overflow_demo(demo_logits)
 except ValueError as err:
     st.error(str(err))
 else:
     st.latex(r"\frac{e^{z_i}}{\sum_j e^{z_j}} = \frac{e^{z_i - \max z}}{\sum_j e^{z_j - \max z}}")
-    st.dataframe(pd.DataFrame({"naive e^z / Σ e^z": demo.naive, "shifted by max z": demo.stable}),
-                 hide_index=False)
+    def shown(values):
+        return [f"{v:.4g}" if np.isfinite(v) else ("NaN" if np.isnan(v) else "∞") for v in values]
+
+    st.dataframe(pd.DataFrame({"logit z": shown(demo_logits), "e^z": shown(demo.exponentials),
+                               "naive e^z / Σ e^z": shown(demo.naive), "shifted by max z": shown(demo.stable)}),
+                 hide_index=True)
     if demo.overflowed:
         st.warning("e^z overflowed to ∞ in float64 (the largest is about e^709), and ∞ / ∞ is NaN. "
                    "Subtracting the largest logit first changes nothing mathematically and keeps every "

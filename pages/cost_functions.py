@@ -57,17 +57,14 @@ for name in slowdown.COSTS:
     except ValueError as err:
         st.error(str(err))
 curves = {name: slowdown.cost_curve(name, y) for name in slowdown.COSTS}
-left, right = st.columns(2)
-with left:
-    st.latex(slowdown.LATEX["quadratic"]
-             + rf" = \tfrac12({y:.2f} - {a:.2f})^2 = {point_costs['quadratic']:.4f}")
-    st.latex(slowdown.GRADIENT_LATEX["quadratic"] + rf" = {point_gradients['quadratic']:.3f}")
-with right:
-    if "cross_entropy" in point_costs:
-        st.latex(slowdown.LATEX["cross_entropy"] + rf" = {point_costs['cross_entropy']:.4f}")
-        st.latex(slowdown.GRADIENT_LATEX["cross_entropy"] + rf" = {point_gradients['cross_entropy']:.3f}")
-    else:
-        st.latex(slowdown.LATEX["cross_entropy"] + r" = \infty")
+st.latex(slowdown.LATEX["quadratic"]
+         + rf" = \tfrac12({y:.2f} - {a:.2f})^2 = {point_costs['quadratic']:.4f}, \qquad "
+         + slowdown.GRADIENT_LATEX["quadratic"] + rf" = {point_gradients['quadratic']:.3f}")
+if "cross_entropy" in point_costs:
+    st.latex(slowdown.LATEX["cross_entropy"] + rf" = {point_costs['cross_entropy']:.4f}, \qquad "
+             + slowdown.GRADIENT_LATEX["cross_entropy"] + rf" = {point_gradients['cross_entropy']:.3f}")
+else:
+    st.latex(slowdown.LATEX["cross_entropy"] + r" = \infty")
 st.plotly_chart(
     charts.cost_curves(curves["quadratic"][0], {n: c[1] for n, c in curves.items()},
                        {n: c[2] for n, c in curves.items()}, a, y, point_costs, point_gradients),
@@ -105,7 +102,7 @@ st.markdown(
     "With the quadratic cost the gradient carries σ′(z), tiny when saturated, so the badly wrong neuron "
     "learns *slowest*. The cross-entropy cancels σ′(z): the more wrong, the faster it learns."
 )
-st.latex(slowdown.WEIGHT_GRADIENT_LATEX["quadratic"] + r"\qquad" + slowdown.WEIGHT_GRADIENT_LATEX["cross_entropy"])
+st.latex(slowdown.WEIGHT_GRADIENT_LATEX["quadratic"] + r" \qquad " + slowdown.WEIGHT_GRADIENT_LATEX["cross_entropy"])
 q_col, c_col, e_col = st.columns(3)
 q_col.number_input("η quadratic", 0.0, 10.0, step=0.01, format="%.3f", key=state.key(PREFIX, "lr_quadratic"))
 c_col.number_input("η cross-entropy", 0.0, 10.0, step=0.001, format="%.3f",

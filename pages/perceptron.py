@@ -83,7 +83,7 @@ try:
 except ValueError as err:
     line = None
     st.error(str(err))
-st.latex(rf"w_1 x_1 + w_2 x_2 + b = 0 \;\Rightarrow\; {w[0]:.2f}\,x_1 + {w[1]:.2f}\,x_2 + {b:.2f} = 0")
+st.latex(rf"w_1 x_1 + w_2 x_2 + b = 0 \;\Rightarrow\; {w[0]:.2f}\,x_1 {w[1]:+.2f}\,x_2 {b:+.2f} = 0")
 st.plotly_chart(charts.input_plane(axis, grid, line, x, w, b, settings.activation), key="perceptron.plane")
 st.caption("Blue: the neuron answers 1 (or close to it); orange: 0. The cross is the input x from section 1.")
 

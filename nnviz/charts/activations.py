@@ -31,12 +31,16 @@ def curves(curves, show_derivative: bool = True, sigmoid_peak: float | None = No
             shapes.append(dict(type="rect", x0=lo, x1=hi, y0=0, y1=1, yref="paper", layer="below",
                                line=dict(width=0), fillcolor=_rgba(colour, 0.10)))
     if sigmoid_peak is not None and show_derivative:
-        annotations.append(dict(x=0, y=sigmoid_peak, text=f"max σ′ = {sigmoid_peak:g}", showarrow=True,
-                                arrowhead=2, ax=60, ay=-30, font=dict(size=13)))
+        annotations.append(dict(x=0, y=sigmoid_peak, text=f"max σ′ = σ′(0) = {sigmoid_peak:g}", showarrow=True,
+                                arrowhead=2, ax=-90, ay=-50, font=dict(size=13), bgcolor="white"))
     z = curves[0].z if curves else np.array([-1.0, 1.0])
-    layout = spec.layout("Activation f(z) (solid) and derivative f′(z) (dotted); shaded: f′ ≈ 0, saturated",
-                         "weighted input z", "f(z), f′(z)", height=460, shapes=shapes, annotations=annotations,
-                         xaxis=dict(range=[float(z[0]), float(z[-1])]), margin=dict(t=80))
+    # Unbounded functions (ReLU, linear) would flatten the others: show at most −1.5 … 3.
+    low = max(-1.5, min(float(c.f.min()) for c in curves) - 0.1) if curves else -1.0
+    high = min(3.0, max(float(c.f.max()) for c in curves) + 0.1) if curves else 1.0
+    layout = spec.layout("f(z) solid, f′(z) dotted; shaded where f′ ≈ 0 (saturated)",
+                         "weighted input z", "f(z) and f′(z)", height=460, shapes=shapes, annotations=annotations,
+                         xaxis=dict(range=[float(z[0]), float(z[-1])]), yaxis=dict(range=[low, high]),
+                         margin=dict(t=90))
     return spec.figure(data, layout)
 
 

@@ -94,8 +94,8 @@ def slowdown(runs_by_start: dict) -> go.Figure:
                         showarrow=False, yanchor="bottom", font=dict(size=14))
                    for col, start in enumerate(starts)]
     layout = spec.layout("One sigmoid neuron, input 1, target 0: output and cost per epoch", "", "",
-                         height=560, annotations=annotations, margin=dict(t=100),
-                         legend=dict(y=1.08), **layout_axes)
+                         height=600, annotations=annotations, margin=dict(t=80, b=110),
+                         legend=dict(yanchor="top", y=-0.12, xanchor="center", x=0.5), **layout_axes)
     return spec.figure(data, layout)
 
 

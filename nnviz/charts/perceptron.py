@@ -24,7 +24,7 @@ def neuron_diagram(x, w, b: float, z: float, out: float, activation: str) -> go.
         data.append(dict(type="scatter", x=[xa, xb], y=[ya, yb], mode="lines", hoverinfo="skip",
                          showlegend=False,
                          line=dict(width=1 + 9 * abs(weight) / biggest, color=_sign_colour(weight))))
-        annotations.append(dict(x=(xa + 0.9 * xb) / 1.9, y=(ya + yb) / 2 + 0.22, showarrow=False,
+        annotations.append(dict(x=(xa + xb) / 2, y=(ya + yb) / 2, showarrow=False, bgcolor="white",
                                 text=f"{label} = {weight:.2f}", font=dict(size=14)))
     data.append(dict(type="scatter", x=[2.0, 3.6], y=[1.0, 1.0], mode="lines", hoverinfo="skip",
                      showlegend=False, line=dict(width=2, color=palette.GREY)))
@@ -105,12 +105,12 @@ def learning_replay(X, y, lines, errors, lo: float, hi: float, title: str, frame
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
     jump = dict(frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0))
     layout = spec.layout(
-        f"{title}: {labels[0]}", "x₁", "x₂", height=540, margin=dict(b=140), **_square_axes(lo, hi),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.16, xanchor="left", yanchor="top",
+        f"{title}: {labels[0]}", "x₁", "x₂", height=600, margin=dict(b=170), **_square_axes(lo, hi),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.13, xanchor="left", yanchor="top",
                           showactive=False, pad=dict(t=0, r=10),
                           buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
                                    dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
-        sliders=[dict(active=0, x=0.25, len=0.75, y=-0.1, yanchor="top", pad=dict(t=0),
+        sliders=[dict(active=0, x=0.0, len=1.0, y=-0.24, yanchor="top", pad=dict(t=0),
                       currentvalue=dict(prefix="epoch ", font=dict(size=13)),
                       steps=[dict(label=str(i), method="animate", args=[[str(i)], jump])
                              for i in range(len(lines))])],
@@ -133,7 +133,7 @@ def errors_per_epoch(errors, n_examples: int, cycle=None, converged=None) -> go.
         shapes.append(dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=colour, dash="dash")))
         annotations.append(dict(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="left",
                                 yanchor="bottom", font=dict(color=colour, size=13)))
-    layout = spec.layout("Errors per epoch", "epoch", "misclassified examples", height=320,
+    layout = spec.layout("Misclassified examples per epoch", "epoch", "errors", height=340,
                          shapes=shapes, annotations=annotations,
                          yaxis=dict(range=[0, max(int(n_examples), 1) + 0.5]),
                          margin=dict(t=70))
