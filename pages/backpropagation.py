@@ -160,7 +160,7 @@ with right:
     st.plotly_chart(
         charts.network_diagram((1, 1, 1, 1), [[[settings.w1]], [[settings.w2]], [[settings.w3]]],
                                [None] + [[ch.z[l]] for l in (1, 2, 3)], [[a] for a in ch.a],
-                               highlight=(4,), title="The chain: x → neuron 1 → neuron 2 → neuron 3"),
+                               title="The chain: x → neuron 1 → neuron 2 → neuron 3", show_legend=False),
         key="backprop.chain_diagram")
 
 st.markdown("**Each gradient, factor by factor** (symbols first, then their numbers, then the product):")
@@ -177,10 +177,11 @@ c1.radio("parameter p", lesson.CHAIN_PARAMETERS, horizontal=True, key=state.key(
 c2.select_slider("nudge ε", options=[1.0, 0.5, 0.1, 0.01, 0.001, 0.0001], key=state.key(PREFIX, "eps"))
 settings = state.current(PREFIX, Settings)
 sens = lesson.sensitivity(settings.x, settings.y, chain_params, settings.nudge, settings.eps)
+p = f"{settings.nudge[0]}_{settings.nudge[1]}"
 st.latex(
-    rf"C_0({settings.nudge} + \varepsilon) - C_0({settings.nudge}) = {lesson.fmt(sens.nudged_cost, 6)} - "
+    rf"C_0({p} + \varepsilon) - C_0({p}) = {lesson.fmt(sens.nudged_cost, 6)} - "
     rf"{lesson.fmt(sens.cost, 6)} = {lesson.fmt(sens.actual_change, 6)} \quad \approx \quad "
-    rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {settings.nudge[0]}_{settings.nudge[1]}}} = "
+    rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {p}}} = "
     rf"{lesson.fmt(sens.eps)} \times {lesson.pfmt(sens.gradient, 6)} = {lesson.fmt(sens.predicted_change, 6)}"
 )
 values, costs = lesson.chain_cost_curve(settings.x, settings.y, chain_params, settings.nudge)

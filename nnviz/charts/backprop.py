@@ -67,6 +67,7 @@ def network_diagram(
     highlight=(),
     width_by: str = "weight",
     title: str = "",
+    show_legend: bool = True,
 ) -> go.Figure:
     """The network drawn layer by layer, with z, a and δ on the nodes.
 
@@ -87,6 +88,8 @@ def network_diagram(
         The weights after the update step, shown on hover.
     highlight : collection of int
         Lesson layer numbers (input = 1) to ring: what the current step computes.
+    show_legend : bool
+        The colour legend (positive / negative weight, computed in this step).
     """
     sizes = [int(s) for s in sizes]
     n_layers = len(sizes)
@@ -156,7 +159,7 @@ def network_diagram(
             ring_width.append(4 if lit else 1.5)
     data.append(dict(
         type="scatter", x=node_x, y=node_y, mode="markers+text", text=node_text, textposition="top center",
-        textfont=dict(size=12), hovertext=node_hover, hoverinfo="text", showlegend=False, cliponaxis=False,
+        textfont=dict(size=12, color=palette.BLACK), hovertext=node_hover, hoverinfo="text", showlegend=False, cliponaxis=False,
         marker=dict(size=26, color="white", line=dict(color=ring, width=ring_width)),
     ))
     if highlight:
@@ -171,7 +174,7 @@ def network_diagram(
         data, title, "", "", height=max(palette.HEIGHT, 110 * max(sizes) + 170),
         xaxis=dict(tickvals=list(range(n_layers)), ticktext=ticks, showgrid=False, zeroline=False,
                    range=[-0.35, n_layers - 0.65]),
-        yaxis=dict(visible=False, range=[-top - 0.45, top + 0.8]),
+        yaxis=dict(visible=False, range=[-top - 0.45, top + 0.8]), showlegend=show_legend,
     )
 
 

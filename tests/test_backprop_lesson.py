@@ -1,0 +1,323 @@
+"""nnviz.backprop_lesson: the chain rule number by number, over nnviz.network."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from nnviz import backprop_lesson as lesson
+from nnviz import losses
+from nnviz.network import Network, backward, cost, forward, numerical_gradients, sgd_step
+
+PARAMS = {"w1": 0.8, "b1": 0.1, "w2": -1.2, "b2": 0.3, "w3": 1.5, "b3": -0.4}
+
+
+def _sigmoid(z):
+    return 1 / (1 + math.exp(-z))
+
+
+def _chain_by_hand(x, y, p):
+    a = x
+    for l in (1, 2, 3):
+        a = _sigmoid(p[f"w{l}"] * a + p[f"b{l}"])
+    return (a - y) ** 2
+
+
+def test_chain_values_match_a_hand_written_forward_pass():
+    ch = lesson.chain(0.5, 1.0, PARAMS)
+    a1 = _sigmoid(0.8 * 0.5 + 0.1)
+    a2 = _sigmoid(-1.2 * a1 + 0.3)
+    a3 = _sigmoid(1.5 * a2 - 0.4)
+    assert ch.a == pytest.approx((0.5, a1, a2, a3), abs=1e-15)
+    assert ch.z[1] == pytest.approx(0.5, abs=1e-15)
+    assert ch.cost == pytest.approx((a3 - 1.0) ** 2, abs=1e-15)
+    assert ch.sigma_prime[3] == pytest.approx(a3 * (1 - a3), abs=1e-15)
+
+
+@pytest.mark.parametrize("name", lesson.CHAIN_PARAMETERS)
+def test_each_chain_gradient_is_the_product_of_its_factors_and_matches_finite_differences(name):
+    ch = lesson.chain(0.5, 1.0, PARAMS)
+    product = math.prod(f.value for f in ch.factors[name])
+    assert product == pytest.approx(ch.gradients[name], rel=1e-12)
+    h = 1e-6
+    up = _chain_by_hand(0.5, 1.0, {**PARAMS, name: PARAMS[name] + h})
+    down = _chain_by_hand(0.5, 1.0, {**PARAMS, name: PARAMS[name] - h})
+    assert ch.gradients[name] == pytest.approx((up - down) / (2 * h), rel=1e-7)
+    # The earlier the layer, the longer the product: 3, 5 or 7 factors.
+    assert len(ch.factors[name]) == {"3": 3, "2": 5, "1": 7}[name[1]]
+
+
+def test_chain_gradients_are_twice_the_networks_quadratic_gradients():
+    ch = lesson.chain(-1.0, 0.2, PARAMS)
+    net = lesson.chain_network(PARAMS)
+    grads = backward(net, forward(net, [[-1.0]]), [[0.2]], losses.get("quadratic"))
+    assert ch.gradients["w2"] == 2 * grads.dW[1][0, 0]
+    assert ch.gradients["b1"] == 2 * grads.db[0][0]
+
+
+def test_chain_product_latex_shows_every_factor_number_and_the_result():
+    ch = lesson.chain(0.5, 1.0, PARAMS)
+    text = lesson.chain_product_latex(ch, "w1")
+    for factor in ch.factors["w1"]:
+        assert f"({lesson.fmt(factor.value)})" in text
+    assert text.endswith(lesson.fmt(ch.gradients["w1"]))
+
+
+def test_chain_rejects_missing_or_non_finite_parameters():
+    with pytest.raises(ValueError, match="missing b3"):
+        lesson.chain(0.5, 1.0, {k: v for k, v in PARAMS.items() if k != "b3"})
+    with pytest.raises(ValueError, match="finite"):
+        lesson.chain(0.5, 1.0, {**PARAMS, "w2": float("nan")})
+
+
+def test_sensitivity_change_is_epsilon_times_gradient_to_second_order():
+    errors = []
+    for eps in (1e-1, 1e-2, 1e-3):
+        s = lesson.sensitivity(0.5, 1.0, PARAMS, "w2", eps)
+        assert s.predicted_change == pytest.approx(eps * lesson.chain(0.5, 1.0, PARAMS).gradients["w2"])
+        errors.append(abs(s.actual_change - s.predicted_change))
+    # Second order: ten times smaller ε, about a hundred times smaller error.
+    assert errors[1] < errors[0] / 50 and errors[2] < errors[1] / 50
+    with pytest.raises(ValueError, match="unknown parameter"):
+        lesson.sensitivity(0.5, 1.0, PARAMS, "w9", 0.1)
+    with pytest.raises(ValueError, match="non-zero"):
+        lesson.sensitivity(0.5, 1.0, PARAMS, "w1", 0.0)
+
+
+def test_chain_cost_curve_passes_through_the_current_cost():
+    values, costs = lesson.chain_cost_curve(0.5, 1.0, PARAMS, "b2", span=1.0, n=21)
+    assert values[10] == pytest.approx(PARAMS["b2"])
+    assert costs[10] == pytest.approx(lesson.chain(0.5, 1.0, PARAMS).cost, rel=1e-14)
+    assert costs[0] == pytest.approx(_chain_by_hand(0.5, 1.0, {**PARAMS, "b2": PARAMS["b2"] - 1.0}), rel=1e-14)
+
+
+# ---------------------------------------------------------------------------
+
+
+def test_mazur_values_rebuild_the_published_network():
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    np.testing.assert_array_equal(net.weights[0], [[0.15, 0.20], [0.25, 0.30]])
+    np.testing.assert_array_equal(net.biases[1], [0.60, 0.60])
+    np.testing.assert_array_equal(x, [0.05, 0.10])
+    np.testing.assert_array_equal(y, [0.01, 0.99])
+    assert lesson.flatten(net, x, y) == lesson.MAZUR_VALUES
+
+
+@pytest.mark.parametrize("sizes", [(1, 1, 1), (2, 2, 2), (3, 5, 4, 2), (5, 5, 5, 5, 5, 5)])
+def test_flatten_and_unflatten_round_trip_with_a_name_per_value(sizes):
+    values = lesson.lesson_values(sizes, "tanh", seed=4)
+    assert len(values) == lesson.n_values(sizes) == len(lesson.value_names(sizes))
+    net, x, y = lesson.unflatten(sizes, values, "tanh")
+    assert net.sizes == tuple(sizes)
+    assert lesson.flatten(net, x, y) == values
+
+
+def test_lesson_values_are_seeded_round_numbers():
+    a = lesson.lesson_values((2, 3, 1), "sigmoid", seed=7)
+    assert a == lesson.lesson_values((2, 3, 1), "sigmoid", seed=7)
+    assert a != lesson.lesson_values((2, 3, 1), "sigmoid", seed=8)
+    assert all(round(v, 2) == v for v in a)
+    assert a[-1] == 1.0  # the first target is 1
+
+
+@pytest.mark.parametrize("hidden, message", [
+    ([], "1 to 4 hidden layers"), ([2, 2, 2, 2, 2], "1 to 4 hidden layers"),
+    ([0], "hidden layer 1 is empty"), ([2, 6], "hidden layer 2 has 6 neurons"), (["x"], "whole numbers"),
+])
+def test_check_sizes_explains_what_is_wrong(hidden, message):
+    with pytest.raises(ValueError, match=message):
+        lesson.check_sizes(2, hidden, 1)
+
+
+def test_check_sizes_rejects_empty_input_or_output_layers():
+    with pytest.raises(ValueError, match="the input layer is empty"):
+        lesson.check_sizes(0, [2], 1)
+    with pytest.raises(ValueError, match="the output layer is empty"):
+        lesson.check_sizes(2, [2], 0)
+    assert lesson.check_sizes(2, [3, 4], 1) == (2, 3, 4, 1)
+
+
+@pytest.mark.parametrize("cell, message", [
+    (None, "is empty"), ("", "is empty"), ("  ", "is empty"), (float("nan"), "is empty"),
+    ("abc", "not a number"), ("1,5", "not a number"), (5000.0, "too large"), (float("inf"), "too large"),
+    ("-1e9", "too large"),
+])
+def test_bad_cells_give_a_message_naming_the_cell(cell, message):
+    with pytest.raises(ValueError, match=message) as info:
+        lesson.parse_number(cell, "w2[1,2]")
+    assert "w2[1,2]" in str(info.value)
+
+
+def test_good_cells_parse_including_a_typographic_minus():
+    assert lesson.parse_number("−0.5", "x") == -0.5
+    assert lesson.parse_number(" 3 ", "x") == 3.0
+    assert lesson.parse_number(np.float64(2.5), "x") == 2.5
+
+
+def test_unflatten_names_the_bad_value_and_checks_the_count():
+    values = list(lesson.MAZUR_VALUES)
+    values[7] = None
+    with pytest.raises(ValueError, match=r"w3\[1,2\] is empty"):
+        lesson.unflatten((2, 2, 2), values, "sigmoid")
+    with pytest.raises(ValueError, match="needs 16 numbers, got 3"):
+        lesson.unflatten((2, 2, 2), (1.0, 2.0, 3.0), "sigmoid")
+
+
+# ---------------------------------------------------------------------------
+
+
+def _mazur_walk(loss="quadratic", lr=0.5):
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    return net, x, y, lesson.walk(net, x, y, loss, lr)
+
+
+def test_walk_equals_direct_network_calls():
+    net, x, y, w = _mazur_walk("binary_crossentropy", 0.3)
+    loss = losses.get("binary_crossentropy")
+    trace = forward(net, [x])
+    grads = backward(net, trace, [y], loss)
+    assert w.n_layers == 3
+    np.testing.assert_array_equal(w.a(2), trace.a[1][0])
+    np.testing.assert_array_equal(w.z(3), trace.z[2][0])
+    for l in (2, 3):
+        np.testing.assert_array_equal(w.delta(l), grads.delta[l - 2][0])
+        np.testing.assert_array_equal(w.dW(l), grads.dW[l - 2])
+        np.testing.assert_array_equal(w.db(l), grads.db[l - 2])
+    updated = sgd_step(net, grads, 0.3)
+    for mine, theirs in zip(w.updated.weights, updated.weights):
+        np.testing.assert_array_equal(mine, theirs)
+    assert w.cost == cost(net, [x], [y], loss)
+    assert w.updated_cost == cost(updated, [x], [y], loss)
+    np.testing.assert_array_equal(w.grad_a, loss.gradient(np.array([y]), trace.a[-1])[0])
+
+
+def test_walk_reproduces_mazurs_worked_example():
+    _, _, _, w = _mazur_walk()
+    assert w.cost == pytest.approx(0.298371109, abs=1e-9)
+    assert w.dW(3)[0, 0] == pytest.approx(0.082167041, abs=1e-9)
+    assert w.updated.weights[1][0, 0] == pytest.approx(0.35891648, abs=1e-8)
+    assert w.updated.weights[0][0, 0] == pytest.approx(0.149780716, abs=1e-9)
+
+
+def test_walk_rejects_bad_learning_rates_and_target_sizes():
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    with pytest.raises(ValueError, match="learning rate"):
+        lesson.walk(net, x, y, "quadratic", 0.0)
+    with pytest.raises(ValueError, match="target y has 1 entries"):
+        lesson.walk(net, x, [1.0], "quadratic", 0.1)
+    with pytest.raises(ValueError, match="unknown loss"):
+        lesson.walk(net, x, y, "hinge", 0.1)
+
+
+def test_bp1_latex_writes_the_hadamard_product_element_by_element():
+    _, _, _, w = _mazur_walk()
+    text = lesson.bp1_latex(w)
+    for j in range(2):
+        assert rf"{lesson.pfmt(w.grad_a[j])} \times {lesson.pfmt(w.sp(3)[j])}" in text
+    assert text.endswith(lesson.bmatrix(w.delta(3)))
+    assert r"\odot" in text
+
+
+def test_bp2_bp3_bp4_and_update_latex_carry_the_networks_numbers():
+    _, _, _, w = _mazur_walk()
+    assert lesson.bmatrix(w.W(3).T) in lesson.bp2_latex(w, 2)
+    assert lesson.bp2_latex(w, 2).endswith(lesson.bmatrix(w.delta(2)))
+    assert lesson.bp3_latex(w, 3).endswith(lesson.bmatrix(w.db(3)))
+    assert lesson.bp4_latex(w, 3).endswith(lesson.bmatrix(w.dW(3)))
+    assert lesson.bmatrix(w.updated.weights[1]) in lesson.update_latex(w, 3)
+    assert lesson.bmatrix(w.z(2)) in lesson.forward_latex(w, 2)
+
+
+def test_cross_entropy_with_sigmoid_output_gives_delta_a_minus_y():
+    _, _, y, w = _mazur_walk("binary_crossentropy")
+    np.testing.assert_allclose(w.delta(3), w.a(3) - y, atol=1e-12)
+    text = lesson.cross_entropy_shortcut(w)
+    assert lesson.bmatrix(w.a(3) - y) in text
+    assert lesson.cross_entropy_shortcut(_mazur_walk("quadratic")[3]) is None
+
+
+def test_fmt_writes_latex_powers_and_handles_zero_and_negatives():
+    assert lesson.fmt(0.0) == "0"
+    assert lesson.fmt(0.298371109) == "0.2984"
+    assert lesson.fmt(3.2e-7) == r"3.2 \times 10^{-7}"
+    assert lesson.pfmt(-0.5) == "(-0.5)"
+    assert lesson.bmatrix([1, 2]) == r"\begin{bmatrix}1 \\ 2\end{bmatrix}"
+
+
+# ---------------------------------------------------------------------------
+
+
+def test_gradient_check_rows_match_network_gradients_and_finite_differences():
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    rows = lesson.gradient_check(net, x, y, "quadratic")
+    assert [r.name for r in rows] == lesson.value_names((2, 2, 2))[:12]
+    grads = backward(net, forward(net, [x]), [y], losses.get("quadratic"))
+    numeric = numerical_gradients(net, [x], [y], losses.get("quadratic"), 1e-6)
+    assert rows[6].analytic == grads.dW[1][0, 0] and rows[6].numeric == numeric.dW[1][0, 0]
+    assert rows[5].analytic == grads.db[0][1]
+    assert max(r.relative_error for r in rows) < 1e-6
+
+
+def test_train_repeats_sgd_step_and_records_every_parameter():
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    run = lesson.train(net, x, y, "quadratic", 0.5, 20)
+    assert run.diverged_at is None
+    assert run.costs.shape == (21,) and run.path.shape == (21, 12)
+    assert run.costs[0] == pytest.approx(0.298371109, abs=1e-9)
+    assert np.all(np.diff(run.costs) < 0)
+    direct = net
+    loss = losses.get("quadratic")
+    for _ in range(20):
+        direct = sgd_step(direct, backward(direct, forward(direct, [x]), [y], loss), 0.5)
+    np.testing.assert_array_equal(run.path[-1], lesson.flatten(direct, [], []))
+    assert run.costs[-1] == cost(direct, [x], [y], loss)
+    assert run.names[0] == "w2[1,1]" and run.names[-1] == "b3[2]"
+
+
+def test_train_reports_the_step_where_it_diverges_without_warnings():
+    sizes = (2, 3, 1)
+    acts = ("relu", "linear")
+    net, x, y = lesson.unflatten(sizes, lesson.lesson_values(sizes, acts, 1), acts)
+    run = lesson.train(net, x, y, "quadratic", 40.0, 500)
+    assert run.diverged_at is not None and run.diverged_at > 1
+    assert len(run.costs) == run.diverged_at
+    assert np.all(np.isfinite(run.costs)) and np.all(np.isfinite(run.path))
+
+
+def test_train_rejects_bad_step_counts():
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    with pytest.raises(ValueError, match="1 to 10,000 steps"):
+        lesson.train(net, x, y, "quadratic", 0.5, 0)
+
+
+# ---------------------------------------------------------------------------
+
+
+def test_exercises_cover_every_kind_and_their_answers_are_the_networks_numbers():
+    sizes = (2, 3, 2, 2)
+    acts = ("tanh", "sigmoid", "sigmoid")
+    net, x, y = lesson.unflatten(sizes, lesson.lesson_values(sizes, acts, 2), acts)
+    w = lesson.walk(net, x, y, "quadratic", 0.5)
+    kinds = set()
+    for seed in range(40):
+        ex = lesson.make_exercise(w, seed)
+        kinds.add(ex.kind)
+        assert ex.answer in set(np.concatenate([w.grads.delta[i][0] for i in range(3)] +
+                                               [g.ravel() for g in w.grads.dW]).tolist())
+        assert ex.symbol in ex.prompt and ex.solution[0].startswith(ex.symbol)
+        assert ex.solution[-1].endswith(lesson.fmt(ex.answer, 6))
+        assert lesson.make_exercise(w, seed) == ex
+    assert kinds == set(lesson.EXERCISE_KINDS)
+
+
+def test_check_answer_is_right_within_1e_3_and_wrong_outside():
+    _, _, _, w = _mazur_walk()
+    ex = lesson.make_exercise(w, 1)
+    assert lesson.check_answer(ex, f"{ex.answer + 0.0009:.10f}").correct
+    assert lesson.check_answer(ex, f"{ex.answer - 0.0009:.10f}").correct
+    wrong = lesson.check_answer(ex, f"{ex.answer + 0.0011:.10f}")
+    assert not wrong.correct and "away from the answer" in wrong.message
+    bad = lesson.check_answer(ex, "one half")
+    assert not bad.correct and "not a number" in bad.message
