@@ -214,7 +214,7 @@ def column_kinds(frame: pd.DataFrame, target: str) -> dict[str, str]:
         values = frame[column].dropna()
         if pd.api.types.is_numeric_dtype(frame[column]):
             kinds[column] = "numeric"
-        elif len(values) and values.astype(str).str.match(_DATE).mean() >= 0.9:
+        elif len(values) and pd.Series(values.astype(str).unique()[:500]).str.match(_DATE).mean() >= 0.9:
             kinds[column] = "date"
         else:
             kinds[column] = "category"
@@ -459,3 +459,27 @@ def evaluate(task: str, y_true: np.ndarray, output: np.ndarray, class_names: tup
             values["AUC"] = auc
     confusion = metrics.confusion_matrix(y_true, y_pred, labels=labels)
     return Evaluation(task, values, rows, confusion, roc, y_true, y_pred)
+
+
+def by_class(frame: pd.DataFrame, column: str, target: str, task: str) -> dict[str, np.ndarray]:
+    """A numeric column's values split by target class (one group "all rows" for regression)."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    if task == "regression":
+        return {"all rows": values.dropna().to_numpy(float)}
+    return {str(name): values[frame[target].astype(str) == str(name)].dropna().to_numpy(float)
+            for name in check_target(frame, target, task)}
+
+
+def fill_choices(frame: pd.DataFrame, target: str, column: str, n_groups: int = 3,
+                 kinds: dict | None = None) -> tuple[str, ...]:
+    """The fills offered for a column with gaps; numeric columns also get the most correlated columns' group means."""
+    kinds = kinds or column_kinds(frame, target)
+    if kinds.get(column) == "category":
+        return ("most_frequent", "drop_rows", "drop_column")
+    choices = list(FILLS)
+    numeric = [c for c, k in kinds.items() if k == "numeric" and c != column and frame[c].notna().all()
+               and frame[c].nunique() <= 200]
+    if numeric:
+        corr = frame[numeric].corrwith(pd.to_numeric(frame[column], errors="coerce")).abs().dropna()
+        choices += [f"group_mean:{c}" for c in corr.sort_values(ascending=False).index[:n_groups]]
+    return tuple(choices)

@@ -209,3 +209,13 @@ def load_pipeline(store: RunStore, name: str):
     import joblib
 
     return joblib.load(store.path(name) / "preprocessing.joblib")
+
+
+def predict(model, X: np.ndarray) -> np.ndarray:
+    """The network's output for rows of prepared features (probabilities or values)."""
+    return np.asarray(model.predict(np.asarray(X, dtype=np.float32), verbose=0))
+
+
+def predict_rows(model, pipeline, rows) -> np.ndarray:
+    """The output for raw table rows (a DataFrame), prepared by the run's fitted pipeline."""
+    return predict(model, pipeline.transform(rows))

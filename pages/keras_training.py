@@ -1,0 +1,372 @@
+"""Keras training: the course's project on real data, trained live, stopped, evaluated, and the code to copy."""
+
+import dataclasses
+import functools
+import uuid
+
+import pandas as pd
+import streamlit as st
+
+from nnviz import curves, tabular
+from nnviz.charts import training as charts
+from nnviz.keras import model as km
+from nnviz.keras import spec as kspec
+from nnviz.keras.jobs import QUEUE
+from nnviz.keras.runs import RunStore, sanitize
+from nnviz.ui import state
+
+PREFIX = "keras"
+UPLOAD = "upload a CSV"
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    data: str = "loan_default"
+    target: str = ""
+    task: str = "auto"
+    categorical: str = "onehot"
+    scaler: str = "minmax"
+    test_fraction: float = 0.2
+    layers: str = "32, 16"
+    activation: str = "relu"
+    dropout: float = 0.2
+    optimizer: str = "adam"
+    learning_rate: float = 0.001
+    batch_size: int = 128
+    epochs: int = 20
+    validation_split: float = 0.2
+    early_stopping: bool = True
+    monitor: str = "val_loss"
+    patience: int = 5
+    restore_best: bool = True
+    seed: int = 42
+
+
+DEFAULTS = Settings()
+_OVERFIT = dict(data="breast_cancer", layers="256, 256", dropout=0.0, optimizer="adam", learning_rate=0.001,
+                batch_size=16, epochs=60, validation_split=0.3, test_fraction=0.3, early_stopping=False, scaler="minmax")
+PRESETS = {
+    "Overfitting": _OVERFIT,
+    "Overfitting + dropout": {**_OVERFIT, "dropout": 0.5},
+    "Early stopping": {**_OVERFIT, "early_stopping": True, "patience": 8, "restore_best": True},
+    "Learning rate too high": dict(data="diabetes", layers="32, 16", dropout=0.0, optimizer="sgd", learning_rate=1.0,
+                                   epochs=15, batch_size=32, early_stopping=False, scaler="minmax"),
+}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _bundled(name: str) -> tabular.Table:
+    return tabular.load(name)
+
+
+# The table is keyed by its source (a bundled name or an upload's file id), not hashed cell by cell.
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _overview(source: str, _frame: pd.DataFrame, target: str, task: str) -> tabular.Overview:
+    return tabular.explore(_frame, target, task)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Preparing the features…")
+def _prepare(source: str, _frame: pd.DataFrame, target: str, task: str, spec: tabular.PrepSpec) -> tabular.Prepared:
+    return tabular.prepare(_frame, target, task, spec)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _fills(source: str, _frame: pd.DataFrame, target: str) -> dict:
+    kinds = tabular.column_kinds(_frame, target)
+    return {column: (default, tabular.fill_choices(_frame, target, column, kinds=kinds),
+                     100 * _frame[column].isna().mean())
+            for column, default in tabular.default_fills(_frame, target).items()}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _summary(model_spec: kspec.ModelSpec) -> list:
+    return km.summary_rows(km.build(model_spec))
+
+
+def _uploaded_table():
+    file = st.file_uploader("CSV file (at most 5 MB, 200 columns, 200,000 rows; nothing in it is executed)",
+                            type=["csv"], key="keras.upload")
+    if file is None:
+        st.info("Choose a CSV file to continue, or pick a bundled data set.")
+        st.stop()
+    cache = st.session_state.get("keras.upload_table")
+    if cache is None or cache[0] != file.file_id:
+        try:
+            cache = (file.file_id, tabular.read_csv(file.getvalue(), file.name))
+        except ValueError as error:
+            st.error(str(error))
+            st.stop()
+        st.session_state["keras.upload_table"] = cache
+    return cache[1]
+
+
+st.title("Keras training")
+st.markdown(
+    "The practical half of the course: take a real table, explore it, prepare the features, build a small Keras "
+    "network, and train it **live**. The cost being minimised is the mean loss over the training rows, and the "
+    "validation rows (never trained on) tell you whether the network learns or memorises."
+)
+st.latex(r"C(w) = \frac{1}{n}\sum_{i=1}^{n} L\big(y_i, \hat y_i(w)\big), \qquad "
+         r"w \leftarrow w - \eta\,\nabla_w C_{\text{batch}}")
+
+state.init(PREFIX, DEFAULTS)
+state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+session_id = st.session_state.setdefault("keras.session", uuid.uuid4().hex)
+
+# 1. Data --------------------------------------------------------------------------------------------------
+st.header("1. Data")
+left, right = st.columns([2, 1])
+left.selectbox("Data set", (*tabular.DATASETS, UPLOAD), key=state.key(PREFIX, "data"),
+               format_func=lambda n: {"loan_default": "loan default (the course project)"}.get(n, n.replace("_", " ")))
+data_name = st.session_state[state.key(PREFIX, "data")]
+if data_name == UPLOAD:
+    table = _uploaded_table()
+    source = f"upload:{st.session_state['keras.upload_table'][0]}"
+else:
+    table, source = _bundled(data_name), data_name
+for note in table.notes:
+    st.warning(note)
+columns = list(table.frame.columns)
+if table.target is None:
+    if st.session_state[state.key(PREFIX, "target")] not in columns:
+        st.session_state[state.key(PREFIX, "target")] = columns[-1]
+    right.selectbox("Target column (what to predict)", columns, key=state.key(PREFIX, "target"))
+    target = st.session_state[state.key(PREFIX, "target")]
+else:
+    target = table.target
+    right.markdown(f"**Target:** `{target}`")
+detected = table.task or tabular.detect_task(table.frame[target])
+right.selectbox("Task", ("auto", *tabular.TASKS), key=state.key(PREFIX, "task"),
+                format_func=lambda t: f"auto (detected: {detected})" if t == "auto" else t)
+chosen_task = st.session_state[state.key(PREFIX, "task")]
+task = detected if chosen_task == "auto" else chosen_task
+if table.description:
+    st.caption(table.description)
+try:
+    tabular.check_target(table.frame, target, task)
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+st.dataframe(table.frame.head(8), hide_index=True, key="keras.head")
+
+with st.expander("Explore the data: class balance, distributions, missing values, correlations", expanded=False):
+    overview = _overview(source, table.frame, target, task)
+    st.markdown(f"{overview.n_rows:,} rows, {len(overview.kinds)} feature columns "
+                f"({sum(k == 'numeric' for k in overview.kinds.values())} numeric, "
+                f"{sum(k == 'category' for k in overview.kinds.values())} categorical, "
+                f"{sum(k == 'date' for k in overview.kinds.values())} dates).")
+    a, b = st.columns(2)
+    if overview.class_counts is not None:
+        a.plotly_chart(charts.class_balance(overview.class_counts.to_dict()), key="keras.balance")
+    numeric_columns = [c for c, k in overview.kinds.items() if k == "numeric"]
+    if numeric_columns:
+        column = b.selectbox("Feature to plot", numeric_columns, key="keras.histogram_column")
+        b.plotly_chart(charts.histogram(tabular.by_class(table.frame, column, target, task), column),
+                       key="keras.histogram")
+    if len(overview.missing):
+        st.plotly_chart(charts.missing_values(overview.missing.column.tolist(), overview.missing.percent.tolist()),
+                        key="keras.missing")
+    else:
+        st.markdown("No missing values.")
+    if overview.correlation.shape[0] > 1:
+        st.plotly_chart(charts.correlation_heatmap(overview.correlation.to_numpy(), list(overview.correlation.columns)),
+                        key="keras.correlation")
+
+# 2. Preparation -------------------------------------------------------------------------------------------
+st.header("2. Prepare the features")
+st.markdown("Fit every step on the training rows only (the test rows stay unseen); scikit-learn's "
+            "`ColumnTransformer` fills gaps with `SimpleImputer`, one-hot encodes categories with `OneHotEncoder`, "
+            "turns date strings into years and scales numbers to a range the network likes.")
+gaps = _fills(source, table.frame, target)
+fills = []
+if gaps:
+    st.markdown("**Missing values**, column by column (`group_mean:total_acc` fills a gap with the mean of rows "
+                "sharing the same `total_acc`, as the course does for `mort_acc`):")
+    gap_columns = st.columns(min(len(gaps), 4))
+    for i, (column, (default, choices, percent)) in enumerate(gaps.items()):
+        key = f"keras.fill.{data_name}.{column}"
+        if key not in st.session_state:
+            group = [c for c in choices if c.startswith("group_mean:total_acc")]
+            st.session_state[key] = group[0] if group else default
+        fill = gap_columns[i % len(gap_columns)].selectbox(
+            f"{column} ({percent:.1f} % missing)", choices, key=key)
+        fills.append((column, fill))
+a, b, c = st.columns(3)
+a.radio("Categorical columns", ("onehot", "drop"), key=state.key(PREFIX, "categorical"), horizontal=True,
+        format_func={"onehot": "one-hot encode", "drop": "drop"}.get)
+b.radio("Scaling", ("minmax", "standard", "none"), key=state.key(PREFIX, "scaler"), horizontal=True)
+c.slider("Test fraction", 0.1, 0.5, step=0.05, key=state.key(PREFIX, "test_fraction"))
+
+# 3. The model ---------------------------------------------------------------------------------------------
+st.header("3. Build the model")
+a, b, c = st.columns(3)
+a.text_input("Hidden layers (units; d0.3 = Dropout(0.3))", key=state.key(PREFIX, "layers"))
+b.selectbox("Hidden activation", kspec.ACTIVATIONS, key=state.key(PREFIX, "activation"))
+c.slider("Dropout after each hidden layer", 0.0, 0.8, step=0.05, key=state.key(PREFIX, "dropout"))
+a, b, c, d = st.columns(4)
+a.selectbox("Optimizer", kspec.OPTIMIZERS, key=state.key(PREFIX, "optimizer"))
+b.select_slider("Learning rate η", LEARNING_RATES, key=state.key(PREFIX, "learning_rate"))
+c.select_slider("Batch size", BATCH_SIZES, key=state.key(PREFIX, "batch_size"))
+d.slider("Epochs", 1, 300, key=state.key(PREFIX, "epochs"))
+a, b, c, d, e = st.columns(5)
+a.slider("Validation split", 0.0, 0.5, step=0.05, key=state.key(PREFIX, "validation_split"))
+b.checkbox("Early stopping", key=state.key(PREFIX, "early_stopping"))
+c.selectbox("Monitor", kspec.MONITORS, key=state.key(PREFIX, "monitor"))
+d.slider("Patience", 1, 30, key=state.key(PREFIX, "patience"))
+e.checkbox("Restore best weights", key=state.key(PREFIX, "restore_best"))
+st.number_input("Seed", 0, 2**31 - 1, step=1, key=state.key(PREFIX, "seed"))
+settings = state.sync(PREFIX, DEFAULTS)
+
+prep_spec = tabular.PrepSpec(tuple(fills), settings.categorical, settings.scaler, settings.test_fraction, settings.seed)
+try:
+    prepared = _prepare(source, table.frame, target, task, prep_spec)
+    hidden = kspec.parse_layers(settings.layers, settings.activation, settings.dropout)
+    model_spec = kspec.ModelSpec(prepared.X_train.shape[1], hidden, task, len(prepared.class_names))
+    train_spec = kspec.TrainSpec(settings.optimizer, settings.learning_rate, settings.batch_size, settings.epochs,
+                                 settings.validation_split, settings.early_stopping, settings.monitor,
+                                 settings.patience, settings.restore_best, settings.seed)
+    kspec.check_training(train_spec)
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+for note in prepared.notes:
+    st.info(note)
+st.caption(f"{prepared.X_train.shape[0]:,} training rows and {prepared.X_test.shape[0]:,} test rows, "
+           f"{prepared.X_train.shape[1]} features after preparation.")
+out = model_spec.output
+st.markdown(f"**Output layer:** Dense({out.units}, activation=\"{out.activation}\") with loss `{out.loss}`. {out.why}")
+summary = pd.DataFrame(_summary(model_spec))
+st.dataframe(summary, hide_index=True, key="keras.summary")
+st.markdown(f"Total parameters: **{summary.parameters.sum():,}**")
+with st.expander("The Keras code for this model (copy it)", expanded=True):
+    st.code(kspec.code(model_spec, train_spec), language="python")
+
+# 4. Train -------------------------------------------------------------------------------------------------
+st.header("4. Train")
+a, b, c = st.columns([1, 1, 3])
+train_clicked = a.button("Train", type="primary", key="keras.train", width="stretch")
+stop_clicked = b.button("Stop", key="keras.stop", width="stretch")
+c.text_input("Run name", key="keras.run_name", placeholder=f"{data_name}-{settings.layers}")
+status = st.empty()
+chart_slot = st.empty()
+results = st.session_state.get("keras.result")
+if results is None:
+    chart_slot.plotly_chart(charts.live_curves({}, epochs=settings.epochs), key="keras.live.empty")
+    status.markdown("Press **Train**: the loss per epoch appears here as the network learns.")
+
+
+def _draw(live: km.LiveCallback) -> None:
+    epoch = len(live.wall_time)
+    status.markdown(f"Training… epoch **{epoch} / {live.epochs_planned}**"
+                    + (f", loss {live.history['loss'][-1]:.4g}" if epoch else ""))
+    chart_slot.plotly_chart(charts.live_curves(live.history, epochs=live.epochs_planned, batch_x=live.batch_x,
+                                               batch_values=live.batch_loss), key=f"keras.live.{live.updates}")
+
+
+def _wait(position: int) -> None:
+    status.warning(f"Another student's model is training: you are number {position} in line. "
+                   "Training starts by itself.")
+
+
+if train_clicked:
+    store = RunStore()
+    staging = store.staging()
+    committed = False
+    try:
+        with QUEUE.slot(session_id, on_wait=_wait):
+            status.markdown("Starting…")
+            model = km.build(model_spec, seed=train_spec.seed)
+            live = km.LiveCallback(_draw)
+            result = km.fit(model, model_spec, train_spec, prepared.X_train, prepared.y_train, live=live,
+                            log_dir=staging / "logs")
+        config = {"data": data_name, "target": target, "task": task, "settings": dataclasses.asdict(settings),
+                  "fills": dict(fills), "features": list(prepared.feature_names),
+                  "class_names": list(prepared.class_names), "summary": _summary(model_spec),
+                  "code": kspec.code(model_spec, train_spec)}
+        wanted = st.session_state.get("keras.run_name") or f"{data_name}-{settings.layers}"
+        run_name = km.save_run(store, staging, sanitize(wanted), model, result, config, prepared.pipeline, session_id)
+        committed = True
+        try:
+            evaluation = tabular.evaluate(task, prepared.y_test, km.predict(model, prepared.X_test),
+                                          prepared.class_names)
+            problem = None
+        except ValueError as error:
+            evaluation, problem = None, str(error)
+        st.session_state["keras.result"] = dict(model=model, result=result, run=run_name, evaluation=evaluation,
+                                                problem=problem, pipeline=prepared.pipeline, task=task,
+                                                class_names=prepared.class_names, raw_test=prepared.raw_test,
+                                                y_test=prepared.y_test, target=target, data=data_name)
+        st.session_state.setdefault("keras.my_runs", []).append(run_name)
+        if live.interrupt is not None:  # Stop (or another click) interrupted the run: results are safe, rerun now
+            raise live.interrupt
+    except ValueError as error:
+        st.error(str(error))
+    finally:
+        if not committed:
+            store.discard(staging)
+    results = st.session_state.get("keras.result")
+
+if results is not None:
+    result = results["result"]
+    history = result.history
+    best = curves.best_epoch(history.get("val_loss") or history.get("loss", []))
+    chart_slot.plotly_chart(charts.live_curves(history, epochs=len(result.wall_time), batch_x=result.batch_x,
+                                               batch_values=result.batch_loss,
+                                               early_stopping_epoch=result.early_stopping_epoch, best=best),
+                            key="keras.live")
+    words = f"Run **{results['run']}**: {result.epochs_run} epochs in {result.seconds:.1f} s."
+    if result.stopped_by_user:
+        words += f" Stopped at epoch {result.epochs_run}; the model trained so far is kept."
+    if result.early_stopping_epoch:
+        words += f" Early stopping ended training at epoch {result.early_stopping_epoch}"
+        words += (f" and restored the weights of epoch {result.restored_epoch}." if result.restored_epoch else ".")
+    status.markdown(words)
+    diagnosis = curves.diagnose(history.get("loss", []), history.get("val_loss"))
+    st.info(diagnosis.message)
+    metric = next((m for m in ("accuracy", "mae") if m in history), None)
+    if metric:
+        st.plotly_chart(charts.live_curves(history, metric, best=None), key="keras.metric")
+
+    st.header("5. Evaluate on the test split")
+    evaluation = results["evaluation"]
+    if evaluation is None:
+        st.error(results["problem"])
+    else:
+        st.markdown("  ·  ".join(f"**{name}** {value:.3f}" for name, value in evaluation.metrics.items()))
+        if evaluation.task == "regression":
+            a, b = st.columns(2)
+            a.plotly_chart(charts.predicted_vs_actual(evaluation.y_true, evaluation.y_pred), key="keras.pred")
+            b.plotly_chart(charts.residuals(evaluation.y_true, evaluation.y_pred), key="keras.residuals")
+        else:
+            st.dataframe(evaluation.report.round(3), key="keras.report")
+            a, b = st.columns(2)
+            a.plotly_chart(charts.confusion_matrix(evaluation.confusion, results["class_names"]), key="keras.confusion")
+            if evaluation.roc is not None:
+                b.plotly_chart(charts.roc_curve(*evaluation.roc), key="keras.roc")
+    if results["data"] == "loan_default" and evaluation is not None:
+        st.subheader("Would this new applicant repay?")
+        raw = results["raw_test"]
+        row = st.number_input("Applicant (a row of the test split the model never saw)", 0, len(raw) - 1,
+                              key="keras.applicant")
+        applicant = raw.iloc[[row]]
+        st.dataframe(applicant, hide_index=True, key="keras.applicant_row")
+        paid = float(km.predict_rows(results["model"], results["pipeline"], applicant).reshape(-1)[0])
+        actual = results["class_names"][int(results["y_test"][row])]
+        st.markdown(f"The network gives **P(Fully Paid) = {paid:.2f}**: it would say **"
+                    f"{'yes, will repay' if paid > 0.5 else 'no, likely to default'}**. What really happened: "
+                    f"**{actual}**.")
+    store = RunStore()
+    try:
+        store.path(results["run"])  # still there? (it may have been deleted on the loss-curve page)
+        st.download_button("Download this run (zip: model, history, TensorBoard logs, preprocessing)",
+                           functools.partial(store.zip_bytes, results["run"]), file_name=f"{results['run']}.zip",
+                           mime="application/zip", key="keras.download")
+    except ValueError as error:
+        st.warning(str(error))
+    st.markdown("Compare this run with others in the [loss-curve explorer](/loss_curves).")
+
+st.markdown("**What to notice:** the training loss almost always falls; the validation loss is the honest one. "
+            "When it turns upward while the training loss keeps falling, the network is memorising (overfitting): "
+            "try the presets with dropout and early stopping. A learning rate too high makes the loss explode.")
