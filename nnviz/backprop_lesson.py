@@ -498,11 +498,18 @@ class TrainingRun:
     costs: np.ndarray  # (steps + 1,), costs[0] before any step
     path: np.ndarray  # (steps + 1, n_parameters)
     names: list
-    diverged_at: int | None  # the first step whose cost or parameters are not finite
+    diverged_at: int | None  # the first step whose cost is not finite or a parameter passes DIVERGED
+
+
+DIVERGED = 1e6  # a parameter this large (a thousand times the editors' limit) has run away
 
 
 def train(net: Network, x, y, loss: str, lr: float, steps: int) -> TrainingRun:
-    """Repeat the update ``steps`` times; stop (and say where) if the numbers blow up."""
+    """Repeat the update ``steps`` times; stop (and say where) if the numbers blow up.
+
+    A run has diverged at step k when its cost is not finite or a parameter's
+    size passes :data:`DIVERGED`; the paths then end at step k − 1.
+    """
     steps = int(steps)
     if not 1 <= steps <= 10_000:
         raise ValueError("train for 1 to 10,000 steps")
@@ -520,7 +527,7 @@ def train(net: Network, x, y, loss: str, lr: float, steps: int) -> TrainingRun:
             net = sgd_step(net, backward(net, forward(net, X), Y, loss_fn), lr)
             c = cost(net, X, Y, loss_fn)
             params = np.array(flatten(net, [], []))
-            if not (math.isfinite(c) and np.all(np.isfinite(params)) and np.max(np.abs(params)) < 1e150):
+            if not (math.isfinite(c) and np.all(np.isfinite(params)) and np.max(np.abs(params)) <= DIVERGED):
                 diverged_at = step
                 break
             costs.append(c)

@@ -1,0 +1,246 @@
+"""The backpropagation page, driven through AppTest: every shown number against nnviz directly."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnviz import backprop_lesson as lesson
+from nnviz import losses
+from nnviz.network import backward, forward, sgd_step
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "backpropagation.py")
+
+
+def _app(params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if params:
+        at.query_params.update(params)
+    return at.run()
+
+
+def _chart(at, key: str) -> dict:
+    for chart in at.get("plotly_chart"):
+        if chart.proto.id.endswith(key):
+            return json.loads(chart.proto.spec)
+    raise KeyError(key)
+
+
+def _array(values) -> np.ndarray:
+    """A trace's x or y: a list, or Plotly's base64 typed array for NumPy input."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+    return np.asarray(values, dtype=float)
+
+
+def _latex(at) -> str:
+    return "\n".join(item.value for item in at.latex)
+
+
+def _mazur():
+    return lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+
+
+def _node_text(fig) -> list[str]:
+    nodes = [t for t in fig["data"] if t.get("mode") == "markers+text"]
+    return nodes[0]["text"]
+
+
+def test_default_page_shows_mazurs_network_forward_with_its_cost():
+    at = _app()
+    assert not at.exception and not at.error
+    net, x, y = _mazur()
+    trace = forward(net, [x])
+    text = _latex(at)
+    assert r"= 0.298371" in text  # the published total error 0.298371109
+    assert lesson.bmatrix(trace.z[1][0]) in text and lesson.bmatrix(trace.a[2][0]) in text
+    nodes = _node_text(_chart(at, "backprop.network"))
+    assert nodes[2] == "z = 0.378<br>a = 0.593"  # hidden neuron 1: z = 0.3775, a = 0.593269992
+    assert nodes[4].startswith("z = 1.11<br>a = 0.751")  # output neuron 1: a = 0.75136507
+    assert dict(at.query_params) == {}
+
+
+def test_stepping_through_shows_the_numbers_of_backward_and_the_update():
+    at = _app()
+    net, x, y = _mazur()
+    loss = losses.get("quadratic")
+    trace = forward(net, [x])
+    grads = backward(net, trace, [y], loss)
+
+    at.button(key="backprop.next").click().run()  # output error
+    assert at.radio(key="backprop.stage").value == "output error"
+    text = _latex(at)
+    assert lesson.bmatrix(grads.delta[1][0]) in text
+    assert rf"{lesson.pfmt(trace.a[2][0][0] - y[0])} \times" in text  # ∇ₐC = a − y for one example
+    nodes = _node_text(_chart(at, "backprop.network"))
+    assert nodes[4].endswith(f"<b>δ = {grads.delta[1][0][0]:.3g}</b>")
+    assert "δ" not in nodes[2]  # hidden errors are not computed yet
+
+    at.button(key="backprop.next").click().run()  # backpropagate
+    text = _latex(at)
+    assert lesson.bmatrix(net.weights[1].T) in text
+    assert lesson.bmatrix(grads.delta[0][0]) in text
+    assert _node_text(_chart(at, "backprop.network"))[2].endswith(f"<b>δ = {grads.delta[0][0][0]:.3g}</b>")
+
+    at.button(key="backprop.next").click().run()  # gradients
+    text = _latex(at)
+    for l in (0, 1):
+        assert lesson.bmatrix(grads.dW[l]) in text and lesson.bmatrix(grads.db[l]) in text
+    check = at.dataframe[-1].value
+    rows = lesson.gradient_check(net, x, y, "quadratic")
+    assert list(check["parameter"]) == [r.name for r in rows]
+    np.testing.assert_array_equal(check["backprop ∂C/∂p"].to_numpy(), [r.analytic for r in rows])
+    np.testing.assert_array_equal(check["finite difference"].to_numpy(), [r.numeric for r in rows])
+    assert check["relative error"].max() < 1e-6
+    fig = _chart(at, "backprop.network")
+    widths = sorted({t["line"]["width"] for t in fig["data"] if t.get("mode") == "lines" and t.get("x") != [None]})
+    assert len(widths) > 1  # widths follow |∂C/∂w| now, which differ across the layers
+
+    at.button(key="backprop.next").click().run()  # update
+    updated = sgd_step(net, grads, 0.5)
+    text = _latex(at)
+    assert lesson.bmatrix(updated.weights[1]) in text  # w5 → 0.35891648 in Mazur's example
+    assert "0.3589" in text
+    at.button(key="backprop.apply").click().run()
+    assert not at.exception
+    assert at.radio(key="backprop.stage").value == "forward"
+    stored = at.session_state["backprop.values"]
+    assert stored == lesson.flatten(updated, x, y)
+    assert at.query_params["values"] == ",".join(repr(v) for v in stored)
+    new_trace = forward(updated, [x])
+    assert lesson.bmatrix(new_trace.a[2][0]) in _latex(at)
+
+
+def test_cross_entropy_preset_shows_delta_is_a_minus_y():
+    at = _app()
+    at.button(key="backprop.preset.Cross-entropy: δᴸ = a − y").click().run()
+    assert not at.exception
+    net, x, y = _mazur()
+    a = forward(net, [x]).a[-1][0]
+    text = _latex(at)
+    assert r"a_j - y_j" in text and lesson.bmatrix(a - y) in text
+    assert at.query_params["loss"] == "binary_crossentropy"
+
+
+def test_chain_sliders_show_each_factor_and_the_sensitivity_check():
+    at = _app()
+    at.slider(key="backprop.w1").set_value(2.0).run()
+    params = {"w1": 2.0, "b1": 0.1, "w2": -1.2, "b2": 0.3, "w3": 1.5, "b3": -0.4}
+    ch = lesson.chain(0.5, 1.0, params)
+    text = _latex(at)
+    for name in lesson.CHAIN_PARAMETERS:
+        assert lesson.chain_product_latex(ch, name) in text
+    table = at.dataframe[0].value
+    np.testing.assert_array_equal(table["a = σ(z)"].to_numpy(), ch.a[1:])
+    at.radio(key="backprop.nudge").set_value("b2").run()
+    at.select_slider(key="backprop.eps").set_value(0.001).run()
+    s = lesson.sensitivity(0.5, 1.0, params, "b2", 0.001)
+    text = _latex(at)
+    assert lesson.fmt(s.actual_change, 6) in text and lesson.fmt(s.predicted_change, 6) in text
+    fig = _chart(at, "backprop.sensitivity")
+    assert fig["data"][2]["x"] == [0.3] and fig["data"][2]["y"] == [pytest.approx(ch.cost)]
+    assert at.query_params["w1"] == "2.0"
+
+
+def test_training_chart_is_the_cost_of_repeated_updates():
+    at = _app()
+    at.slider(key="backprop.steps").set_value(30).run()
+    net, x, y = _mazur()
+    run = lesson.train(net, x, y, "quadratic", 0.5, 30)
+    fig = _chart(at, "backprop.cost")
+    np.testing.assert_array_equal(_array(fig["data"][0]["y"]), run.costs)
+    assert len(_chart(at, "backprop.paths")["data"]) == 12
+
+
+def test_a_link_with_a_shape_and_a_seed_reproduces_the_network():
+    at = _app({"layers": "2", "n1": "3", "n2": "4", "n_outputs": "1", "act1": "tanh", "values": "", "seed": "5"})
+    assert not at.exception and not at.error
+    sizes = (2, 3, 4, 1)
+    acts = ("tanh", "sigmoid", "sigmoid")
+    net, x, y = lesson.unflatten(sizes, lesson.lesson_values(sizes, acts, 5), acts)
+    trace = forward(net, [x])
+    assert lesson.bmatrix(trace.z[2][0]) in _latex(at)
+    assert len(_node_text(_chart(at, "backprop.network"))) == sum(sizes)
+    # Untouched, the numbers stay out of the link: the seed regenerates them.
+    assert at.query_params["values"] == ""
+
+
+def test_changing_the_shape_redraws_the_numbers_from_the_seed():
+    at = _app()
+    at.number_input(key="backprop.n1").set_value(3).run()
+    assert not at.exception
+    assert at.session_state["backprop.values"] == ()
+    assert len(at.data_editor[0].value) == 3  # W2 now has three rows
+
+
+def test_preset_deep_tanh_and_reset():
+    at = _app()
+    at.button(key="backprop.preset.Deep tanh 2-4-4-4-1").click().run()
+    assert not at.exception
+    assert len(_node_text(_chart(at, "backprop.network"))) == 2 + 4 + 4 + 4 + 1
+    assert at.radio(key="backprop.stage").value == "backpropagate"
+    at.button(key="backprop.preset.reset").click().run()
+    assert dict(at.query_params) == {}
+    assert r"= 0.298371" in _latex(at)
+
+
+def test_divergence_is_said_in_words_not_drawn_as_nan():
+    at = _app()
+    at.button(key="backprop.preset.Too large a step: η = 40").click().run()
+    assert not at.exception
+    assert any("Diverged at step" in w.value for w in at.warning)
+    fig = _chart(at, "backprop.cost")
+    assert "diverged at step" in fig["layout"]["annotations"][0]["text"]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"n1": "0"}, "hidden layer 1 is empty"),
+    ({"layers": "7"}, "1 to 4 hidden layers"),
+    ({"n_inputs": "9"}, "the input layer has 9 neurons"),
+    ({"values": ",".join(["0.5"] * 15 + ["5000"])}, "too large"),
+])
+def test_bad_settings_give_a_message_not_a_traceback(params, message):
+    at = _app(params)
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_bad_values_in_session_state_give_a_message_and_keep_the_last_good_link():
+    at = _app()
+    values = list(lesson.MAZUR_VALUES)
+    values[3] = float("nan")  # what a cleared editor cell becomes
+    at.session_state["backprop.values"] = tuple(values)
+    at.run()
+    assert not at.exception
+    assert any("w2[2,2] is empty" in e.value for e in at.error)
+    assert not at.get("plotly_chart") or all(not c.proto.id.endswith("backprop.network") for c in at.get("plotly_chart"))
+
+
+def test_unreadable_link_values_fall_back_with_a_warning():
+    at = _app({"values": "0.1,abc,0.3"})
+    assert not at.exception
+    assert any("values" in w.value for w in at.warning)
+    assert r"= 0.298371" in _latex(at)
+
+
+def test_exercise_says_right_or_wrong_and_shows_the_worked_solution():
+    at = _app()
+    net, x, y = _mazur()
+    w = lesson.walk(net, x, y, "quadratic", 0.5)
+    ex = lesson.make_exercise(w, 0)
+    at.text_input(key="backprop.answer").input(f"{ex.answer + 5e-4:.8f}").run()
+    assert any("Right" in s.value for s in at.success)
+    assert ex.solution[-1] in _latex(at)
+    at.text_input(key="backprop.answer").input(f"{ex.answer + 0.01:.8f}").run()
+    assert any("Not quite" in e.value for e in at.error)
+    assert ex.solution[-1] in _latex(at)
+    at.button(key="backprop.new_exercise").click().run()
+    assert at.text_input(key="backprop.answer").value == ""
+    assert lesson.make_exercise(w, 1).symbol in at.markdown[-2].value or any(
+        lesson.make_exercise(w, 1).symbol in m.value for m in at.markdown)
