@@ -9,27 +9,35 @@ is made on the server by ``segno`` (pure Python, no network).
 
 from __future__ import annotations
 
+import functools
 import io
+import types
 from urllib.parse import urlencode
 
+import plotly.graph_objects as go
 import segno
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 PARAM = "present"
 KEY = "_nnviz.present"
 
-# Browser-zoom-like scaling of the whole page (Plotly lays its charts out again
-# at the smaller CSS width, so labels never overlap), thicker chart lines, and
-# more room between the controls. Rules are scoped to Streamlit's own test ids,
-# which are stable across 1.x releases.
-PRESENTER_CSS = """
+ZOOM = 1.5
+FONT_SCALE = 1.5
+LINE_WIDTH = 4.0
+
+# Browser-zoom-like scaling of the page's text and controls. Plotly charts are
+# excluded (their hover and clip paths break under CSS zoom): they are enlarged
+# on the server instead, see presenter_figure. Rules are scoped to Streamlit's
+# own test ids, which are stable across 1.x releases.
+PRESENTER_CSS = f"""
 <style>
-[data-testid="stMain"] { zoom: 1.5; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
-[data-testid="stMain"] .js-plotly-plot .scatterlayer .js-line { stroke-width: 3.5px !important; }
-[data-testid="stMain"] .js-plotly-plot .scatterlayer .point { stroke-width: 1.5px !important; }
-[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.1rem; }
-[data-testid="stSidebar"] { zoom: 1.15; }
+[data-testid="stMain"] {{ zoom: {ZOOM}; }}
+[data-testid="stMain"] [data-testid="stPlotlyChart"] {{ zoom: {1 / ZOOM:.6f}; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 3rem; max-width: 100%; }}
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p {{ font-size: 1.1rem; }}
+[data-testid="stMain"] button p {{ white-space: normal; overflow: visible; text-overflow: clip; }}
+[data-testid="stSidebar"] {{ zoom: 1.15; }}
 </style>
 """
 
@@ -39,6 +47,57 @@ def is_on() -> bool:
     if KEY not in st.session_state:
         st.session_state[KEY] = st.query_params.get(PARAM) == "1"
     return bool(st.session_state[KEY])
+
+
+def presenter_figure(figure) -> go.Figure:
+    """A copy of a Plotly figure drawn for a projector: larger fonts, thicker lines, bigger markers."""
+    fig = go.Figure(figure)
+    layout = fig.layout
+    # Explicit sizes everywhere: Streamlit's chart theme sets its own small ones otherwise.
+    size = (layout.font.size or 12) * FONT_SCALE
+    fig.update_layout(font_size=size, title_font_size=(layout.title.font.size or 16) * FONT_SCALE,
+                      legend_font_size=size * 0.9, hoverlabel_font_size=size)
+    fig.update_xaxes(tickfont_size=size * 0.9, title_font_size=size)
+    fig.update_yaxes(tickfont_size=size * 0.9, title_font_size=size)
+    for annotation in layout.annotations or ():
+        if annotation.font.size:
+            annotation.font.size *= FONT_SCALE
+    for trace in fig.data:
+        line = getattr(trace, "line", None)
+        if line is not None and "width" in line and trace.type in ("scatter", "scattergl", "scatterpolar"):
+            trace.line.width = max((line.width or 2) * 1.75, LINE_WIDTH) if line.width != 0 else 0
+        marker = getattr(trace, "marker", None)
+        if marker is not None and "size" in marker and isinstance(marker.size, (int, float)):
+            trace.marker.size = marker.size * 1.3
+    return fig
+
+
+def _session_on() -> bool:
+    try:
+        return bool(st.session_state.get(KEY, False))
+    except Exception:  # no session (bare mode): leave figures alone
+        return False
+
+
+def _install_chart_hook() -> None:
+    """Route every ``plotly_chart`` call through :func:`presenter_figure` when the session presents.
+
+    The hook is process-wide but reads the calling session's own state, so one
+    teacher in presenter mode changes nothing for the students.
+    """
+    if getattr(DeltaGenerator.plotly_chart, "_nnviz_presenter", False):
+        return
+    original = DeltaGenerator.plotly_chart
+
+    @functools.wraps(original)
+    def plotly_chart(self, figure_or_data, *args, **kwargs):
+        if _session_on() and isinstance(figure_or_data, (go.Figure, dict)):
+            figure_or_data = presenter_figure(figure_or_data)
+        return original(self, figure_or_data, *args, **kwargs)
+
+    plotly_chart._nnviz_presenter = True
+    DeltaGenerator.plotly_chart = plotly_chart
+    st.plotly_chart = types.MethodType(plotly_chart, st._main)
 
 
 def _toggled() -> None:
@@ -117,6 +176,7 @@ def run(page) -> None:
     come before the page; the share box after it, so its address holds the
     settings the page has just written to the URL.
     """
+    _install_chart_hook()
     is_on()  # seed the toggle's state from the URL before the widget exists
     st.sidebar.toggle("Presenter mode", key=KEY, on_change=_toggled, help="Larger text and charts for a projector; "
                       "the sidebar starts collapsed. Also ?present=1 in the address.")

@@ -44,6 +44,17 @@ def _shoot(pg, name: str) -> None:
             SCREENSHOTS / f"presenter_{name}_50.png")
 
 
+def _settled(pg) -> None:
+    """Wait until the run is over: a title, no placeholder skeletons, every Plotly chart drawn."""
+    pg.locator("[data-testid=stMain] h1").first.wait_for(timeout=60_000)
+    wait_for_app(pg)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=stSkeleton]')"
+        " && [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+        "      .every(c => c.querySelector('.main-svg'))", timeout=60_000)
+    pg.wait_for_timeout(500)
+
+
 def _title_height(pg) -> float:
     return pg.locator("[data-testid=stMain] h1").first.bounding_box()["height"]
 
@@ -59,7 +70,7 @@ def test_presenter_mode_draws_larger_with_the_sidebar_collapsed(projector, serve
     pg.goto(f"{server_url}/{path}?present=1")
     wait_for_app(pg)
     pg.locator("[data-testid=stMain] h1").first.wait_for()
-    pg.wait_for_timeout(1500)  # charts finish drawing
+    _settled(pg)
     no_exception(pg)
     assert pg.errors == []
     # Larger: the page title is drawn at least 25 % taller than without presenter mode.

@@ -1,0 +1,98 @@
+"""Presenter mode and the share box (nnviz/ui/presenter.py), through app.py with AppTest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+from streamlit.testing.v1 import AppTest
+
+from nnviz.ui import presenter
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _app(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_share_url_keeps_the_settings_and_drops_presenter_mode():
+    url = presenter.share_url("http://10.0.0.5:8501/gradient_descent", "gradient_descent",
+                              {"lr": "0.1", "present": "1", "optimizers": "sgd,adam"})
+    assert url == "http://10.0.0.5:8501/gradient_descent?lr=0.1&optimizers=sgd%2Cadam"
+    assert presenter.share_url(None, "perceptron", {}) == "/perceptron"
+    assert presenter.share_url("http://h/x?old=1#frag", "x", {"a": "b"}) == "http://h/x?a=b"
+
+
+def test_qr_code_is_a_png_image_large_enough_to_scan():
+    png = presenter.qr_png("http://192.168.1.20:8501/backpropagation?lr=0.5")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width = int.from_bytes(png[16:20], "big")
+    height = int.from_bytes(png[20:24], "big")
+    assert width == height and width >= 200  # 8 px per module, 25+ modules plus the quiet zone
+
+
+def test_present_param_turns_presenter_mode_on_and_the_toggle_off_again():
+    at = _app(present="1")
+    assert not at.exception
+    assert at.toggle(key=presenter.KEY).value is True
+    assert any("zoom" in html.proto.body for html in at.get("html"))
+    assert [b.label for b in at.button if b.key == "_nnviz.share.top"] == ["Share this view"]
+    at.toggle(key=presenter.KEY).set_value(False).run()
+    assert not at.exception
+    assert "present" not in at.query_params
+    assert not any("zoom" in html.proto.body for html in at.get("html"))
+    assert not [b for b in at.button if b.key == "_nnviz.share.top"]
+
+
+def test_without_the_param_the_page_is_normal_and_the_toggle_turns_presenter_mode_on():
+    at = _app()
+    assert not at.exception
+    assert at.toggle(key=presenter.KEY).value is False
+    assert not any("zoom" in html.proto.body for html in at.get("html"))
+    at.toggle(key=presenter.KEY).set_value(True).run()
+    assert at.query_params["present"] == "1"
+    assert any("zoom" in html.proto.body for html in at.get("html"))
+
+
+def test_share_box_shows_the_address_of_the_current_view():
+    at = _app()
+    # AppTest has no browser URL: the address is relative to the server.
+    assert at.code[-1].value == "/"
+    assert any(e.label == "Share this view" for e in at.expander)
+
+
+def test_presenter_figure_enlarges_fonts_and_lines_and_leaves_the_original_alone():
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0], mode="lines+markers", marker_size=6))
+    fig.add_annotation(text="note", x=0, y=0, font_size=10)
+    big = presenter.presenter_figure(fig)
+    assert big.layout.font.size == 18
+    assert big.layout.xaxis.tickfont.size >= 16 and big.layout.yaxis.title.font.size == 18
+    assert big.data[0].line.width >= presenter.LINE_WIDTH
+    assert big.data[0].marker.size == 6 * 1.3
+    assert big.layout.annotations[0].font.size == 15
+    assert fig.layout.font.size is None and fig.data[0].line.width is None  # a copy was changed
+
+
+def test_charts_are_enlarged_only_for_the_session_in_presenter_mode():
+    script = (
+        "import plotly.graph_objects as go, streamlit as st\n"
+        "from nnviz.ui import presenter\n"
+        "page = st.navigation([st.Page(lambda: st.plotly_chart(go.Figure(go.Scatter(x=[0, 1], y=[0, 1])),"
+        " key='c'), title='t', url_path='t')])\n"
+        "presenter.run(page)\n"
+    )
+    sizes = []
+    for params in ({"present": "1"}, {}):
+        at = AppTest.from_string(script, default_timeout=30)
+        for name, value in params.items():
+            at.query_params[name] = value
+        at.run()
+        assert not at.exception
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        sizes.append(spec["layout"].get("font", {}).get("size"))
+    assert sizes == [18, None]
