@@ -148,7 +148,7 @@ def make_data(name: str, n_samples: int = 500, noise: float = 0.0, train_fractio
 def split_data(X, y, task, n_classes, train_fraction, seed=0, name="data") -> Data:
     if not 0 < train_fraction < 1:
         raise ValueError(f"the training share must be between 0 and 1, got {train_fraction}")
-    X_tr, X_te, y_tr, y_te = datasets.split(X, y, 1 - train_fraction, seed)
+    X_tr, X_te, y_tr, y_te = datasets.split(X, y, round(1 - train_fraction, 9), seed)
     return Data(np.asarray(X_tr, float), np.asarray(y_tr), np.asarray(X_te, float), np.asarray(y_te), task,
                 int(n_classes), name)
 

@@ -30,8 +30,8 @@ def confusion(matrix, class_names, title: str = "Confusion matrix (test points)"
     """Counts per (true, predicted) class, the diagonal being the correct answers."""
     m = np.asarray(matrix)
     names = [str(c) for c in class_names]
-    fig = go.Figure(go.Heatmap(z=m, x=names, y=names, colorscale=[[0, "#FFFFFF"], [1, palette.BLUE]],
-                               text=m, texttemplate="%{text}", showscale=False,
+    fig = go.Figure(go.Heatmap(z=m.tolist(), x=names, y=names, colorscale=[[0, "#FFFFFF"], [1, palette.BLUE]],
+                               text=m.tolist(), texttemplate="%{text}", showscale=False,
                                hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
     palette.layout(fig, title, "predicted class", "true class", height=300)
     fig.update_yaxes(autorange="reversed", type="category")

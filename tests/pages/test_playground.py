@@ -1,0 +1,258 @@
+"""The playground page through AppTest: every control, play / step / reset, the URL, presets, uploads."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnviz import playground as pg
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "playground.py")
+
+
+def open_page(**query):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def trainer(at) -> pg.Trainer:
+    return at.session_state["playground.trainer"]
+
+
+def payload(at) -> tuple[dict, bytes]:
+    """The live canvas's last payload: its JSON header and binary body."""
+    (element,) = at.get("bidi_component")
+    blob = element.proto.bytes
+    n = int.from_bytes(blob[:4], "little")
+    return json.loads(blob[4:4 + n]), blob[4 + n:]
+
+
+def output_frame(at) -> np.ndarray:
+    header, body = payload(at)
+    frame = header["frames"][-1]
+    r = header["res"]
+    return np.frombuffer(body[frame["offset"]:frame["offset"] + r * r], np.uint8).reshape(r, r)
+
+
+def epoch(at) -> str:
+    return at.metric[0].value
+
+
+def test_opens_paused_with_play_button_epoch_and_the_boundary_of_the_trainer():
+    at = open_page()
+    assert at.button(key="playground.play").label == "▶ Play"
+    assert at.metric[0].label == "Epoch" and epoch(at) == "0"
+    header, _ = payload(at)
+    assert header["replace"] is True and len(header["frames"]) == 1 and header["sizes"] == [2, 4, 2, 1]
+    t = trainer(at)
+    grid = t.grid_pass()
+    expected = np.rint((np.clip(2 * grid.output[0] - 1, -1, 1) + 1) * 127.5).astype(np.uint8)
+    np.testing.assert_array_equal(output_frame(at), expected)
+
+
+def test_step_trains_one_epoch_and_reset_returns_to_the_same_initial_weights():
+    at = open_page()
+    start = trainer(at).params.copy()
+    before = output_frame(at)
+    at.button(key="playground.step_button").click().run()
+    assert epoch(at) == "1" and trainer(at).epoch == 1
+    assert not np.array_equal(before, output_frame(at))
+    at.button(key="playground.step_button").click().run()
+    assert epoch(at) == "2"
+    at.button(key="playground.reset").click().run()
+    assert epoch(at) == "0"
+    np.testing.assert_array_equal(trainer(at).params, start)
+
+
+def test_play_trains_a_tick_of_frames_and_pause_stops():
+    at = open_page()
+    at.button(key="playground.play").click().run()
+    assert not at.exception
+    assert at.session_state["playground.playing"] is True
+    assert at.button(key="playground.pause").label == "Pause"
+    header, _ = payload(at)
+    assert header["replace"] is False and len(header["frames"]) >= 1
+    assert header["frames"][-1]["epoch"] == trainer(at).epoch > 0
+    assert int(epoch(at).replace(",", "")) == trainer(at).epoch
+    at.button(key="playground.pause").click().run()
+    assert at.session_state["playground.playing"] is False
+    assert at.button(key="playground.play").label == "▶ Play"
+
+
+# (widget getter, new value, check on the page's trainer / payload)
+CONTROLS = [
+    ("select_slider", "playground.learning_rate", 0.3,
+     lambda at: trainer(at).config.learning_rate == 0.3 and trainer(at).optimizer.learning_rate == 0.3),
+    ("selectbox", "playground.activation", "relu", lambda at: trainer(at).hidden_acts == ("relu", "relu")),
+    ("selectbox", "playground.regularization", "L2", lambda at: trainer(at).config.regularization == "L2"),
+    ("select_slider", "playground.regularization_rate", 0.1,
+     lambda at: trainer(at).config.regularization_rate == 0.1),
+    ("selectbox", "playground.optimizer", "adam", lambda at: trainer(at).optimizer.name == "adam"),
+    ("slider", "playground.batch_size", 25, lambda at: trainer(at).config.batch_size == 25),
+    ("selectbox", "playground.dataset", "spiral", lambda at: trainer(at).data.name == "spiral"),
+    ("slider", "playground.train_percent", 70, lambda at: len(trainer(at).data.X_train) == 350),
+    ("slider", "playground.noise", 30,
+     lambda at: np.array_equal(trainer(at).data.X_train, pg.make_data("circle", noise=0.3).X_train)),
+    ("number_input", "playground.seed", 4,
+     lambda at: np.array_equal(trainer(at).data.X_train, pg.make_data("circle", seed=4).X_train)),
+    ("checkbox", "playground.x1_x2", True,
+     lambda at: payload(at)[0]["feature_labels"] == ["X₁", "X₂", "X₁X₂"]),
+    ("checkbox", "playground.x1", False, lambda at: trainer(at).config.features == ("x2",)),
+    ("number_input", "playground.neurons.0", 7, lambda at: payload(at)[0]["sizes"] == [2, 7, 2, 1]),
+    ("slider", "playground.dropout", 0.5, lambda at: trainer(at).config.dropout == 0.5),
+    ("number_input", "playground.stop_epoch", 300, lambda at: trainer(at).config.stop_epoch == 300),
+    ("number_input", "playground.patience", 20, lambda at: trainer(at).config.patience == 20),
+    ("checkbox", "playground.show_test", True, lambda at: payload(at)[0]["show_test"] is True),
+    ("checkbox", "playground.discretize", True, lambda at: payload(at)[0]["discretize"] is True),
+    ("checkbox", "playground.highlight_wrong", True, lambda at: payload(at)[0]["highlight_wrong"] is True),
+    ("radio", "playground.speed", "one epoch per frame", lambda at: at.session_state["playground.speed"] != "fast"),
+    ("selectbox", "playground.add_class", 1, lambda at: payload(at)[0]["add_class"] == 1),
+]
+
+
+@pytest.mark.parametrize("kind,key,value,check", CONTROLS, ids=[c[1].split(".")[-1] for c in CONTROLS])
+def test_every_control_changes_what_the_page_shows(kind, key, value, check):
+    at = open_page()
+    getattr(at, kind)(key=key).set_value(value).run()
+    assert not at.exception, at.exception
+    assert check(at)
+
+
+def test_structural_changes_redraw_the_boundary_and_hyper_parameters_keep_the_run():
+    at = open_page()
+    at.button(key="playground.step_button").click().run()
+    at.select_slider(key="playground.learning_rate").set_value(0.1).run()
+    assert trainer(at).epoch == 1  # the run goes on with the new learning rate
+    before = output_frame(at)
+    at.selectbox(key="playground.activation").set_value("relu").run()
+    assert trainer(at).epoch == 0 and not np.array_equal(before, output_frame(at))
+
+
+def test_layer_buttons_add_and_remove_hidden_layers():
+    at = open_page()
+    at.button(key="playground.add_layer").click().run()
+    assert payload(at)[0]["sizes"] == [2, 4, 2, 2, 1]
+    for _ in range(3):
+        at.button(key="playground.remove_layer").click().run()
+    assert payload(at)[0]["sizes"] == [2, 1]
+    assert at.button(key="playground.remove_layer").disabled
+
+
+def test_blobs_offer_a_class_count_and_train_with_softmax():
+    at = open_page(dataset="blobs")
+    at.slider(key="playground.n_classes").set_value(5).run()
+    header, _ = payload(at)
+    assert header["mode"] == "multi" and header["sizes"][-1] == 5 and trainer(at).data.n_classes == 5
+    assert at.get("plotly_chart")[1].proto.spec.count("class 4") >= 1  # the 5 x 5 confusion matrix
+
+
+def test_loss_chart_and_confusion_matrix_follow_the_trainer():
+    at = open_page()
+    for _ in range(3):
+        at.button(key="playground.step_button").click().run()
+    loss = json.loads(at.get("plotly_chart")[0].proto.spec)
+    np.testing.assert_allclose(loss["data"][0]["y"], trainer(at).history.train_loss)
+    at.checkbox(key="playground.log_y").check().run()
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]["type"] == "log"
+    matrix = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]["z"]
+    t = trainer(at)
+    np.testing.assert_array_equal(matrix, pg.confusion_matrix(t.data.y_test, t.predict(t.data.X_test), 2))
+
+
+def test_editing_a_weight_changes_the_network():
+    at = open_page()
+    at.selectbox(key="playground.edit_j").set_value(1).run()
+    key = [w.key for w in at.number_input if w.key.startswith("playground.edit_value")][0]
+    at.number_input(key=key).set_value(2.5).run()
+    at.button(key="playground.set_weight").click().run()
+    assert trainer(at).W[0][1, 0] == 2.5
+
+
+def test_url_round_trip_reproduces_the_run():
+    at = open_page()
+    at.selectbox(key="playground.dataset").set_value("xor").run()
+    at.checkbox(key="playground.x1_x2").check().run()
+    at.button(key="playground.add_layer").click().run()
+    at.select_slider(key="playground.learning_rate").set_value(0.1).run()
+    params = {k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k]
+              for k in at.query_params}
+    assert params["dataset"] == "xor" and params["x1_x2"] == "1" and params["hidden"] == "4,2,2"
+    again = open_page(**params)
+    a, b = trainer(at), trainer(again)
+    assert a.config == b.config and a.sizes == b.sizes
+    np.testing.assert_array_equal(a.data.X_train, b.data.X_train)
+    np.testing.assert_array_equal(a.params, b.params)
+
+
+PRESET_CHECKS = {
+    "Linear data, no hidden layer": dict(dataset="gaussians", sizes=(2, 1)),
+    "XOR needs a hidden layer or X₁X₂": dict(dataset="xor", sizes=(2, 1)),
+    "Spiral needs depth": dict(dataset="spiral", sizes=(7, 8, 8, 8, 1)),
+    "Too high a learning rate": dict(dataset="regression_plane", sizes=(2, 4, 2, 1), learning_rate=3.0),
+    "Overfitting: little data, much noise": dict(dataset="spiral", sizes=(7, 8, 8, 8, 1), train=50),
+    "Regularisation fixes it": dict(dataset="spiral", sizes=(7, 8, 8, 8, 1), train=50, regularization="L2"),
+}
+
+
+@pytest.mark.parametrize("name", list(PRESET_CHECKS))
+def test_each_preset_sets_up_its_lesson(name):
+    at = open_page()
+    at.button(key=f"playground.preset.{name}").click().run()
+    assert not at.exception
+    t, want = trainer(at), PRESET_CHECKS[name]
+    assert t.data.name == want["dataset"] and t.sizes == want["sizes"]
+    if "learning_rate" in want:
+        assert t.config.learning_rate == want["learning_rate"]
+    if "train" in want:
+        assert len(t.data.X_train) == want["train"]
+    if "regularization" in want:
+        assert t.config.regularization == want["regularization"] and t.config.regularization_rate > 0
+    at.button(key="playground.preset.reset").click().run()
+    assert trainer(at).sizes == (2, 4, 2, 1) and trainer(at).data.name == "circle"
+
+
+def test_too_high_a_learning_rate_diverges_in_words_not_nan_pictures():
+    at = open_page()
+    at.button(key="playground.preset.Too high a learning rate").click().run()
+    at.button(key="playground.play").click()
+    for _ in range(6):
+        at.run()
+        if trainer(at).diverged_at:
+            break
+    t = trainer(at)
+    assert t.diverged_at is not None
+    assert any("diverged at epoch" in e.value for e in at.error)
+    assert np.all(np.isfinite(t.params))
+    assert at.session_state["playground.playing"] is False
+
+
+def upload(at, text: str):
+    at.selectbox(key="playground.dataset").set_value("upload").run()
+    at.file_uploader(key="playground.upload").set_value(("points.csv", text.encode(), "text/csv")).run()
+    return at
+
+
+def test_a_good_csv_trains_on_the_uploaded_points():
+    rows = "\n".join(f"{x},{y},{int(x * y > 0)}" for x, y in np.random.default_rng(0).uniform(-3, 3, (40, 2)))
+    at = upload(open_page(), "x1,x2,label\n" + rows)
+    assert not at.error and trainer(at).data.name == "upload" and len(trainer(at).data.X) == 40
+
+
+@pytest.mark.parametrize("text,message", [
+    ("a,b,c\n1,2,0\n", "columns must be x1, x2, label"),
+    ("x1,x2,label\n1,two,0\n1,2,1\n3,4,0\n5,6,1\n", "not a number"),
+    ("x1,x2,label\n1,,0\n1,2,1\n3,4,0\n5,6,1\n", "missing"),
+    ("x1,x2,label\n1,2,1\n1,2,1\n3,4,1\n5,6,1\n", "at least two classes"),
+    ("x1,x2,label\n" + "1,2,0\n" * 2001, "at most 2,000 rows"),
+])
+def test_bad_csv_files_show_a_clear_message(text, message):
+    at = upload(open_page(), text)
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
