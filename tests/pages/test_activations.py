@@ -1,0 +1,163 @@
+"""The activation-functions page: every control changes the charts exactly as nnviz computes."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnviz import activations, encoding, probabilities, saturation
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "activations.py")
+
+
+def _run(query=None):
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+def _figures(at) -> dict:
+    out = {}
+    for chart in at.get("plotly_chart"):
+        fig = json.loads(chart.proto.spec)
+        title = fig["layout"]["title"]["text"]
+        key = "curves" if title.startswith("f(z)") else "response" if title.startswith("One neuron") else "softmax"
+        out[key] = fig
+    return out
+
+
+def test_page_opens_with_three_charts_and_no_error():
+    at = _run()
+    assert not at.exception and not at.error
+    assert set(_figures(at)) == {"curves", "response", "softmax"}
+
+
+def test_choosing_functions_draws_each_with_its_derivative():
+    at = _run()
+    at.multiselect(key="activations.functions").set_value(["tanh", "elu"]).run()
+    assert not at.exception
+    traces = _figures(at)["curves"]["data"]
+    assert [t["name"] for t in traces] == ["tanh", "tanh′", "ELU", "ELU′"]
+    curve = saturation.curve("elu", -6.0, 6.0)
+    assert np.allclose(traces[2]["y"], curve.f) and np.allclose(traces[3]["y"], curve.derivative)
+    latex = " ".join(e.value for e in at.latex)
+    assert activations.get("elu").derivative_latex in latex
+
+
+def test_derivative_toggle_and_z_range():
+    at = _run()
+    at.toggle(key="activations.show_derivative").set_value(False).run()
+    assert [t["name"] for t in _figures(at)["curves"]["data"]] == ["sigmoid", "tanh", "ReLU"]
+    at.slider(key="activations.z_range").set_value((-10.0, 2.0)).run()
+    fig = _figures(at)["curves"]
+    assert fig["layout"]["xaxis"]["range"] == [-10.0, 2.0]
+    assert fig["data"][0]["x"][0] == -10.0 and fig["data"][0]["x"][-1] == 2.0
+
+
+def test_saturation_is_shaded_and_the_sigmoid_peak_is_stated():
+    at = _run({"functions": "sigmoid"})
+    fig = _figures(at)["curves"]
+    shaded = [(s["x0"], s["x1"]) for s in fig["layout"]["shapes"]]
+    assert shaded == [tuple(pair) for pair in saturation.curve("sigmoid").saturated]
+    assert "0.25" in fig["layout"]["annotations"][0]["text"]
+
+
+def test_no_function_chosen_is_explained():
+    at = _run()
+    at.multiselect(key="activations.functions").set_value([]).run()
+    assert not at.exception
+    assert "No function chosen" in at.error[0].value
+
+
+@pytest.mark.parametrize("field,value", [("w", 4.0), ("b", -3.0)])
+def test_weight_and_bias_shape_the_response(field, value):
+    at = _run()
+    at.slider(key=f"activations.{field}").set_value(value).run()
+    w, b = (value, 0.0) if field == "w" else (1.0, value)
+    fig = _figures(at)["response"]
+    x = np.array(fig["data"][0]["x"])
+    assert np.allclose(fig["data"][0]["y"], saturation.response("sigmoid", x, w, b))
+    assert fig["layout"]["shapes"][0]["x0"] == pytest.approx(-b / w)
+
+
+def test_zero_weight_is_explained():
+    at = _run({"w": "0.0"})
+    assert not at.exception
+    assert "w = 0" in at.warning[0].value
+
+
+def test_logits_and_temperature_change_softmax_and_sigmoids():
+    at = _run()
+    at.text_input(key="activations.logits").set_value("0.5, 3, -1").run()
+    at.slider(key="activations.temperature").set_value(2.0).run()
+    fig = _figures(at)["softmax"]
+    expected = probabilities.class_probabilities([0.5, 3.0, -1.0], 2.0)
+    assert np.allclose(fig["data"][0]["y"], expected.softmax)
+    assert np.allclose(fig["data"][1]["y"], expected.sigmoids)
+    assert sum(fig["data"][0]["y"]) == pytest.approx(1.0)
+    assert "Green" in at.success[0].value
+
+
+def test_class_names_follow_the_text_input():
+    at = _run()
+    at.text_input(key="activations.classes").set_value("cat, dog, bird, fish")
+    at.text_input(key="activations.logits").set_value("1, 2, 3, 4").run()
+    assert _figures(at)["softmax"]["data"][0]["x"] == ["cat", "dog", "bird", "fish"]
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("classes", " ", "class list is empty"),
+    ("logits", "1, 2", "3 class names but 2 logits"),
+    ("logits", "1, x, 2", "could not read"),
+])
+def test_bad_class_input_is_explained(field, value, message):
+    at = _run()
+    at.text_input(key=f"activations.{field}").set_value(value).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
+
+
+def test_identical_logits_are_a_tie():
+    at = _run()
+    at.button(key="activations.preset.Identical logits").click().run()
+    assert "cannot choose" in at.warning[0].value
+    assert np.allclose(_figures(at)["softmax"]["data"][0]["y"], [1 / 3] * 3)
+
+
+def test_large_logits_show_nan_for_the_naive_formula_only():
+    at = _run()
+    table = at.dataframe[0].value
+    assert table["naive e^z / Σ e^z"].tolist() == ["NaN"] * 3
+    stable = probabilities.overflow_demo([1000, 1001, 1002]).stable
+    assert [float(v) for v in table["shifted by max z"]] == pytest.approx(stable, rel=1e-3)
+    at.text_input(key="activations.big_logits").set_value("1, 2, 3").run()
+    assert "NaN" not in at.dataframe[0].value["naive e^z / Σ e^z"].tolist()
+
+
+def test_one_hot_and_multi_hot_tables_follow_the_text():
+    at = _run()
+    at.text_input(key="activations.labels").set_value("cat, dog, cat").run()
+    table = at.dataframe[1].value
+    assert list(table.columns) == ["label", "cat", "dog"]
+    assert table[["cat", "dog"]].values.tolist() == encoding.one_hot(["cat", "dog", "cat"]).matrix.tolist()
+    at.text_input(key="activations.label_sets").set_value("x; x,y").run()
+    multi = at.dataframe[2].value
+    assert multi[["x", "y"]].values.tolist() == [[1, 0], [1, 1]]
+    at.text_input(key="activations.labels").set_value(" , ").run()
+    assert any("class list is empty" in e.value for e in at.error)
+
+
+def test_presets_reset_and_url():
+    at = _run()
+    at.button(key="activations.preset.Vanishing gradient").click().run()
+    assert at.multiselect(key="activations.functions").value == ["sigmoid"]
+    assert at.query_params["functions"] == "sigmoid"
+    at.button(key="activations.preset.reset").click().run()
+    assert dict(at.query_params) == {}
+    restored = _run({"functions": "relu,tanh", "temperature": "0.5"})
+    assert restored.multiselect(key="activations.functions").value == ["relu", "tanh"]
+    assert restored.slider(key="activations.temperature").value == 0.5
