@@ -161,3 +161,12 @@ def test_presets_reset_and_url():
     restored = _run({"functions": "relu,tanh", "temperature": "0.5"})
     assert restored.multiselect(key="activations.functions").value == ["relu", "tanh"]
     assert restored.slider(key="activations.temperature").value == 0.5
+
+
+def test_every_figure_passes_plotly_validation():
+    # The builders skip validation at run time for speed (nnviz.charts.spec); check it here.
+    import plotly.graph_objects as go
+
+    at = _run()
+    for chart in at.get("plotly_chart"):
+        go.Figure(json.loads(chart.proto.spec))

@@ -141,3 +141,12 @@ def test_presets_reset_and_url():
     restored = _run({"a": "0.4", "y": "1.0", "target_class": "Green"})
     assert restored.slider(key="costs.a").value == 0.4
     assert restored.radio(key="costs.target_class").value == "Green"
+
+
+def test_every_figure_passes_plotly_validation():
+    # The builders skip validation at run time for speed (nnviz.charts.spec); check it here.
+    import plotly.graph_objects as go
+
+    at = _run()
+    for chart in at.get("plotly_chart"):
+        go.Figure(json.loads(chart.proto.spec))

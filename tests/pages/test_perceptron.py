@@ -169,3 +169,13 @@ def test_two_layer_network_table_is_xor(default_page):
     table = default_page.dataframe[0].value
     assert table["output = XOR"].tolist() == [0, 1, 1, 0]
     assert table["h₁ = OR"].tolist() == [0, 1, 1, 1]
+
+
+def test_every_figure_passes_plotly_validation():
+    # The builders skip validation at run time for speed (nnviz.charts.spec); check it here.
+    import plotly.graph_objects as go
+
+    for query in (None, {"dataset": "xor", "activation": "sigmoid"}, {"dataset": "cloud", "w1": "0.0", "w2": "0.0"}):
+        at = _run(query)
+        for chart in at.get("plotly_chart"):
+            go.Figure(json.loads(chart.proto.spec))
