@@ -1,0 +1,190 @@
+"""Real TensorFlow on tiny data: model from spec, seeds, EarlyStopping, Stop, run round trip, TensorBoard logs."""
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.tensorflow
+
+km = pytest.importorskip("nnviz.keras.model")
+from nnviz import tabular  # noqa: E402
+from nnviz.keras import spec as kspec  # noqa: E402
+from nnviz.keras.runs import RunStore  # noqa: E402
+
+keras = km.keras
+
+
+def _data(n=96, d=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)).astype(np.float32)
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+    return X, y
+
+
+def test_model_from_spec_has_the_layers_activations_and_parameter_count():
+    spec = kspec.ModelSpec(5, kspec.parse_layers("8, d0.25, 4", "tanh"), "binary")
+    model = km.build(spec, seed=1)
+    kinds = [(type(layer).__name__, getattr(layer, "units", None),
+              getattr(getattr(layer, "activation", None), "__name__", None), getattr(layer, "rate", None))
+             for layer in model.layers]
+    assert kinds == [("Dense", 8, "tanh", None), ("Dropout", None, None, 0.25), ("Dense", 4, "tanh", None),
+                     ("Dense", 1, "sigmoid", None)]
+    assert model.count_params() == (5 * 8 + 8) + (8 * 4 + 4) + (4 * 1 + 1) == 89
+    assert [row["parameters"] for row in km.summary_rows(model)] == [48, 0, 36, 5]
+    assert km.summary_rows(model)[0]["output shape"] == "(batch, 8)"
+
+
+def test_the_shown_keras_code_builds_the_same_model():
+    spec = kspec.ModelSpec(5, kspec.parse_layers("6, d0.1, 3", "relu"), "multiclass", 3)
+    train = kspec.TrainSpec(optimizer="momentum", learning_rate=0.01, epochs=2, early_stopping=True, patience=1)
+    source = kspec.code(spec, train, log_dir="LOGDIR")
+    X, y = _data()
+    y = y + (X[:, 2] > 1)
+    namespace = {"X_train": X, "y_train": y, "X_test": X, "y_test": y}
+    import os
+
+    cwd = os.getcwd()
+    try:
+        os.chdir(os.environ["NNVIZ_RUNS_DIR"].rsplit("/", 1)[0])
+        exec(compile(source.replace("model.summary()", ""), "shown_code", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+    shown = namespace["model"]
+    ours = km.compile_model(km.build(spec, seed=42), spec, train)
+    assert [l.get_config()["units"] if "units" in l.get_config() else l.get_config()["rate"] for l in shown.layers] == \
+        [l.get_config()["units"] if "units" in l.get_config() else l.get_config()["rate"] for l in ours.layers]
+    assert shown.count_params() == ours.count_params()
+    assert shown.loss == ours.loss == "sparse_categorical_crossentropy"
+    assert type(shown.optimizer) is type(ours.optimizer) and float(shown.optimizer.momentum) == 0.9
+    # Same seed, same initial weights: the code and the page build the very same network.
+    for a, b in zip(km.build(spec, seed=42).get_weights(), shown.get_weights()):
+        assert a.shape == b.shape
+
+
+def test_seeded_fit_is_reproducible_and_another_seed_differs():
+    X, y = _data()
+    spec = kspec.ModelSpec(5, kspec.parse_layers("8", dropout=0.2), "binary")
+
+    def run(seed):
+        model = km.build(spec, seed=seed)
+        result = km.fit(model, spec, kspec.TrainSpec(epochs=3, batch_size=16, seed=seed), X, y)
+        return result.history, model.get_weights()
+
+    h1, w1 = run(7)
+    h2, w2 = run(7)
+    h3, _ = run(8)
+    assert h1 == h2
+    assert all(np.array_equal(a, b) for a, b in zip(w1, w2))
+    assert h1["loss"] != h3["loss"]
+
+
+def test_early_stopping_stops_and_restores_the_best_weights():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(80, 20)).astype(np.float32)
+    y = rng.integers(0, 2, 80)  # random labels: the network can only memorise, so validation loss rises
+    spec = kspec.ModelSpec(20, kspec.parse_layers("64"), "binary")
+    model = km.build(spec, seed=0)
+    train = kspec.TrainSpec(learning_rate=0.01, epochs=60, batch_size=16, validation_split=0.25,
+                            early_stopping=True, patience=3, restore_best_weights=True, seed=0)
+    result = km.fit(model, spec, train, X, y)
+    val = result.history["val_loss"]
+    best = int(np.argmin(val)) + 1
+    assert result.early_stopping_epoch == len(val) < 60
+    assert result.early_stopping_epoch == best + 3  # patience 3: three epochs without improvement
+    assert result.restored_epoch == best
+    X_val, y_val = X[-20:], y[-20:]  # Keras takes the validation split from the end
+    loss = model.evaluate(X_val, y_val, verbose=0)[0]
+    assert loss == pytest.approx(val[best - 1], rel=1e-4)
+    # Without restoring, the weights are the last epoch's.
+    model = km.build(spec, seed=0)
+    result = km.fit(model, spec, kspec.TrainSpec(**{**train.__dict__, "restore_best_weights": False}), X, y)
+    assert result.restored_epoch is None
+    assert model.evaluate(X_val, y_val, verbose=0)[0] == pytest.approx(result.history["val_loss"][-1], rel=1e-4)
+
+
+def test_stop_flag_ends_training_and_keeps_partial_model_and_history():
+    X, y = _data()
+    spec = kspec.ModelSpec(5, kspec.parse_layers("8"), "binary")
+    model = km.build(spec, seed=0)
+    before = [w.copy() for w in model.get_weights()]
+    live = km.LiveCallback(should_stop=lambda: len(live.wall_time) >= 3)
+    result = km.fit(model, spec, kspec.TrainSpec(epochs=50, batch_size=16), X, y, live=live)
+    assert result.stopped_by_user and result.epochs_run == 3
+    assert result.history == model.history.history  # the same as Keras's own History
+    assert not all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    assert np.isfinite(km.predict(model, X)).all()
+
+
+def test_streamlit_stop_raised_in_a_redraw_stops_cleanly_and_is_kept_for_later():
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    X, y = _data()
+    spec = kspec.ModelSpec(5, kspec.parse_layers("8"), "binary")
+    model = km.build(spec, seed=0)
+    calls = []
+
+    def redraw(live):
+        calls.append(len(live.wall_time))
+        if len(live.wall_time) >= 2:
+            raise StopException()  # what Streamlit raises inside st.* calls when Stop is clicked
+
+    live = km.LiveCallback(redraw, min_interval=0.0, batches=False)
+    result = km.fit(model, spec, kspec.TrainSpec(epochs=40, batch_size=32), X, y, live=live)
+    assert isinstance(live.interrupt, StopException) and result.stopped_by_user
+    assert result.epochs_run == 2 and len(result.history["loss"]) == 2 == len(model.history.history["loss"])
+    assert max(calls) == 2  # no redraw after the interrupt
+
+
+def test_live_updates_are_throttled():
+    X, y = _data(n=400)
+    spec = kspec.ModelSpec(5, kspec.parse_layers("4"), "binary")
+    model = km.build(spec, seed=0)
+    live = km.LiveCallback(lambda live: None, min_interval=0.2)
+    result = km.fit(model, spec, kspec.TrainSpec(epochs=15, batch_size=8), X, y, live=live)
+    assert len(result.batch_loss) == 15 * 40
+    assert live.updates <= result.seconds / 0.2 + 3  # at most ~5 redraws per second, plus the last one
+
+
+def test_run_folder_round_trips_model_history_and_preprocessing():
+    table = tabular.load("iris")
+    prepared = tabular.prepare(table.frame, "target", "multiclass", tabular.PrepSpec(seed=1))
+    spec = kspec.ModelSpec(4, kspec.parse_layers("6"), "multiclass", 3)
+    model = km.build(spec, seed=0)
+    store = RunStore()
+    staging = store.staging()
+    result = km.fit(model, spec, kspec.TrainSpec(epochs=3, batch_size=16), prepared.X_train, prepared.y_train,
+                    log_dir=staging / "logs")
+    name = km.save_run(store, staging, "iris round trip", model, result, {"data": "iris"}, prepared.pipeline, "me")
+    assert name == "iris-round-trip" and [r.name for r in store.list()] == [name]
+    reloaded = km.load_model(store, name)
+    np.testing.assert_allclose(km.predict(reloaded, prepared.X_test), km.predict(model, prepared.X_test), rtol=1e-6)
+    history, wall = store.history(name)
+    keras_history = model.history.history
+    assert history.keys() == keras_history.keys()
+    for metric in history:
+        np.testing.assert_allclose(history[metric], keras_history[metric], rtol=1e-7)
+    assert len(wall) == 3 and wall == sorted(wall)
+    pipeline = km.load_pipeline(store, name)
+    np.testing.assert_allclose(pipeline.transform(prepared.raw_test), prepared.X_test, rtol=1e-6)
+    config = store.get(name).config
+    assert config["epochs_run"] == 3 and config["stopped_by_user"] is False
+
+
+def test_tensorboards_own_event_reader_finds_the_scalars():
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.util import tensor_util
+
+    X, y = _data()
+    spec = kspec.ModelSpec(5, kspec.parse_layers("4"), "binary")
+    store = RunStore()
+    staging = store.staging()
+    model = km.build(spec, seed=0)
+    result = km.fit(model, spec, kspec.TrainSpec(epochs=3, batch_size=32), X, y, log_dir=staging / "logs")
+    name = km.save_run(store, staging, "tb", model, result, {})
+    for folder, metric in (("train", "loss"), ("validation", "val_loss")):
+        events = EventAccumulator(str(store.path(name) / "logs" / folder), size_guidance={"tensors": 0})
+        events.Reload()
+        assert "epoch_loss" in events.Tags()["tensors"]
+        logged = [float(tensor_util.make_ndarray(e.tensor_proto)) for e in events.Tensors("epoch_loss")]
+        steps = [e.step for e in events.Tensors("epoch_loss")]
+        assert steps == [0, 1, 2]
+        np.testing.assert_allclose(logged, result.history[metric], rtol=1e-6)
