@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Sequence
 
 import numpy as np
@@ -280,6 +281,21 @@ class Regression:
     def least_squares(self) -> tuple[float, float]:
         return self.surface.minima[0]
 
+    def predict(self, w: float, b: float, x=None) -> np.ndarray:
+        """The line's outputs w·x + b (at the data's x by default)."""
+        x = self.x if x is None else np.asarray(x, dtype=float)
+        return w * x + b
+
+
+def _regression_cost(stats, w, b):
+    sxx, sx, sxy, sy, syy = stats
+    return 0.5 * (w * w * sxx + 2 * w * b * sx + b * b - 2 * w * sxy - 2 * b * sy + syy)
+
+
+def _regression_gradient(stats, w, b):
+    sxx, sx, sxy, sy, _ = stats
+    return w * sxx + b * sx - sxy, w * sx + b - sy
+
 
 def regression_problem(n_samples: int = 100, noise: float = 0.5, seed: int = 0,
                        true_w: float = 2.0, true_b: float = -1.0) -> Regression:
@@ -293,13 +309,8 @@ def regression_problem(n_samples: int = 100, noise: float = 0.5, seed: int = 0,
     y = true_w * x + true_b + noise * rng.standard_normal(n_samples)
     # The cost is quadratic in (w, b): its sufficient statistics make the grid a few array operations.
     sxx, sx, sxy, sy, syy = (float(np.mean(v)) for v in (x * x, x, x * y, y, y * y))
-
-    def value(w, b):
-        return 0.5 * (w * w * sxx + 2 * w * b * sx + b * b - 2 * w * sxy - 2 * b * sy + syy)
-
-    def gradient(w, b):
-        return w * sxx + b * sx - sxy, w * sx + b - sy
-
+    value = partial(_regression_cost, (sxx, sx, sxy, sy, syy))
+    gradient = partial(_regression_gradient, (sxx, sx, sxy, sy, syy))
     w_star, b_star = np.linalg.solve(np.array([[sxx, sx], [sx, 1.0]]), np.array([sxy, sy]))
     w_star, b_star = float(w_star), float(b_star)
     surface = Surface2D(
@@ -364,3 +375,86 @@ def stochastic_descent(problem: Regression, batch_sizes: Sequence[int | None] = 
                                  costs=_frozen(np.array(costs)), diverged=diverged_at is not None,
                                  diverged_at=diverged_at))
     return tuple(out)
+
+
+# ---------------------------------------------------------------------------- what the charts draw
+def tangents(result: Run, half_width: float) -> np.ndarray:
+    """The tangent line at each point of a 1-D run: ``out[i] = [[w − h, w + h], [C − hC', C + hC']]``."""
+    if result.trajectory.shape[1] != 1:
+        raise ValueError("tangents are drawn for one weight only")
+    w, c, g = result.trajectory[:, 0], result.costs, result.gradients[:, 0]
+    h = float(half_width)
+    xs = np.stack([w - h, w + h], axis=1)
+    ys = np.stack([c - h * g, c + h * g], axis=1)
+    return np.stack([xs, ys], axis=1)
+
+
+def cost_gap(result: Run, surface=None, floor: float = 1e-12) -> np.ndarray:
+    """C − C_min at each step (at least ``floor``), the quantity a log-scale cost plot can show."""
+    s = _resolve_surface(surface if surface is not None else result.surface)
+    return np.maximum(result.costs - s.min_value, floor)
+
+
+def sweep_gap(result: Sweep, surface=None, floor: float = 1e-12) -> np.ndarray:
+    """The sweep's final costs as C − C_min (at least ``floor``), for a log-scale plot."""
+    s = _resolve_surface(surface if surface is not None else result.surface)
+    return np.maximum(result.final_costs - s.min_value, floor)
+
+
+@dataclass(frozen=True)
+class Arrows:
+    """What one step of one optimizer was made of, as vectors in the weights' plane (parameter units).
+
+    ``gradient_step`` is −η∇C (where plain SGD would have gone); ``momentum`` is the
+    optimizer's memory as a step: for momentum and Nesterov what the velocity adds
+    on top of the gradient step (μv), for Adam −η·m (its running mean of gradients),
+    for RMSprop its momentum buffer; ``None`` if it keeps none. ``update`` is the
+    step actually taken.
+    """
+
+    step: int
+    point: np.ndarray
+    gradient: np.ndarray
+    gradient_step: np.ndarray
+    momentum: np.ndarray | None
+    update: np.ndarray
+
+
+def arrows(result: Run, step: int) -> Arrows:
+    """The arrow view of step ``step`` (1 … steps taken): from point step − 1 to point step."""
+    if not 1 <= step <= result.steps_taken:
+        raise ValueError(f"step must be from 1 to {result.steps_taken}; got {step}")
+    i = step - 1
+    g = result.gradients[i]
+    momentum = None
+    if result.velocities is not None:
+        if result.optimizer in ("momentum", "nesterov"):
+            # what the remembered velocity added on top of the plain gradient step (μv)
+            momentum = result.updates[i] + result.learning_rate * g
+        elif result.optimizer == "adam":
+            momentum = -result.learning_rate * result.velocities[i]  # the first moment m, as a step
+        else:
+            momentum = result.velocities[i].copy()
+    return Arrows(step=step, point=result.trajectory[i].copy(), gradient=g.copy(),
+                  gradient_step=-result.learning_rate * g, momentum=momentum, update=result.updates[i].copy())
+
+
+def summarise(result: Run, surface=None, tolerance: float = 1e-3) -> dict:
+    """One row of the race table: final cost, distance to the nearest minimum, steps until
+    C − C_min ≤ ``tolerance`` (``None`` if never), and where it diverged."""
+    s = _resolve_surface(surface if surface is not None else result.surface)
+    _, distance = s.nearest_minimum(result.final)
+    return {
+        "final_cost": result.final_cost,
+        "distance": distance,
+        "steps_to_tolerance": result.steps_to_reach(s.min_value + tolerance),
+        "diverged_at": result.diverged_at,
+    }
+
+
+def log_options(low: float, high: float, per_decade: int = 20) -> tuple[float, ...]:
+    """Log-spaced values from ``low`` to ``high`` rounded to 3 significant digits (a log slider's stops)."""
+    if not (0 < low < high) or per_decade < 1:
+        raise ValueError("need 0 < low < high and per_decade >= 1")
+    k0, k1 = round(math.log10(low) * per_decade), round(math.log10(high) * per_decade)
+    return tuple(float(f"{10 ** (k / per_decade):.3g}") for k in range(k0, k1 + 1))

@@ -335,7 +335,11 @@ def get(name: str) -> Surface1D | Surface2D:
 
 @lru_cache(maxsize=32)
 def _grid(name: str, n: int) -> tuple[np.ndarray, ...]:
-    surface = get(name)
+    return sample(get(name), n)
+
+
+def sample(surface: Surface1D | Surface2D, n: int = 121) -> tuple[np.ndarray, ...]:
+    """Any surface sampled over its plot box (not cached; :func:`grid` caches the registry's)."""
     if surface.dim == 1:
         (lo, hi), = surface.bounds
         w = np.linspace(lo, hi, n)
@@ -358,3 +362,33 @@ def grid(name: str, n: int = 121) -> tuple[np.ndarray, ...]:
     if not isinstance(n, int) or n < 2:
         raise ValueError(f"grid size must be an integer >= 2; got {n!r}")
     return _grid(name, n)
+
+
+@lru_cache(maxsize=32)
+def _contour_grid(name: str, n: int) -> tuple:
+    surface = get(name)
+    xs, ys, Z = _grid(name, n)
+    shown = shown_height(surface, Z)
+    shown.setflags(write=False)
+    return xs, ys, shown, height_label(surface)
+
+
+def shown_height(surface: Surface1D | Surface2D, costs) -> np.ndarray:
+    """Costs on the scale the contour colours use: log₁₀(C − C_min + 0.001) where walls are steep, else C."""
+    costs = np.asarray(costs, dtype=float)
+    if getattr(surface, "log_contours", False):
+        # Steep walls would take every colour; log10 of the height above the minimum spreads them out.
+        return np.log10(np.maximum(costs - surface.min_value, 0.0) + 1e-3)
+    return np.array(costs)
+
+
+def height_label(surface: Surface1D | Surface2D) -> str:
+    return "log₁₀(C − C_min)" if getattr(surface, "log_contours", False) else "C"
+
+
+def contour_grid(name: str, n: int = 121) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """A 2-D surface ready to colour: ``(xs, ys, Z_shown, label)``, log-scaled where walls are steep (cached)."""
+    if get(name).dim != 2:
+        raise ValueError(f"{name} is a 1-D cost; a contour needs a 2-D surface")
+    grid(name, n)  # validates n
+    return _contour_grid(name, n)

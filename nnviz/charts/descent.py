@@ -1,0 +1,349 @@
+"""Figures for the gradient-descent page: steps on a curve, optimizers racing on a contour, the
+arrow view of one step, the learning-rate sweep and stochastic paths.
+
+Animations are Plotly frames played by the browser (▶ / ❚❚ and a step slider
+inside the figure): no server round trip per frame. Long runs are sampled to at
+most ``MAX_FRAMES`` frames so the figure stays small.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnviz.charts import palette, spec
+
+MAX_FRAMES = 30
+MAX_TRAIL = 40
+DECIMALS = 5
+COLOURS = {"sgd": palette.BLUE, "momentum": palette.ORANGE, "nesterov": palette.GREEN,
+           "adagrad": palette.VERMILION, "rmsprop": palette.PURPLE, "adam": palette.SKY}
+
+
+def _frame_steps(n_points: int, max_frames: int | None = None) -> list[int]:
+    """Which point indices get a frame: all of them for short runs, evenly spaced otherwise (last included)."""
+    max_frames = MAX_FRAMES if max_frames is None else max_frames
+    if n_points <= max_frames:
+        return list(range(n_points))
+    return sorted(set(np.linspace(0, n_points - 1, max_frames).round().astype(int).tolist()))
+
+
+def _sampled(a: np.ndarray, upto: int, most: int = MAX_TRAIL) -> np.ndarray:
+    """Points 0 … upto of ``a``, thinned to at most ``most`` (first and last kept)."""
+    a = a[: upto + 1]
+    if len(a) <= most:
+        return a
+    keep = np.unique(np.linspace(0, len(a) - 1, most).round().astype(int))
+    return a[keep]
+
+
+def _player(steps: list[int], frame_ms: int, prefix: str = "step ") -> dict:
+    play = dict(frame=dict(duration=frame_ms, redraw=False), transition=dict(duration=0), fromcurrent=True,
+                mode="immediate")
+    pause = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
+    jump = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
+    return dict(
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.14, xanchor="left", yanchor="top",
+                          showactive=False, pad=dict(t=0, r=10),
+                          buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
+                                   dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
+        sliders=[dict(active=len(steps) - 1, x=0.22, len=0.78, y=-0.08, yanchor="top", pad=dict(t=0),
+                      currentvalue=dict(prefix=prefix, font=dict(size=13)),
+                      steps=[dict(label=str(s), method="animate", args=[[str(s)], jump]) for s in steps])],
+    )
+
+
+def _list(a):
+    """Numbers for a figure: five decimals (more than a chart shows); a NumPy array, which Plotly sends
+    as compact base64, or a plain list when it is short (cheaper to serialise)."""
+    a = np.round(np.asarray(a, dtype=float), DECIMALS)
+    return a.tolist() if a.size < 32 else a.astype(np.float32)
+
+
+# ---------------------------------------------------------------------------- one weight
+def steps_on_curve(w_grid, c_grid, trajectory, costs, tangents, minima, title: str,
+                   y_range: tuple[float, float], frame_ms: int = 350) -> go.Figure:
+    """C(w) with the descent drawn on it: every point, the jumps, and the tangent at the current point.
+
+    ``trajectory`` (k + 1,) weights, ``costs`` their C, ``tangents`` (k + 1, 2, 2) as from
+    :func:`nnviz.descent.tangents`; ``minima`` a list of (w, C, label).
+    The figure opens on the last step; ▶ replays the run from the start.
+    """
+    w = np.asarray(trajectory, dtype=float)
+    c = np.asarray(costs, dtype=float)
+    last = len(w) - 1
+    steps = _frame_steps(len(w))
+
+    def path(i):
+        return dict(type="scatter", x=_list(w[: i + 1]), y=_list(c[: i + 1]))
+
+    def tangent(i):
+        return dict(type="scatter", x=_list(tangents[i][0]), y=_list(tangents[i][1]))
+
+    def head(i):
+        return dict(type="scatter", x=[float(w[i])], y=[float(c[i])])
+
+    data = [
+        dict(type="scatter", x=_list(w_grid), y=_list(c_grid), mode="lines", name="C(w)",
+             line=dict(color=palette.GREY, width=3), hoverinfo="skip"),
+        dict(path(last), mode="lines+markers", name="steps", line=dict(color=palette.BLUE, width=1.5),
+             marker=dict(size=7, color=palette.BLUE),
+             hovertemplate="w=%{x:.4g}<br>C=%{y:.4g}<extra></extra>"),
+        dict(tangent(last), mode="lines", name="tangent (slope C′(w))",
+             line=dict(color=palette.ORANGE, width=3, dash="dash"), hoverinfo="skip"),
+        dict(head(last), mode="markers", name="current w", hoverinfo="skip",
+             marker=dict(size=15, color=palette.ORANGE, line=dict(width=2, color=palette.BLACK))),
+        dict(type="scatter", x=[m[0] for m in minima], y=[m[1] for m in minima], mode="markers+text",
+             text=[m[2] for m in minima], textposition="bottom center", name="minima",
+             marker=dict(symbol="star", size=14, color=palette.GREEN, line=dict(width=1, color=palette.BLACK))),
+    ]
+    frames = [dict(name=str(i), traces=[1, 2, 3], data=[path(i), tangent(i), head(i)],
+                   layout=dict(title=dict(text=f"{title}: step {i}, w = {w[i]:.4g}, C = {c[i]:.4g}")))
+              for i in steps]
+    layout = spec.layout(f"{title}: step {last}, w = {w[last]:.4g}, C = {c[last]:.4g}", "weight w", "cost C(w)",
+                         height=470, margin=dict(b=120),
+                         xaxis=dict(range=[float(w_grid[0]), float(w_grid[-1])]),
+                         yaxis=dict(range=list(y_range)), **_player(steps, frame_ms))
+    return spec.figure(data, layout, frames)
+
+
+def cost_per_step(series: list[dict], title: str = "Cost per step", log_y: bool = True,
+                  y_title: str = "C − C_min (log scale)") -> go.Figure:
+    """One line per run: ``series`` items have ``name``, ``values``, ``colour`` and optional ``diverged_at``.
+
+    A run that diverged ends with a cross and the words "diverged at step k".
+    """
+    data, annotations = [], []
+    for s in series:
+        values = np.asarray(s["values"], dtype=float)
+        data.append(dict(type="scatter", x=list(range(len(values))), y=_list(values), mode="lines",
+                         name=s["name"], line=dict(color=s.get("colour"), width=2),
+                         hovertemplate=s["name"] + ": step %{x}, %{y:.4g}<extra></extra>"))
+        if s.get("diverged_at") is not None and len(values):
+            data.append(dict(type="scatter", x=[len(values) - 1], y=[float(values[-1])], mode="markers",
+                             showlegend=False, hoverinfo="skip",
+                             marker=dict(symbol="x", size=14, color=palette.VERMILION)))
+            annotations.append(dict(x=len(values) - 1, y=float(np.log10(values[-1])) if log_y else float(values[-1]),
+                                    text=f"{s['name']}: diverged at step {s['diverged_at']}", showarrow=True,
+                                    arrowhead=2, ax=40, ay=-30, font=dict(color=palette.VERMILION, size=12)))
+    layout = spec.layout(title, "step", y_title, height=360, annotations=annotations,
+                         yaxis=dict(type="log" if log_y else "linear", exponentformat="power"))
+    return spec.figure(data, layout)
+
+
+# ---------------------------------------------------------------------------- two weights
+def _contour(xs, ys, Z, label: str, opacity: float = 1.0) -> dict:
+    return dict(type="contour", x=_list(xs), y=_list(ys), z=_list(Z),
+                colorscale="Viridis", reversescale=False, ncontours=25, opacity=opacity,
+                contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5, color="white"),
+                colorbar=dict(title=dict(text=label), thickness=12),
+                hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.3f}<extra></extra>")
+
+
+def _marks(minima, saddles) -> list[dict]:
+    out = [dict(type="scatter", x=[m[0] for m in minima], y=[m[1] for m in minima], mode="markers",
+                name="minimum", hovertemplate="minimum (%{x:.3f}, %{y:.3f})<extra></extra>",
+                marker=dict(symbol="star", size=16, color=palette.YELLOW, line=dict(width=1.5, color=palette.BLACK)))]
+    if saddles:
+        out.append(dict(type="scatter", x=[m[0] for m in saddles], y=[m[1] for m in saddles], mode="markers",
+                        name="saddle point", hovertemplate="saddle (%{x:.3f}, %{y:.3f})<extra></extra>",
+                        marker=dict(symbol="diamond-open", size=14, color="white", line=dict(width=2))))
+    return out
+
+
+def click_grid(bounds, n: int = 25) -> dict:
+    """An invisible lattice of points over the plot: clicking near one selects it (Plotly cannot select
+    a point of a contour itself), which the page turns into a new start."""
+    (x0, x1), (y0, y1) = bounds
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return dict(type="scatter", x=_list(X.ravel().round(4)), y=_list(Y.ravel().round(4)), mode="markers",
+                name="click to start here", showlegend=False,
+                marker=dict(size=12, color="rgba(0,0,0,0)"), selected=dict(marker=dict(opacity=0)),
+                unselected=dict(marker=dict(opacity=0)),
+                hovertemplate="start here: (%{x:.2f}, %{y:.2f})<extra></extra>")
+
+
+def race(xs, ys, Z, label: str, bounds, minima, saddles, runs: list[dict], title: str,
+         clickable: bool = False, frame_ms: int = 120) -> go.Figure:
+    """Optimizers racing from one start on a contour map, played by Plotly frames.
+
+    ``runs`` items have ``name``, ``colour``, ``trajectory`` (k + 1, 2) and optional
+    ``diverged_at``. Each run's trail grows frame by frame; runs that stop
+    early (diverged) stay at their last point.
+    """
+    (x0, x1), (y0, y1) = bounds
+    longest = max((len(r["trajectory"]) for r in runs), default=1)
+    steps = _frame_steps(longest)
+    data = [_contour(xs, ys, Z, label)] + _marks(minima, saddles)
+    if clickable:
+        data.append(click_grid(bounds))
+    if runs:
+        start = np.asarray(runs[0]["trajectory"][0], dtype=float)
+        data.append(dict(type="scatter", x=[float(start[0])], y=[float(start[1])], mode="markers", name="start",
+                         marker=dict(symbol="circle-open", size=16, color="white", line=dict(width=3)),
+                         hovertemplate="start (%{x:.3f}, %{y:.3f})<extra></extra>"))
+
+    last = longest - 1
+    for r in runs:
+        gone = r.get("diverged_at")
+        t = np.asarray(r["trajectory"], dtype=float)
+        name = r["name"] + (f" (diverged at step {gone})" if gone is not None else "")
+        # the whole path, faint, at full resolution; the frames move the racers along it
+        data.append(dict(type="scatter", x=_list(t[:, 0]), y=_list(t[:, 1]), mode="lines", name=name,
+                         legendgroup=r["name"], line=dict(color=r["colour"], width=1.5), opacity=0.5,
+                         hovertemplate=r["name"] + ": (%{x:.3f}, %{y:.3f})<extra></extra>"))
+
+    # All runs in one marker trace (a trail of dots and a big head each), coloured through a stepped
+    # colour scale by run number: one trace of numeric arrays per frame keeps the figure light to send.
+    n_runs = max(len(runs), 1)
+    scale = []
+    for k, r in enumerate(runs):
+        scale += [[k / n_runs, r["colour"]], [(k + 1) / n_runs, r["colour"]]]
+
+    def racers(i):
+        # A fixed number of points per run (a trail of MAX_TRAIL dots ending in a big head), so colours
+        # and sizes are set once and each frame carries only x and y.
+        xs_, ys_ = [], []
+        for r in runs:
+            t = np.asarray(r["trajectory"], dtype=float)
+            upto = min(i, len(t) - 1)
+            pick = np.linspace(0, upto, MAX_TRAIL).round().astype(int)
+            xs_.append(t[pick, 0])
+            ys_.append(t[pick, 1])
+        if not runs:
+            return dict(type="scatter", x=[], y=[])
+        return dict(type="scatter", x=_list(np.concatenate(xs_)), y=_list(np.concatenate(ys_)))
+
+    index = len(data)
+    colours = np.repeat(np.arange(len(runs)) + 0.5, MAX_TRAIL)
+    sizes = np.tile(np.r_[np.full(MAX_TRAIL - 1, 5.0), 14.0], len(runs))
+    data.append(dict(racers(last), mode="markers", name="racers", showlegend=False, hoverinfo="skip",
+                     marker=dict(color=colours, size=sizes, colorscale=scale or None, cmin=0, cmax=n_runs,
+                                 showscale=False, line=dict(width=1, color=palette.BLACK))))
+    frames = [dict(name=str(i), traces=[index], data=[racers(i)], layout=dict(title=dict(text=f"{title}: step {i}")))
+              for i in steps]
+    layout = spec.layout(f"{title}: step {last}", "x (weight 1)", "y (weight 2)", height=560,
+                         margin=dict(b=120, t=80),
+                         xaxis=dict(range=[x0, x1], constrain="domain"),
+                         yaxis=dict(range=[y0, y1]), **_player(steps, frame_ms))
+    if clickable:
+        layout["clickmode"] = "event+select"
+        layout["dragmode"] = "pan"
+        layout["hovermode"] = "closest"
+    return spec.figure(data, layout, frames)
+
+
+def race_3d(xs, ys, Z, label: str, runs: list[dict], title: str) -> go.Figure:
+    """The same race on the 3-D surface (no animation: drag to turn it). ``runs`` items also carry ``shown``,
+    the heights of their points on the same scale as ``Z``."""
+    data = [dict(type="surface", x=_list(xs), y=_list(ys), z=_list(Z),
+                 colorscale="Viridis", opacity=0.85, showscale=True,
+                 colorbar=dict(title=dict(text=label), thickness=12))]
+    for r in runs:
+        t = _sampled(np.asarray(r["trajectory"], dtype=float), len(r["trajectory"]) - 1)
+        z = _sampled(np.asarray(r["shown"], dtype=float), len(r["shown"]) - 1)
+        data.append(dict(type="scatter3d", x=_list(t[:, 0]), y=_list(t[:, 1]), z=_list(z), mode="lines+markers",
+                         name=r["name"], line=dict(color=r["colour"], width=6), marker=dict(size=2.5,
+                                                                                          color=r["colour"])))
+    layout = spec.layout(title, "", "", height=560,
+                         scene=dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
+                                    zaxis=dict(title=dict(text=label))))
+    return spec.figure(data, layout)
+
+
+def arrow_view(xs, ys, Z, label: str, arrows, optimizer_label: str, colour: str) -> go.Figure:
+    """One step of one optimizer up close: −η∇C, the momentum it carried, and the update actually taken."""
+    p = np.asarray(arrows.point, dtype=float)
+    vectors = [("−η∇C  (gradient step)", arrows.gradient_step, palette.VERMILION)]
+    if arrows.momentum is not None:
+        vectors.append(("momentum (memory)", arrows.momentum, palette.PURPLE))
+    vectors.append(("actual update", arrows.update, colour))
+    reach = max([float(np.linalg.norm(v)) for _, v, _ in vectors] + [1e-12])
+    half = 1.6 * reach
+    data = [_contour(xs, ys, Z, label, opacity=0.8)]
+    annotations = []
+    for name, v, c in vectors:
+        end = p + np.asarray(v, dtype=float)
+        annotations.append(dict(x=float(end[0]), y=float(end[1]), ax=float(p[0]), ay=float(p[1]),
+                                xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=3,
+                                arrowsize=1.3, arrowwidth=3, arrowcolor=c, text=""))
+        # a legend entry per arrow (annotations have none)
+        data.append(dict(type="scatter", x=[float(p[0]), float(end[0])], y=[float(p[1]), float(end[1])],
+                         mode="lines", name=f"{name}: ({v[0]:.3g}, {v[1]:.3g})",
+                         line=dict(color=c, width=0.1), hoverinfo="skip"))
+    data.append(dict(type="scatter", x=[float(p[0])], y=[float(p[1])], mode="markers", name="point before the step",
+                     marker=dict(size=11, color="white", line=dict(width=2, color=palette.BLACK))))
+    layout = spec.layout(f"{optimizer_label}, step {arrows.step}: what the step is made of", "x", "y", height=480,
+                         annotations=annotations, legend=dict(orientation="v", x=1.02, xanchor="left", y=1.0,
+                                                              yanchor="top"),
+                         xaxis=dict(range=[float(p[0] - half), float(p[0] + half)], constrain="domain"),
+                         yaxis=dict(range=[float(p[1] - half), float(p[1] + half)], scaleanchor="x", scaleratio=1),
+                         margin=dict(r=10))
+    return spec.figure(data, layout)
+
+
+def lr_sweep(learning_rates, final_gaps, diverged, title: str, bound: float | None = None,
+             y_title: str = "final C − C_min (log scale)") -> go.Figure:
+    """Final cost after N steps against the learning rate (both log): the learning-rate range test.
+
+    Diverged learning rates are drawn as red crosses along the top; the first one is marked.
+    """
+    lr = np.asarray(learning_rates, dtype=float)
+    gaps = np.asarray(final_gaps, dtype=float)
+    bad = np.asarray(diverged, dtype=bool)
+    good = ~bad
+    top = float(gaps[good].max()) * 10 if good.any() else 1.0
+    data = [dict(type="scatter", x=_list(lr[good]), y=_list(gaps[good]), mode="lines+markers", name="finished",
+                 line=dict(color=palette.BLUE, width=2),
+                 hovertemplate="η=%{x:.3g}<br>final C − C_min=%{y:.3g}<extra></extra>"),
+            dict(type="scatter", x=_list(lr[bad]), y=[top] * int(bad.sum()), mode="markers", name="diverged",
+                 marker=dict(symbol="x", size=11, color=palette.VERMILION),
+                 hovertemplate="η=%{x:.3g}: diverged<extra></extra>")]
+    shapes, annotations = [], []
+    if bad.any():
+        first = float(lr[np.flatnonzero(bad)[0]])
+        shapes.append(dict(type="line", x0=first, x1=first, y0=0, y1=1, yref="paper",
+                           line=dict(color=palette.VERMILION, dash="dash")))
+        annotations.append(dict(x=np.log10(first), y=1, yref="paper", text=f"diverges from η = {first:.3g}",
+                                showarrow=False, xanchor="right", yanchor="bottom",
+                                font=dict(color=palette.VERMILION, size=12)))
+    if bound is not None:
+        shapes.append(dict(type="line", x0=bound, x1=bound, y0=0, y1=1, yref="paper",
+                           line=dict(color=palette.GREEN, dash="dot")))
+        annotations.append(dict(x=np.log10(bound), y=0.0, yref="paper", text=f"2/C'' = {bound:.3g}",
+                                showarrow=False, xanchor="left", yanchor="bottom",
+                                font=dict(color=palette.GREEN, size=12)))
+    layout = spec.layout(title, "learning rate η (log scale)", y_title, height=380, shapes=shapes,
+                         annotations=annotations, margin=dict(t=70),
+                         xaxis=dict(type="log", exponentformat="power"),
+                         yaxis=dict(type="log", exponentformat="power"))
+    return spec.figure(data, layout)
+
+
+def stochastic_paths(xs, ys, Z, runs: list[dict], minimum, title: str) -> go.Figure:
+    """Full-batch and mini-batch descent on the regression cost: ``runs`` items have ``name``, ``colour``,
+    ``trajectory`` (k + 1, 2) and optional ``diverged_at``."""
+    (x0, x1), (y0, y1) = (float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1]))
+    data = [_contour(xs, ys, Z, "C(w, b)"),
+            dict(type="scatter", x=[float(minimum[0])], y=[float(minimum[1])], mode="markers",
+                 name="least squares", marker=dict(symbol="star", size=16, color=palette.YELLOW,
+                                                   line=dict(width=1.5, color=palette.BLACK)))]
+    for r in runs:
+        t = np.asarray(r["trajectory"], dtype=float)
+        name = r["name"] + (f" (diverged at step {r['diverged_at']})" if r.get("diverged_at") is not None else "")
+        data.append(dict(type="scatter", x=_list(t[:, 0]), y=_list(t[:, 1]), mode="lines+markers", name=name,
+                         line=dict(color=r["colour"], width=1.5), marker=dict(size=3, color=r["colour"]),
+                         hovertemplate=r["name"] + ": w=%{x:.3f}, b=%{y:.3f}<extra></extra>"))
+    layout = spec.layout(title, "slope w", "intercept b", height=520,
+                         xaxis=dict(range=[x0, x1], constrain="domain"), yaxis=dict(range=[y0, y1]))
+    return spec.figure(data, layout)
+
+
+def regression_data(x, y, lines: list[dict], title: str) -> go.Figure:
+    """The noisy points and the fitted lines; ``lines`` items have ``name``, ``colour``, ``xs``, ``ys``."""
+    data = [dict(type="scatter", x=_list(x), y=_list(y), mode="markers", name="data",
+                 marker=dict(size=6, color=palette.GREY))]
+    for line in lines:
+        data.append(dict(type="scatter", x=_list(line["xs"]), y=_list(line["ys"]), mode="lines", name=line["name"],
+                         line=dict(color=line["colour"], width=2)))
+    return spec.figure(data, spec.layout(title, "x", "y", height=360))
