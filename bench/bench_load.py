@@ -17,11 +17,10 @@ NNVIZ_LOAD_SETUPS ("single,serve").
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 from bench.common import ROOT, percentile, table
-from bench.load import CpuMeter, Server, arrivals, freed_after_close, sliders
+from bench.load import CpuMeter, Server, arrivals, freed_after_close, run, sliders
 
 MATH_PAGES = ["perceptron", "activations", "cost_functions", "gradient_descent", "backpropagation"]
 
@@ -46,19 +45,19 @@ def run_setup(setup: str, workers: int, seconds: float, n_sliders: int, n_arriva
         meter = CpuMeter(server.pids())
         if math:
             meter.start()
-            stats = asyncio.run(sliders(server.url, math, n_sliders, interval=5.0, duration=seconds))
+            stats = run(sliders(server.url, math, n_sliders, interval=5.0, duration=seconds))
             rows.append(_row(f"{n_sliders} sliders every 5 s", setup, stats.rerun, stats, meter.stop()))
             notes += stats.errors[:5]
         else:
             notes.append("no math page exists yet: slider scenario skipped")
         meter.start()
-        stats = asyncio.run(arrivals(server.url, [""] + math, n_arrivals, window=5.0))
+        stats = run(arrivals(server.url, [""] + math, n_arrivals, window=5.0))
         rows.append(_row(f"{n_arrivals} arrive within 5 s (first render)", setup, stats.first_render, stats,
                          meter.stop()))
         notes += stats.errors[:5]
         if existing(["playground"]):
             try:
-                freed = asyncio.run(freed_after_close(server.url, "playground", "Play", server.pids()))
+                freed = run(freed_after_close(server.url, "playground", "Play", server.pids()))
                 notes.append(f"{setup}: playground playing used {freed['busy_cores']:.2f} cores; "
                              f"idle {freed['freed_after_s'] if freed['freed_after_s'] is None else round(freed['freed_after_s'], 1)} s "
                              "after the tab closed")

@@ -38,6 +38,27 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SCRIPT_TIMEOUT = 60.0
 
 
+def run(coroutine):
+    """``asyncio.run`` in a thread of its own, so that it works where a loop already runs
+    (Playwright's sync API keeps one running in the test process)."""
+    import threading
+
+    result: dict = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # re-raised in the caller
+            result["error"] = exc
+
+    thread = threading.Thread(target=target, name="nnviz-load")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
 def check_loopback(url: str) -> None:
     host = urlparse(url).hostname
     if host not in LOOPBACK:
@@ -373,7 +394,7 @@ class Server:
                 wait_healthy(upstream, proc=self.proc)
             wait_healthy(self.url, proc=self.proc)
             if not self.workers:  # serve.sh warms its processes up itself
-                asyncio.run(warm_up(self.url))
+                run(warm_up(self.url))
         except Exception:
             self.__exit__(None, None, None)
             raise
@@ -541,6 +562,6 @@ if __name__ == "__main__":
 
     if len(sys.argv) >= 3 and sys.argv[1] == "warm":
         for target in sys.argv[2:]:
-            asyncio.run(warm_up(target))
+            run(warm_up(target))
     else:
         sys.exit("usage: python -m bench.load warm URL [URL ...]")

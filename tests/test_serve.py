@@ -10,14 +10,13 @@ on its process.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import subprocess
 import urllib.request
 
 import pytest
 
-from bench.load import Server, Session
+from bench.load import Server, Session, run
 from nnviz.ui.course import available
 
 
@@ -92,4 +91,4 @@ def test_two_pages_render_over_websockets_through_nginx(served):
             for session in sessions:
                 await session.close()
 
-    asyncio.run(scenario())
+    run(scenario())
