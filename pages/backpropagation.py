@@ -107,10 +107,48 @@ def _gradient_check(sizes, acts, values, loss):
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _train(sizes, acts, values, loss, lr, steps):
+# Figures are pure results of these hashable settings; caching the (never mutated) figure
+# objects spares the rebuild on every rerun that did not touch them (see the benchmark).
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _training(sizes, acts, values, loss, lr, steps):
     net, x, y = lesson.unflatten(sizes, values, acts)
-    return lesson.train(net, x, y, loss, lr, steps)
+    run = lesson.train(net, x, y, loss, lr, steps)
+    return run, charts.cost_figure(run.costs, run.diverged_at), charts.parameter_paths_figure(run.path, run.names)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _chain_figure(x, y, params):
+    params = dict(params)
+    ch = lesson.chain(x, y, params)
+    return charts.network_diagram(
+        (1, 1, 1, 1), [[[params["w1"]]], [[params["w2"]]], [[params["w3"]]]],
+        [None] + [[ch.z[l]] for l in (1, 2, 3)], [[a] for a in ch.a],
+        title="The chain: x → neuron 1 → neuron 2 → neuron 3", show_legend=False)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _sensitivity_figure(x, y, params, name, eps):
+    params = dict(params)
+    sens = lesson.sensitivity(x, y, params, name, eps)
+    values, costs = lesson.chain_cost_curve(x, y, params, name)
+    return charts.sensitivity_figure(values, costs, name, params[name], sens.cost, sens.gradient, eps)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _network_figure(sizes, acts, values, loss, lr, stage):
+    net, x, y = lesson.unflatten(sizes, values, acts)
+    w = lesson.walk(net, x, y, loss, lr)
+    L, at = w.n_layers, lesson.STAGES.index(stage)
+    delta = None
+    if at == 1:  # output error: only δᴸ is known yet
+        delta = [None] * (L - 2) + [w.delta(L)]
+    elif at >= 2:
+        delta = [w.delta(l) for l in range(2, L + 1)]
+    highlight = {0: range(2, L + 1), 1: (L,), 2: range(2, L), 3: range(2, L + 1), 4: ()}[at]
+    return charts.network_diagram(
+        w.net.sizes, w.net.weights, [None] + [w.z(l) for l in range(2, L + 1)], [w.a(l) for l in range(1, L + 1)],
+        delta=delta, dW=w.grads.dW if at >= 3 else None, new_weights=w.updated.weights if at == 4 else None,
+        highlight=tuple(highlight), width_by="gradient" if at >= 3 else "weight", title=STAGE_TITLES[stage])
 
 
 def _editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -158,10 +196,7 @@ with left:
     st.latex(rf"C_0 = (a^{{(3)}} - y)^2 = ({lesson.fmt(ch.a[3])} - {lesson.fmt(ch.y)})^2 = {lesson.fmt(ch.cost)}")
 with right:
     st.plotly_chart(
-        charts.network_diagram((1, 1, 1, 1), [[[settings.w1]], [[settings.w2]], [[settings.w3]]],
-                               [None] + [[ch.z[l]] for l in (1, 2, 3)], [[a] for a in ch.a],
-                               title="The chain: x → neuron 1 → neuron 2 → neuron 3", show_legend=False),
-        key="backprop.chain_diagram")
+        _chain_figure(settings.x, settings.y, tuple(chain_params.items())), key="backprop.chain_diagram")
 
 st.markdown("**Each gradient, factor by factor** (symbols first, then their numbers, then the product):")
 for name in ("w3", "b3", "w2", "b2", "w1", "b1"):
@@ -184,9 +219,8 @@ st.latex(
     rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {p}}} = "
     rf"{lesson.fmt(sens.eps)} \times {lesson.pfmt(sens.gradient, 6)} = {lesson.fmt(sens.predicted_change, 6)}"
 )
-values, costs = lesson.chain_cost_curve(settings.x, settings.y, chain_params, settings.nudge)
-st.plotly_chart(charts.sensitivity_figure(values, costs, settings.nudge, chain_params[settings.nudge], sens.cost,
-                                          sens.gradient, settings.eps), key="backprop.sensitivity")
+st.plotly_chart(_sensitivity_figure(settings.x, settings.y, tuple(chain_params.items()), settings.nudge, settings.eps),
+                key="backprop.sensitivity")
 
 # ---------------------------------------------------------------------------
 st.header("2 · A real network, step by step")
@@ -288,26 +322,14 @@ if walkthrough is not None:
     w = walkthrough
     L = w.n_layers
     step_cols = st.columns([5, 1])
+    if st.session_state.get(state.key(PREFIX, "stage")) not in lesson.STAGES:
+        st.session_state[state.key(PREFIX, "stage")] = "forward"  # a hand-edited link
     step_cols[0].radio("Step", lesson.STAGES, horizontal=True, key=state.key(PREFIX, "stage"))
     step_cols[1].button("Next step ▶", on_click=_next_stage, key=f"{PREFIX}.next", width="stretch")
     stage = st.session_state[state.key(PREFIX, "stage")]
-    if stage not in lesson.STAGES:
-        stage = "forward"
-    at = lesson.STAGES.index(stage)
-    z = [None] + [w.z(l) for l in range(2, L + 1)]
-    a = [w.a(l) for l in range(1, L + 1)]
-    delta = None
-    if at == 1:
-        delta = [None] * (L - 2) + [w.delta(L)]
-    elif at >= 2:
-        delta = [w.delta(l) for l in range(2, L + 1)]
-    highlight = {0: range(2, L + 1), 1: (L,), 2: range(2, L), 3: range(2, L + 1), 4: ()}[at]
-    st.plotly_chart(
-        charts.network_diagram(
-            w.net.sizes, w.net.weights, z, a, delta=delta,
-            dW=w.grads.dW if at >= 3 else None, new_weights=w.updated.weights if at == 4 else None,
-            highlight=tuple(highlight), width_by="gradient" if at >= 3 else "weight", title=STAGE_TITLES[stage]),
-        key="backprop.network")
+    numbers = lesson.flatten(w.net, w.x, w.y)
+    st.plotly_chart(_network_figure(w.net.sizes, w.net.activations, numbers, settings.loss, settings.lr, stage),
+                    key="backprop.network")
 
     loss = losses.get(settings.loss)
     if stage == "forward":
@@ -341,7 +363,7 @@ if walkthrough is not None:
             st.latex(lesson.bp4_latex(w, l))
         st.markdown("**Gradient check**: every backpropagated gradient beside a central finite difference "
                     "(C(p + ε) − C(p − ε)) / 2ε with ε = 10⁻⁶.")
-        st.dataframe(_gradient_check(w.net.sizes, w.net.activations, lesson.flatten(w.net, w.x, w.y), settings.loss),
+        st.dataframe(_gradient_check(w.net.sizes, w.net.activations, numbers, settings.loss),
                      hide_index=True, width="stretch",
                      column_config={"relative error": st.column_config.NumberColumn(format="%.1e")})
     else:
@@ -354,13 +376,13 @@ if walkthrough is not None:
     st.subheader("Train N steps")
     st.slider("steps N", 1, 500, key=state.key(PREFIX, "steps"))
     settings = state.current(PREFIX, Settings)
-    run = _train(w.net.sizes, w.net.activations, lesson.flatten(w.net, w.x, w.y), settings.loss, settings.lr,
-                 settings.steps)
+    run, cost_fig, paths_fig = _training(w.net.sizes, w.net.activations, numbers, settings.loss, settings.lr,
+                                         settings.steps)
     if run.diverged_at is not None:
         st.warning(f"Diverged at step {run.diverged_at}: the numbers blew up. Lower the learning rate η.")
     train_cols = st.columns(2)
-    train_cols[0].plotly_chart(charts.cost_figure(run.costs, run.diverged_at), key="backprop.cost")
-    train_cols[1].plotly_chart(charts.parameter_paths_figure(run.path, run.names), key="backprop.paths")
+    train_cols[0].plotly_chart(cost_fig, key="backprop.cost")
+    train_cols[1].plotly_chart(paths_fig, key="backprop.paths")
 
     # -----------------------------------------------------------------------
     st.header("3 · Check yourself")
