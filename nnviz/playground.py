@@ -536,7 +536,7 @@ class Trainer:
     # --- the decision grid ----------------------------------------------------------------------
 
     def grid_inputs(self, resolution: int = GRID_RESOLUTION):
-        """The grid's points and their features, computed once per (extent, resolution)."""
+        """The grid's points and their features (float32), computed once per (extent, resolution)."""
         extent = self.data.extent
         key = (extent, resolution)
         if key not in self._grid_cache:
@@ -544,16 +544,34 @@ class Trainer:
             ys = np.linspace(extent[2], extent[3], resolution)
             gx, gy = np.meshgrid(xs, ys)
             points = np.column_stack([gx.ravel(), gy.ravel()])
-            self._grid_cache = {key: (xs, ys, points, feature_matrix(points, self.config.features))}
+            features = feature_matrix(points, self.config.features).astype(np.float32)
+            self._grid_cache = {key: (xs, ys, points, features)}
         return self._grid_cache[key]
 
     def grid_pass(self, resolution: int = GRID_RESOLUTION) -> GridPass:
-        """One vectorised forward pass of the grid giving the output and every neuron's heatmap."""
+        """One vectorised forward pass of the grid giving the output and every neuron's heatmap.
+
+        Computed in float32: the pictures need 8 bits, and half-width floats
+        make the pass about twice as fast.
+        """
         xs, ys, _, F = self.grid_inputs(resolution)
-        acts = self.forward(F)
+        a, maps = F, []
+        last = len(self.W) - 1
+        with np.errstate(over="ignore", under="ignore"):
+            for l in range(last + 1):
+                z = a @ self.W[l].T.astype(np.float32) + self.b[l].astype(np.float32)
+                if l < last:
+                    a = self._act_fns[l](z)
+                    maps.append(a)
+                elif self.out_act == "sigmoid":
+                    a = _sigmoid(z)
+                elif self.out_act == "softmax":
+                    a = _softmax(z)
+                else:
+                    a = z
         r = resolution
         to_maps = lambda A: A.T.reshape(A.shape[1], r, r)  # noqa: E731
-        return GridPass(xs, ys, to_maps(F), tuple(to_maps(A) for A in acts[1:-1]), to_maps(acts[-1]))
+        return GridPass(xs, ys, to_maps(F), tuple(to_maps(A) for A in maps), to_maps(a))
 
     # --- exports ----------------------------------------------------------------------------------
 

@@ -53,15 +53,16 @@ function build(root) {
       <span class="nnviz-pg-status"></span>
     </div>
     <div class="nnviz-pg-row">
-      <div class="nnviz-pg-net-box">
-        <div class="nnviz-pg-caption">Network: each square is a neuron's output over the plane; links coloured by sign, width |w|</div>
-        <canvas class="nnviz-pg-net"></canvas>
-        <div class="nnviz-pg-tip"></div>
-      </div>
       <div class="nnviz-pg-out-box">
         <div class="nnviz-pg-caption nnviz-pg-out-caption">Output (decision boundary)</div>
         <canvas class="nnviz-pg-boundary" data-testid="playground-boundary"></canvas>
         <canvas class="nnviz-pg-loss-chart"></canvas>
+      </div>
+      <div class="nnviz-pg-net-box">
+        <div class="nnviz-pg-caption">Network: each square is a neuron's output over the plane; links blue for
+          w &gt; 0, orange for w &lt; 0, width |w| (hover a link for its weight)</div>
+        <canvas class="nnviz-pg-net"></canvas>
+        <div class="nnviz-pg-tip"></div>
       </div>
     </div>`;
   root.appendChild(wrap);
@@ -364,7 +365,7 @@ function show(s, frame) {
 function loop(s) {
   const tick = (now) => {
     if (!s.wrap.isConnected) { s.raf = 0; return; }
-    if (s.queue.length && now - s.last >= FRAME_MS - 2) {
+    if (s.queue.length && now - s.last >= (s.frameMs || FRAME_MS) - 2) {
       // Keep latency bounded: if batches arrive faster than they play, skip ahead.
       if (s.queue.length > 48) s.queue.splice(0, s.queue.length - 24);
       s.last = now;
@@ -412,6 +413,15 @@ export default function (component) {
       }
       if (frames.length) show(s, frames.pop());
     }
+    // Spread each batch over the time until the next one is due: smooth motion at 30 frames/s when the
+    // server keeps up, evenly slower (never bursts and stalls) when it is busy.
+    const now = performance.now();
+    if (!header.replace && s.lastBatch && frames.length) {
+      const gap = Math.min(2000, now - s.lastBatch);
+      s.batchGap = s.batchGap ? 0.7 * s.batchGap + 0.3 * gap : gap;
+      s.frameMs = Math.max(FRAME_MS, Math.min(250, 0.95 * s.batchGap / frames.length));
+    }
+    s.lastBatch = header.replace ? 0 : now;
     s.queue.push(...frames);
   }
   if (!s.raf) loop(s);

@@ -15,6 +15,8 @@ Values in [−1, 1] map to 0–255 (orange −1, white 0, blue +1).
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import os
 import threading
@@ -37,6 +39,13 @@ CORES = max(1, os.cpu_count() or 1)
 SOLO_SHARE = 0.55
 MACHINE_SHARE = 0.7
 
+# Tiny matrices: BLAS threads only spin and steal the other sessions' core, so each tick runs on one.
+# (threadpoolctl ships with scikit-learn; without it the ticks still work, only slower on a busy machine.)
+try:
+    _one_blas_thread = importlib.import_module("threadpoolctl").threadpool_limits
+except ImportError:  # pragma: no cover
+    _one_blas_thread = None
+
 _JS = (Path(__file__).with_name("playground_canvas.js")).read_text()
 _CSS = """
 .nnviz-pg { font-family: "Source Sans Pro", sans-serif; color: #222; }
@@ -44,7 +53,9 @@ _CSS = """
 .nnviz-pg-epoch { font-size: 1.6rem; font-weight: 600; font-variant-numeric: tabular-nums; min-width: 9ch; }
 .nnviz-pg-loss { font-size: 1rem; font-variant-numeric: tabular-nums; }
 .nnviz-pg-status { font-size: 1rem; color: #D55E00; font-weight: 600; }
-.nnviz-pg-row { display: flex; gap: 1.2rem; align-items: flex-start; flex-wrap: wrap; }
+/* The boundary comes first in the page (on top when narrow), the network left of it when there is room. */
+.nnviz-pg-row { display: flex; flex-direction: row-reverse; justify-content: flex-end; gap: 1.2rem;
+  align-items: flex-start; flex-wrap: wrap; }
 .nnviz-pg-net-box { position: relative; }
 .nnviz-pg-caption { font-size: 0.85rem; color: #555; margin-bottom: 0.2rem; max-width: 480px; }
 .nnviz-pg-tip { position: absolute; display: none; background: #222; color: #fff; padding: 2px 6px;
@@ -158,6 +169,11 @@ def play_tick(trainer: Trainer, seconds: float, max_frames: int = MAX_FRAMES,
     tick sizes its work before starting it and never overruns its budget by
     much; ``epochs_per_frame`` fixes the pace instead (1 = TensorFlow Playground's).
     """
+    with _one_blas_thread(1, user_api="blas") if _one_blas_thread else contextlib.nullcontext():
+        return _play_tick(trainer, seconds, max_frames, epochs_per_frame)
+
+
+def _play_tick(trainer, seconds, max_frames, epochs_per_frame):
     timing = trainer.__dict__.setdefault("timing", {"epoch": 0.002, "frame": 0.003})
     frames = max(1, min(max_frames, int(seconds * 0.5 / timing["frame"])))
     if epochs_per_frame:

@@ -1,0 +1,188 @@
+"""The network playground: training speed, live frames in a real browser, server CPU, and a class playing.
+
+1. The trainer alone: epochs/s on the spiral with [8, 8] (features X₁, X₂) and with six layers of 8 and
+   all seven features, batch 10, tanh, SGD η = 0.03 (TensorFlow Playground: ~34 and ~15 epochs/s here);
+   one grid pass (output + every neuron, 100 × 100) and bytes per frame.
+2. Through the page in headless chromium: press ▶ Play and measure epochs/s, frames/s drawn, blank
+   frames (a frame whose boundary canvas is not a drawn heatmap) and the server's CPU.
+3. A class: N simulated sessions (bench/load.py's WebSocket students) playing at once, each sending
+   the fragment ticks a browser sends; epochs/s and frames/s per session from the payloads they receive,
+   while other students move sliders on a math page (rerun p95).
+
+Environment: NNVIZ_PG_SECONDS (default 10), NNVIZ_PG_CLASS ("10,30"; "" skips), NNVIZ_PG_BROWSER (1/0).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import time
+
+from bench.common import percentile, table
+from nnviz import playground as pg
+from nnviz.ui import playground_canvas as live
+
+SETTINGS = {
+    "spiral [8, 8]": (pg.Config(hidden=(8, 8)), "dataset=spiral&hidden=8,8"),
+    "spiral 6 × [8], all features": (
+        pg.Config(hidden=(8,) * 6, features=pg.FEATURE_NAMES),
+        "dataset=spiral&hidden=8,8,8,8,8,8&x1_squared=1&x2_squared=1&x1_x2=1&sin_x1=1&sin_x2=1"),
+}
+TF_PLAYGROUND = {"spiral [8, 8]": 34.0, "spiral 6 × [8], all features": 15.0}
+
+
+def trainer_rows() -> list[dict]:
+    rows = []
+    data = pg.make_data("spiral", seed=0)
+    for name, (config, _) in SETTINGS.items():
+        rates = []
+        for repeat in range(5):
+            t = pg.Trainer(config, data)
+            start = time.perf_counter()
+            t.run(100)
+            rates.append(100 / (time.perf_counter() - start))
+        grid_ms = []
+        for _ in range(20):
+            start = time.perf_counter()
+            frame = live.capture(t)
+            grid_ms.append((time.perf_counter() - start) * 1000)
+        rows.append({"setting": name, "epochs_per_s": statistics.median(rates),
+                     "x_tf_playground": statistics.median(rates) / TF_PLAYGROUND[name],
+                     "frame_ms": statistics.median(grid_ms), "bytes_per_frame": len(frame[1])})
+    return rows
+
+
+SAMPLER = """() => {
+  const s = window.nnvizPlayground; s.samples = 0; s.blank = 0;
+  const c = document.querySelector('[data-testid="playground-boundary"]');
+  const ctx = c.getContext('2d');
+  const check = () => {
+    if (!s.sampling) return;
+    // 64 pixels on a diagonal of the heatmap: a drawn frame is coloured, a blank one white or transparent.
+    let coloured = 0;
+    for (let i = 0; i < 64; i++) {
+      const x = 30 + Math.floor(i * (c.width - 40) / 64), y = 4 + Math.floor(i * (c.height - 40) / 64);
+      const d = ctx.getImageData(x, y, 1, 1).data;
+      if (d[3] > 0 && Math.abs(d[0] - d[2]) > 25) coloured++;
+    }
+    s.samples++; if (coloured < 16) s.blank++;
+    requestAnimationFrame(check);
+  };
+  s.sampling = true; requestAnimationFrame(check);
+}"""
+
+
+def browser_rows(seconds: float) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    from bench.load import CpuMeter, Server
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    rows = []
+    with Server() as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, (_, query) in SETTINGS.items():
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(f"{server.url}/playground?{query}")
+            page.wait_for_function("() => window.nnvizPlayground && window.nnvizPlayground.drawn > 0",
+                                   timeout=60_000)
+            page.get_by_role("button", name="▶ Play").click()
+            page.wait_for_function("() => window.nnvizPlayground.epoch > 0", timeout=60_000)
+            time.sleep(1.5)  # let the pace settle
+            page.evaluate(SAMPLER)
+            meter = CpuMeter(server.pids())
+            start_stats = page.evaluate("() => ({...window.nnvizPlayground})")
+            meter.start()
+            wall = time.perf_counter()
+            time.sleep(seconds)
+            stats = page.evaluate("() => ({...window.nnvizPlayground})")
+            elapsed = time.perf_counter() - wall
+            cores = meter.stop()
+            rows.append({
+                "setting": name, "epochs_per_s": (stats["epoch"] - start_stats["epoch"]) / elapsed,
+                "frames_per_s": (stats["drawn"] - start_stats["drawn"]) / elapsed,
+                "blank_frames": stats["blank"], "sampled_frames": stats["samples"],
+                "batches_per_s": (stats["batches"] - start_stats["batches"]) / elapsed,
+                "server_cores": cores,
+            })
+            page.close()
+        browser.close()
+    return rows
+
+
+def class_rows(sizes: list[int], seconds: float) -> list[dict]:
+    from bench.load import CpuMeter, Server, Session, run, sliders
+
+    class Student(Session):
+        """A simulated student who reads the playground's frames out of the component payloads."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.frames = 0
+            self.epoch = 0
+
+        def _element(self, element) -> None:
+            if element.WhichOneof("type") == "bidi_component" and element.bidi_component.bytes:
+                blob = element.bidi_component.bytes
+                n = int.from_bytes(blob[:4], "little")
+                header = json.loads(blob[4:4 + n])
+                if not header["replace"]:
+                    self.frames += len(header["frames"])
+                if header["frames"]:
+                    self.epoch = header["frames"][-1]["epoch"]
+            else:
+                super()._element(element)
+
+    rows = []
+    query = SETTINGS["spiral [8, 8]"][1]
+    for n in sizes:
+        with Server() as server:
+            async def scenario():
+                students = [Student(server.url, "playground", query=query, seed=i) for i in range(n)]
+                await asyncio.gather(*(s.open() for s in students))
+                await asyncio.gather(*(s.click("Play") for s in students))
+                await asyncio.sleep(2.0)
+                start = [(s.epoch, s.frames) for s in students]
+                meter = CpuMeter(server.pids())
+                meter.start()
+                wall = time.perf_counter()
+                others = await sliders(server.url, ["perceptron"], 5, interval=1.0, duration=seconds, arrival=0.5)
+                elapsed = time.perf_counter() - wall
+                cores = meter.stop()
+                result = [((s.epoch - e0) / elapsed, (s.frames - f0) / elapsed) for s, (e0, f0) in zip(students, start)]
+                await asyncio.gather(*(s.close() for s in students))
+                return result, others, cores
+
+            result, others, cores = run(scenario())
+            epochs = [r[0] for r in result]
+            frames = [r[1] for r in result]
+            ms = [d * 1000 for d in others.rerun]
+            rows.append({"sessions": n, "epochs_per_s_min": min(epochs), "epochs_per_s_median": statistics.median(epochs),
+                         "frames_per_s_min": min(frames), "frames_per_s_median": statistics.median(frames),
+                         "other_page_p95_ms": percentile(ms, 95) if ms else float("nan"),
+                         "server_cores": cores})
+    return rows
+
+
+def main() -> None:
+    seconds = float(os.environ.get("NNVIZ_PG_SECONDS", "10"))
+    print("Machine: 2 cores shared with other work; numbers from one run, medians.")
+    print("\n-- trainer alone (no server) --")
+    print(table(trainer_rows(), ["setting", "epochs_per_s", "x_tf_playground", "frame_ms", "bytes_per_frame"]))
+    if os.environ.get("NNVIZ_PG_BROWSER", "1") == "1":
+        print(f"\n-- through the page in headless chromium, {seconds:.0f} s playing --")
+        print(table(browser_rows(seconds), ["setting", "epochs_per_s", "frames_per_s", "blank_frames",
+                                            "sampled_frames", "batches_per_s", "server_cores"]))
+    sizes = [int(s) for s in os.environ.get("NNVIZ_PG_CLASS", "10,30").split(",") if s.strip()]
+    if sizes:
+        print(f"\n-- a class playing spiral [8, 8] at once (simulated browsers), {seconds:.0f} s, "
+              "while 5 students move sliders on /perceptron every second --")
+        print(table(class_rows(sizes, seconds), ["sessions", "epochs_per_s_min", "epochs_per_s_median",
+                                                 "frames_per_s_min", "frames_per_s_median", "other_page_p95_ms",
+                                                 "server_cores"]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The playground in a real browser: Play advances the epoch and redraws the boundary on the live canvas."""
+
+import time
+
+import pytest
+
+from tests.e2e.conftest import no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+BOUNDARY_PIXELS = """() => {
+  const c = document.querySelector('[data-testid="playground-boundary"]');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let sum = 0, coloured = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    sum = (sum * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1000000007;
+    if (Math.abs(d[i] - d[i + 2]) > 40) coloured++;
+  }
+  return {hash: sum, coloured: coloured / (d.length / 4), width: c.width, height: c.height};
+}"""
+
+
+def epoch_number(page) -> int:
+    text = page.locator('[data-testid="playground-epoch"]').inner_text()
+    return int(text.replace("Epoch", "").replace(",", "").strip())
+
+
+def test_play_advances_the_epoch_and_changes_the_boundary(server_url, page):
+    page.goto(f"{server_url}/playground?dataset=spiral&hidden=8,8")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="playground-boundary"]', timeout=30_000)
+    page.wait_for_function("() => window.nnvizPlayground && window.nnvizPlayground.drawn > 0", timeout=30_000)
+    no_exception(page)
+    assert epoch_number(page) == 0
+    before = page.evaluate(BOUNDARY_PIXELS)
+    # The boundary is the largest canvas on the page.
+    sizes = page.evaluate("() => [...document.querySelectorAll('canvas')].map(c => c.width * c.height)")
+    assert before["width"] * before["height"] == max(sizes)
+    assert before["coloured"] > 0.5  # a drawn heatmap, not a blank canvas
+
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function("() => window.nnvizPlayground.epoch > 100", timeout=60_000)
+    drawn_at_start = page.evaluate("() => window.nnvizPlayground.drawn")
+    time.sleep(3)
+    stats = page.evaluate("() => window.nnvizPlayground")
+    after = page.evaluate(BOUNDARY_PIXELS)
+    assert epoch_number(page) > 100
+    assert stats["drawn"] > drawn_at_start + 10  # frames keep coming
+    assert after["hash"] != before["hash"] and after["coloured"] > 0.5
+    assert page.get_by_role("button", name="Pause").is_visible()
+    no_exception(page)
+    page.locator(".nnviz-pg").scroll_into_view_if_needed()
+    screenshot(page, "playground")
+    page.locator(".nnviz-pg").screenshot(path=str(screenshot.__globals__["SCREENSHOTS"] / "playground_canvas.png"))
+
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)
+    assert not page.errors
