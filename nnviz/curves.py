@@ -77,8 +77,9 @@ def diagnose(train_loss: Sequence[float], val_loss: Sequence[float] | None = Non
 
     Rules, in order:
 
-    * **diverged**: a loss is NaN or inf, or the last training loss is more than
-      twice the first (the steps are too large: lower the learning rate);
+    * **diverged**: a loss is NaN or inf, the last training loss is more than
+      twice the first, or (given ``baseline``) a training loss is more than ten
+      times a constant prediction's (the steps are too large: lower the learning rate);
     * **overfitting from epoch k**: the validation loss bottomed out at epoch k
       and ended more than ``overfit_tolerance`` (relative) above that minimum;
     * **underfitting**: the training loss stayed above ``underfit_ratio`` times
@@ -105,6 +106,10 @@ def diagnose(train_loss: Sequence[float], val_loss: Sequence[float] | None = Non
         k = int(np.argmax(train > 2.0 * train[0])) + 1
         return Diagnosis("diverged", k, f"Diverged at epoch {k}: the training loss more than doubled "
                          f"({train[0]:.4g} → {train[k - 1]:.4g}). Lower the learning rate.")
+    if baseline is not None and baseline > 0 and train[-1] > 10.0 * baseline:
+        k = int(np.argmax(train > 10.0 * baseline)) + 1
+        return Diagnosis("diverged", k, f"Diverged at epoch {k}: the training loss ({train[k - 1]:.4g}) is more "
+                         f"than ten times a constant prediction's ({baseline:.4g}). Lower the learning rate.")
     if n < 3:
         return Diagnosis("too short", None, f"Only {n} epoch(s): train longer to read the curves.")
     monitored = val if val is not None else train

@@ -420,6 +420,16 @@ class Evaluation:
     y_pred: np.ndarray  # class indices, or predicted values for regression
 
 
+def baseline_loss(task: str, y_train: np.ndarray) -> float:
+    """The loss of always predicting the training average (class shares or the mean): a model must beat it."""
+    y = np.asarray(y_train)
+    if task == "regression":
+        return float(np.mean((y - y.mean()) ** 2))
+    shares = np.bincount(y.astype(int)) / len(y)
+    shares = shares[shares > 0]
+    return float(-(shares * np.log(shares)).sum())
+
+
 def predictions(task: str, output: np.ndarray) -> np.ndarray:
     """Class indices (or values) from a network's output: sigmoid > 0.5, softmax argmax, linear as is."""
     output = np.asarray(output, dtype=float)

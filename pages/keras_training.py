@@ -284,17 +284,24 @@ if train_clicked:
         config = {"data": data_name, "target": target, "task": task, "settings": dataclasses.asdict(settings),
                   "fills": dict(fills), "features": list(prepared.feature_names),
                   "class_names": list(prepared.class_names), "summary": _summary(model_spec),
+                  "baseline_loss": tabular.baseline_loss(task, prepared.y_train),
                   "code": kspec.code(model_spec, train_spec)}
         wanted = st.session_state.get("keras.run_name") or f"{data_name}-{settings.layers}"
         run_name = km.save_run(store, staging, sanitize(wanted), model, result, config, prepared.pipeline, session_id)
         committed = True
+        baseline = tabular.baseline_loss(task, prepared.y_train)
+        diagnosis = curves.diagnose(result.history.get("loss", []), result.history.get("val_loss"), baseline=baseline)
         try:
+            if diagnosis.kind == "diverged":
+                raise ValueError("The training diverged, so the test-split evaluation would be meaningless: "
+                                 "lower the learning rate and train again.")
             evaluation = tabular.evaluate(task, prepared.y_test, km.predict(model, prepared.X_test),
                                           prepared.class_names)
             problem = None
         except ValueError as error:
             evaluation, problem = None, str(error)
         st.session_state["keras.result"] = dict(model=model, result=result, run=run_name, evaluation=evaluation,
+                                                diagnosis=diagnosis,
                                                 problem=problem, pipeline=prepared.pipeline, task=task,
                                                 class_names=prepared.class_names, raw_test=prepared.raw_test,
                                                 y_test=prepared.y_test, target=target, data=data_name)
@@ -323,8 +330,7 @@ if results is not None:
         words += f" Early stopping ended training at epoch {result.early_stopping_epoch}"
         words += (f" and restored the weights of epoch {result.restored_epoch}." if result.restored_epoch else ".")
     status.markdown(words)
-    diagnosis = curves.diagnose(history.get("loss", []), history.get("val_loss"))
-    st.info(diagnosis.message)
+    st.info(results["diagnosis"].message)
     metric = next((m for m in ("accuracy", "mae") if m in history), None)
     if metric:
         st.plotly_chart(charts.live_curves(history, metric, best=None), key="keras.metric")

@@ -67,7 +67,8 @@ for run in chosen:
     history, wall_time = store.history(run.name)
     shown.append({"name": run.name, "history": history, "wall_time": wall_time,
                   "early_stopping_epoch": run.config.get("early_stopping_epoch")})
-    diagnosis = curves.diagnose(history.get("loss", []), history.get("val_loss"))
+    diagnosis = curves.diagnose(history.get("loss", []), history.get("val_loss"),
+                                baseline=run.config.get("baseline_loss"))
     val = history.get("val_loss") or history.get("loss", [])
     best = curves.best_epoch(val)
     rows.append({"run": run.name, "data": run.config.get("data", ""), "epochs": len(wall_time),

@@ -89,3 +89,8 @@ def test_diagnosis_underfitting_and_still_improving_and_good_fit():
     flat = np.concatenate([np.linspace(1, 0.2, 10), np.full(10, 0.2) + np.linspace(0, 0.001, 10)])
     d = curves.diagnose(flat * 0.9, flat)
     assert d.kind == "good fit" and d.epoch == 10
+
+
+def test_diagnosis_diverged_against_a_constant_predictions_loss():
+    d = curves.diagnose([3e31, 4e31, 5e31], baseline=5900.0)
+    assert d.kind == "diverged" and d.epoch == 1 and "ten times" in d.message

@@ -153,3 +153,9 @@ def test_evaluate_binary_and_regression_against_hand_counts():
     assert ev.metrics["MSE"] == pytest.approx(0.125) and ev.metrics["MAE"] == pytest.approx(0.25)
     with pytest.raises(ValueError, match="diverged"):
         tabular.evaluate("regression", np.array([1.0]), np.array([[np.nan]]))
+
+
+def test_baseline_loss_is_the_loss_of_predicting_the_average():
+    assert tabular.baseline_loss("regression", np.array([1.0, 3.0])) == 1.0
+    assert tabular.baseline_loss("binary", np.array([0, 1, 0, 1])) == pytest.approx(np.log(2))
+    assert tabular.baseline_loss("multiclass", np.array([0, 1, 2])) == pytest.approx(np.log(3))

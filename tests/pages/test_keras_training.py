@@ -1,0 +1,162 @@
+"""The Keras page in AppTest: opens ready to train; data -> prepare -> build -> train -> evaluate; every bad CSV."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnviz.keras.runs import RunStore
+
+pytestmark = pytest.mark.tensorflow
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "keras_training.py")
+
+
+def _open(**settings):
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    for name, value in settings.items():
+        at.query_params[name] = str(value)
+    return at.run()
+
+
+def _frame(at, column):
+    """The first table on the page with this column (AppTest's dataframes carry no key)."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def _chart(at, title_part):
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        title = spec["layout"].get("title", {})
+        if title_part in (title.get("text", "") if isinstance(title, dict) else str(title)):
+            return spec
+    raise AssertionError(f"no chart titled with {title_part!r}")
+
+
+def test_page_opens_ready_to_train_with_code_summary_and_a_loss_chart():
+    at = _open()
+    assert not at.exception and not at.error
+    labels = [b.label for b in at.button]
+    assert "Train" in labels and "Stop" in labels
+    spec = _chart(at, "loss")
+    assert "loss" in spec["layout"]["title"]["text"].lower()
+    code = at.code[0].value
+    assert "keras.Sequential" in code and 'layers.Dense(1, activation="sigmoid")' in code
+    assert "EarlyStopping(monitor=\"val_loss\", patience=5" in code and "set_random_seed(42)" in code
+    summary = _frame(at, "parameters")
+    assert summary.type.tolist() == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    n_features = int(code.split("keras.Input(shape=(")[1].split(",")[0])
+    assert summary.parameters.sum() == (n_features * 32 + 32) + (32 * 16 + 16) + (16 + 1)
+    assert any(f"{summary.parameters.sum():,}" in m.value for m in at.markdown)
+
+
+def test_flow_iris_prepare_build_train_evaluate_and_store_the_run():
+    at = _open(data="iris", epochs=3, batch_size=16, layers="6", dropout=0.0)
+    assert not at.exception
+    at.slider(key="keras.test_fraction").set_value(0.3).run()
+    assert "keras.Input(shape=(4,))" in at.code[0].value and "softmax" in at.code[0].value
+    at.button(key="keras.train").click().run()
+    assert not at.exception, at.exception
+    status = " ".join(m.value for m in at.markdown)
+    assert "3 epochs" in status
+    live = _chart(at, "Training vs validation loss")
+    names = [trace["name"] for trace in live["data"]]
+    assert "training loss" in names and "validation loss" in names
+    train_trace = next(t for t in live["data"] if t["name"] == "training loss")
+    assert train_trace["x"] == [1, 2, 3]
+    # The run on disk holds the same history the chart shows.
+    runs = RunStore().list()
+    assert len(runs) == 1 and runs[0].config["data"] == "iris"
+    history, _ = RunStore().history(runs[0].name)
+    np.testing.assert_allclose(history["loss"], train_trace["y"])
+    # Evaluation on the test split: 45 rows, 3 classes.
+    assert any("accuracy" in m.value for m in at.markdown)
+    report = _frame(at, "precision")
+    assert report.loc["weighted avg", "support"] == 45
+    confusion = _chart(at, "Confusion matrix")
+    assert np.array(confusion["data"][0]["z"]).sum() == 45
+    assert at.info and any(word in at.info[0].value for word in ("Underfitting", "Still improving", "Good fit",
+                                                                  "Only", "Overfitting"))
+
+
+def test_regression_shows_predicted_vs_actual_and_a_diverging_preset_is_named():
+    at = _open()
+    at.button(key="keras.preset.Learning rate too high").click().run()
+    at.slider(key="keras.epochs").set_value(4).run()
+    assert "linear" in at.code[0].value and "SGD(learning_rate=1.0)" in at.code[0].value
+    at.button(key="keras.train").click().run()
+    assert not at.exception
+    assert any("Diverged" in i.value for i in at.info)
+    # After divergence the evaluation is refused in words, not drawn as a NaN chart.
+    assert any("diverged" in e.value for e in at.error)
+    at.button(key="keras.preset.reset").click().run()
+    assert at.selectbox(key="keras.data").value == "loan_default"
+
+
+def test_diabetes_regression_evaluation_charts():
+    at = _open(data="diabetes", epochs=2, layers="4", dropout=0.0, early_stopping=0)
+    at.button(key="keras.train").click().run()
+    assert not at.exception
+    spec = _chart(at, "Predicted vs actual")
+    assert len(spec["data"][1]["x"]) == 89  # 20 % of 442 rows
+    _chart(at, "Residuals")
+
+
+GOOD = b"a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,10,x\n11,12,y\n13,14,x\n15,16,y\n17,18,x\n19,20,y\n21,22,x\n"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "is empty"),
+    (b"a,b,c\n", "no data rows"),
+    (b"a,b,c\n1,2,3\n4,5\n", "line 3 has 2 fields"),
+    (b"a,b\n" + b"".join(f"{i},{i}\n".encode() for i in range(30)) + b"oops,1\n", "line 32 holds the text 'oops'"),
+    (b"a,b\n1,2\ninf,3\n", "column 'a' holds 'inf' on line 3"),
+    (b"a,a\n1,2\n", "appears twice"),
+    (b"\x00\x01binary", "binary file"),
+    (b"a,b\n" + b"1,2\n" * 1_400_000, "limit is 5 MB"),
+])
+def test_every_bad_csv_shows_its_message(content, message):
+    at = _open(data="upload a CSV")
+    at.file_uploader(key="keras.upload").upload("bad.csv", content, "text/csv").run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_upload_target_checks_and_notes():
+    at = _open(data="upload a CSV")
+    one_class = b"a,t\n" + b"".join(f"{i},same\n".encode() for i in range(20))
+    at.file_uploader(key="keras.upload").upload("one.csv", one_class, "text/csv").run()
+    assert any("single class" in e.value for e in at.error)
+
+    at = _open(data="upload a CSV")
+    many = b"a,t\n" + b"".join(f"{i},c{i}\n".encode() for i in range(300))
+    at.file_uploader(key="keras.upload").upload("many.csv", many, "text/csv").run()
+    assert any("300 classes" in e.value for e in at.error)
+
+    at = _open(data="upload a CSV")
+    at.file_uploader(key="keras.upload").upload("semi.csv", GOOD.replace(b",", b";"), "text/csv").run()
+    assert not at.exception and not at.error
+    assert any("semicolons" in w.value for w in at.warning)
+    assert at.selectbox(key="keras.target").value == "label"
+    assert "sigmoid" in at.code[0].value  # two classes: detected binary
+
+    at = _open(data="upload a CSV")
+    at.file_uploader(key="keras.upload").upload("l1.csv", "name,v\nJosé,1\nAna,2\n".encode("latin-1") * 1,
+                                                "text/csv").run()
+    assert any("latin-1" in w.value for w in at.warning)
+
+
+def test_uploaded_csv_trains_with_the_chosen_target_and_task():
+    at = _open(data="upload a CSV", epochs=2, layers="3", dropout=0.0)
+    at.file_uploader(key="keras.upload").upload("good.csv", GOOD, "text/csv").run()
+    at.selectbox(key="keras.target").set_value("b").run()
+    at.selectbox(key="keras.task").set_value("regression").run()
+    assert 'layers.Dense(1, activation="linear")' in at.code[0].value
+    at.button(key="keras.train").click().run()
+    assert not at.exception and any("2 epochs" in m.value for m in at.markdown)
