@@ -1,0 +1,93 @@
+"""The loss-curve explorer in AppTest, on runs written straight into the run store (no TensorFlow needed)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnviz import curves
+from nnviz.keras.runs import RunStore
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "loss_curves.py")
+
+TRAIN = list(np.linspace(1.0, 0.1, 12) + 0.05 * np.sin(np.arange(12)))
+VAL = list(np.concatenate([np.linspace(1.0, 0.4, 6), np.linspace(0.45, 0.9, 6)]))
+
+
+def _store_runs():
+    store = RunStore()
+    for name, session, stop in (("overfit", "alice", None), ("early", "bob", 8)):
+        staging = store.staging()
+        (staging / "model.keras").write_bytes(b"not really a model")
+        n = stop or 12
+        store.commit(staging, name, {"data": "iris", "early_stopping_epoch": stop},
+                     {"loss": TRAIN[:n], "val_loss": VAL[:n], "accuracy": [0.5] * n},
+                     [0.5 * (i + 1) for i in range(n)], session)
+    return store
+
+
+def _overlay(at):
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def test_no_runs_says_where_to_train():
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    assert "No runs yet" in at.info[0].value
+
+
+def test_runs_overlaid_smoothed_over_raw_with_best_and_early_stop_marked():
+    _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    spec = _overlay(at)
+    traces = {t["name"]: t for t in spec["data"]}
+    np.testing.assert_allclose(traces["overfit validation"]["y"], curves.smooth(VAL, 0.6))
+    np.testing.assert_allclose(traces["overfit validation (raw)"]["y"], VAL)
+    assert "rgba" in traces["overfit train (raw)"]["line"]["color"]  # the raw curve is faint
+    assert traces["overfit best epoch 6"]["x"] == [6]
+    assert any("early stop early" in a.get("text", "") for a in spec["layout"]["annotations"])
+    table = at.dataframe[0].value.set_index("run")
+    assert table.loc["overfit", "diagnosis"].startswith("Overfitting from epoch 6")
+    assert table.loc["early", "early stop"] == 8
+
+    at.slider(key="curves.smoothing").set_value(0.0).run()
+    np.testing.assert_allclose({t["name"]: t for t in _overlay(at)["data"]}["overfit validation"]["y"], VAL)
+    at.checkbox(key="curves.log_y").check().run()
+    assert _overlay(at)["layout"]["yaxis"]["type"] == "log"
+    at.radio(key="curves.x_axis").set_value("wall time").run()
+    spec = _overlay(at)
+    assert {t["name"]: t for t in spec["data"]}["early train"]["x"][:2] == [0.5, 1.0]
+    assert spec["layout"]["xaxis"]["title"]["text"] == "wall time (s)"
+    assert at.query_params["smoothing"] == "0.0" and at.query_params["x_axis"] == "wall time"
+
+
+def test_only_the_creating_session_may_rename_or_delete():
+    store = _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["keras.session"] = "alice"
+    at.run()
+    at.selectbox(key="curves.manage").set_value("early").run()
+    assert at.button(key="curves.delete").disabled  # bob's run
+    at.selectbox(key="curves.manage").set_value("overfit").run()
+    assert not at.button(key="curves.delete").disabled
+    at.text_input(key="curves.new_name").input("../../evil name").run()
+    at.button(key="curves.rename").click().run()
+    assert not at.exception
+    assert sorted(r.name for r in store.list()) == ["early", "evil-name"]
+    at.selectbox(key="curves.manage").set_value("evil-name").run()
+    at.button(key="curves.delete").click().run()
+    assert [r.name for r in store.list()] == ["early"]
+    assert "tensorboard --logdir" in at.code[0].value
+
+
+def test_presets_change_the_smoothing_and_reset():
+    _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.button(key="curves.preset.Heavy smoothing (0.95)").click().run()
+    assert at.slider(key="curves.smoothing").value == pytest.approx(0.95)
+    at.button(key="curves.preset.reset").click().run()
+    assert at.slider(key="curves.smoothing").value == pytest.approx(0.6)
