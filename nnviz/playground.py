@@ -79,6 +79,7 @@ class Config:
     regularization_rate: float = 0.0
     batch_size: int = 10
     optimizer: str = "sgd"
+    optimizer_options: tuple = ()  # (name, value) pairs: momentum, rho, beta_1, beta_2 as the optimizer takes
     dropout: float = 0.0
     stop_epoch: int = 0  # 0 = never
     patience: int = 0  # 0 = never
@@ -172,6 +173,12 @@ _ACT = {
     "sigmoid": (_sigmoid, lambda a: a * (1.0 - a)),
     "linear": (lambda z: z, None),
 }
+
+
+def optimizer_options(name: str, **values) -> tuple:
+    """The hyper-parameters among ``values`` that optimizer ``name`` takes, as (name, value) pairs."""
+    takes = _optimizers.optimizer_class(name).DEFAULTS
+    return tuple((k, float(v)) for k, v in values.items() if k in takes)
 
 
 def output_kind(task: str, n_classes: int) -> tuple[str, str, int]:
@@ -321,7 +328,8 @@ class Trainer:
                 raise ValueError("the saved initial weights do not fit this network; press Reset instead")
             self.params[...] = init_params
         self.initial_params = self.params.copy()
-        self.optimizer = _optimizers.get(config.optimizer, learning_rate=config.learning_rate)
+        self.optimizer = _optimizers.get(config.optimizer, learning_rate=config.learning_rate,
+                                         **dict(config.optimizer_options))
         self.rng = np.random.default_rng(config.seed + 1)
         self.epoch = 0
         self.history = History()

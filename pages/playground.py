@@ -42,6 +42,11 @@ class Settings:
     regularization_rate: float = 0.0
     batch_size: int = 10
     optimizer: str = "sgd"
+    momentum: float = 0.9
+    rho: float = 0.9
+    beta_1: float = 0.9
+    beta_2: float = 0.999
+    layer_activations: tuple = ()
     dropout: float = 0.0
     stop_epoch: int = 0
     patience: int = 0
@@ -52,7 +57,7 @@ class Settings:
 
 
 DEFAULTS = Settings()
-NO_FEATURES = {name: False for name in pg.FEATURE_NAMES}
+NO_FEATURES = {**{name: False for name in pg.FEATURE_NAMES}, "layer_activations": ()}
 PRESETS = {
     "Linear data, no hidden layer": {"dataset": "gaussians", "hidden": (), "noise": 0, **NO_FEATURES,
                                      "x1": True, "x2": True, "activation": "tanh", "learning_rate": 0.03},
@@ -105,6 +110,18 @@ def _reset_run() -> None:
     _set_playing(False)
 
 
+def _same_activation_everywhere() -> None:
+    SS[K("layer_activations")] = ()
+
+
+def _set_layer_activation(layer: int) -> None:
+    hidden = SS[K("hidden")]
+    acts = list(SS[K("layer_activations")]) or [SS[K("activation")]] * len(hidden)
+    acts = (acts + [SS[K("activation")]] * len(hidden))[:len(hidden)]
+    acts[layer] = SS[f"playground.layer_act.{layer}"]
+    SS[K("layer_activations")] = tuple(acts)
+
+
 def _regenerate() -> None:
     SS[K("seed")] = int(SS[K("seed")]) + 1
 
@@ -133,13 +150,14 @@ state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 # --- the top bar: the training hyper-parameters -------------------------------------------------------
 top = st.columns(6)
 top[0].select_slider("Learning rate η", options=pg.LEARNING_RATES, key=K("learning_rate"))
-top[1].selectbox("Activation", pg.HIDDEN_ACTIVATIONS, format_func=ACTIVATION_LABELS.get, key=K("activation"))
+top[1].selectbox("Activation", pg.HIDDEN_ACTIVATIONS, format_func=ACTIVATION_LABELS.get, key=K("activation"),
+                 on_change=_same_activation_everywhere)
 top[2].selectbox("Regularisation", pg.REGULARIZATIONS, key=K("regularization"))
 top[3].select_slider("Regularisation rate λ", options=pg.REGULARIZATION_RATES, key=K("regularization_rate"))
 top[4].selectbox("Optimizer", optimizers.NAMES, format_func=optimizers.LABELS.get, key=K("optimizer"))
 top[5].slider("Batch size", 1, 30, key=K("batch_size"))
 
-data_col, main_col = st.columns([1, 4])
+data_col, main_col = st.columns([1, 5])
 with data_col:
     st.subheader("Data")
     st.selectbox("Data set", list(DATASETS), format_func=DATASETS.get, key=K("dataset"))
@@ -170,7 +188,26 @@ with main_col:
         layer_cols[3 + i].number_input(f"layer {i + 1}", 1, pg.MAX_NEURONS, step=1, key=f"playground.neurons.{i}",
                                        on_change=_set_neurons, args=(i,), help="Neurons in this hidden layer")
 
-with st.expander("Beyond TensorFlow Playground: dropout, stop rules, display, speed"):
+with st.expander("Beyond TensorFlow Playground: optimizer settings, activation per layer, dropout, stop rules, "
+                 "display, speed"):
+    opt = st.columns(4)
+    name = SS[K("optimizer")]
+    takes = optimizers.optimizer_class(name).DEFAULTS
+    if "momentum" in takes:
+        opt[0].slider("Momentum μ", 0.0, 0.99, step=0.01, key=K("momentum"))
+    if "rho" in takes:
+        opt[1].slider("RMSProp decay ρ", 0.5, 0.999, step=0.001, key=K("rho"), format="%.3f")
+    if "beta_1" in takes:
+        opt[2].slider("Adam β₁", 0.5, 0.999, step=0.001, key=K("beta_1"), format="%.3f")
+        opt[3].slider("Adam β₂", 0.9, 0.9999, step=0.0001, key=K("beta_2"), format="%.4f")
+    if SS[K("hidden")]:
+        st.caption("Activation of each hidden layer (the Activation menu above sets them all)")
+        acts = st.columns(pg.MAX_HIDDEN_LAYERS)
+        chosen = SS[K("layer_activations")] or (SS[K("activation")],) * len(SS[K("hidden")])
+        for i in range(len(SS[K("hidden")])):
+            SS[f"playground.layer_act.{i}"] = chosen[i] if i < len(chosen) else SS[K("activation")]
+            acts[i].selectbox(f"layer {i + 1}", pg.HIDDEN_ACTIVATIONS, format_func=ACTIVATION_LABELS.get,
+                              key=f"playground.layer_act.{i}", on_change=_set_layer_activation, args=(i,))
     more = st.columns(4)
     more[0].slider("Dropout on hidden layers", 0.0, 0.8, step=0.05, key=K("dropout"))
     more[1].number_input("Stop at epoch (0 = never)", 0, 1_000_000, step=100, key=K("stop_epoch"))
@@ -200,7 +237,13 @@ try:
     else:
         data = pg.make_data(settings.dataset, noise=settings.noise / 100, train_fraction=settings.train_percent / 100,
                             seed=settings.seed, n_classes=settings.n_classes)
-    config = pg.Config(features=features, hidden=tuple(settings.hidden), activations=settings.activation,
+    layer_acts = tuple(settings.layer_activations)
+    if layer_acts:  # per-layer choices, fitted to the current number of layers
+        layer_acts = (layer_acts + (settings.activation,) * len(settings.hidden))[:len(settings.hidden)]
+    config = pg.Config(features=features, hidden=tuple(settings.hidden), activations=layer_acts or settings.activation,
+                       optimizer_options=pg.optimizer_options(settings.optimizer, momentum=settings.momentum,
+                                                              rho=settings.rho, beta_1=settings.beta_1,
+                                                              beta_2=settings.beta_2),
                        learning_rate=settings.learning_rate, regularization=settings.regularization,
                        regularization_rate=settings.regularization_rate, batch_size=settings.batch_size,
                        optimizer=settings.optimizer, dropout=settings.dropout, stop_epoch=settings.stop_epoch,
@@ -212,7 +255,7 @@ except ValueError as error:
     st.stop()
 
 structure = (settings.dataset, settings.noise, settings.train_percent, settings.n_classes, settings.seed, features,
-             tuple(settings.hidden), settings.activation, settings.optimizer,
+             tuple(settings.hidden), config.hidden_activations(), settings.optimizer, config.optimizer_options,
              upload.file_id if upload is not None else None)
 trainer = SS.get("playground.trainer")
 if trainer is None or SS.get("playground.structure") != structure or SS.pop("playground.restart", False):

@@ -5,6 +5,7 @@
 // new batch never remounts anything and the picture is never blank between batches.
 
 const FRAME_MS = 1000 / 30;
+const CSS = __NNVIZ_CSS__; // filled in by nnviz/ui/playground_canvas.py
 const STATE = new WeakMap();
 const ORANGE = [230, 159, 0], BLUE = [0, 114, 178], WHITE = [247, 247, 247];
 const CLASS_RGB = [[230, 159, 0], [0, 114, 178], [0, 158, 115], [213, 94, 0], [204, 121, 167]];
@@ -42,7 +43,14 @@ function parse(bytes) {
   return { header, body, f32, u8 };
 }
 
-function build(root) {
+function build(root, css) {
+  // The stylesheet goes into the page once (isolate_styles=False mounts us in the app's own DOM).
+  if (css && !document.getElementById("nnviz-pg-style")) {
+    const style = document.createElement("style");
+    style.id = "nnviz-pg-style";
+    style.textContent = css;
+    document.head.appendChild(style);
+  }
   root.innerHTML = "";
   const wrap = document.createElement("div");
   wrap.className = "nnviz-pg";
@@ -380,7 +388,7 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let s = STATE.get(parentElement);
   if (!s || !s.wrap.isConnected) {
-    s = build(parentElement);
+    s = build(parentElement, CSS);
     STATE.set(parentElement, s);
   }
   s.setTriggerValue = setTriggerValue;

@@ -46,7 +46,6 @@ try:
 except ImportError:  # pragma: no cover
     _one_blas_thread = None
 
-_JS = (Path(__file__).with_name("playground_canvas.js")).read_text()
 _CSS = """
 .nnviz-pg { font-family: "Source Sans Pro", sans-serif; color: #222; }
 .nnviz-pg-stats { display: flex; gap: 1.4rem; align-items: baseline; margin-bottom: 0.3rem; }
@@ -63,6 +62,7 @@ _CSS = """
 .nnviz-pg-boundary { display: block; cursor: crosshair; }
 .nnviz-pg-loss-chart { display: block; margin-top: 4px; }
 """
+_JS = Path(__file__).with_name("playground_canvas.js").read_text().replace("__NNVIZ_CSS__", json.dumps(_CSS))
 
 _component = st.components.v2.component("nnviz_playground_canvas", js=_JS, css=_CSS, isolate_styles=False)
 

@@ -26,6 +26,9 @@ def epoch_number(page) -> int:
 
 
 def test_play_advances_the_epoch_and_changes_the_boundary(server_url, page):
+    page.goto(server_url)  # the home page first: it switches a fresh server to app.py's navigation
+    wait_for_app(page)
+    page.set_viewport_size({"width": 1400, "height": 1500})
     page.goto(f"{server_url}/playground?dataset=spiral&hidden=8,8")
     wait_for_app(page)
     page.wait_for_selector('[data-testid="playground-boundary"]', timeout=30_000)

@@ -114,7 +114,20 @@ CONTROLS = [
     ("checkbox", "playground.highlight_wrong", True, lambda at: payload(at)[0]["highlight_wrong"] is True),
     ("radio", "playground.speed", "one epoch per frame", lambda at: at.session_state["playground.speed"] != "fast"),
     ("selectbox", "playground.add_class", 1, lambda at: payload(at)[0]["add_class"] == 1),
+    ("selectbox", "playground.layer_act.1", "relu", lambda at: trainer(at).hidden_acts == ("tanh", "relu")),
 ]
+
+
+@pytest.mark.parametrize("optimizer,key,name,value", [
+    ("momentum", "playground.momentum", "momentum", 0.5), ("nesterov", "playground.momentum", "momentum", 0.7),
+    ("rmsprop", "playground.rho", "rho", 0.8), ("adam", "playground.beta_1", "beta_1", 0.8),
+    ("adam", "playground.beta_2", "beta_2", 0.95)])
+def test_optimizer_hyper_parameters_reach_the_optimizer(optimizer, key, name, value):
+    at = open_page()
+    at.selectbox(key="playground.optimizer").set_value(optimizer).run()
+    at.slider(key=key).set_value(value).run()
+    opt = trainer(at).optimizer
+    assert opt.name == optimizer and opt.hyper[name] == pytest.approx(value)
 
 
 @pytest.mark.parametrize("kind,key,value,check", CONTROLS, ids=[c[1].split(".")[-1] for c in CONTROLS])
