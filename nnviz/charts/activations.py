@@ -21,10 +21,10 @@ def curves(curves, show_derivative: bool = True, sigmoid_peak: float | None = No
     data, shapes, annotations = [], [], []
     for i, c in enumerate(curves):
         colour = palette.SEQUENCE[i % len(palette.SEQUENCE)]
-        data.append(dict(type="scatter", x=c.z.tolist(), y=c.f.tolist(), mode="lines", name=c.label,
+        data.append(dict(type="scatter", x=c.z, y=c.f, mode="lines", name=c.label,
                          line=dict(color=colour, width=3), legendgroup=c.name))
         if show_derivative:
-            data.append(dict(type="scatter", x=c.z.tolist(), y=c.derivative.tolist(), mode="lines",
+            data.append(dict(type="scatter", x=c.z, y=c.derivative, mode="lines",
                              name=f"{c.label}′", line=dict(color=colour, width=2, dash="dot"),
                              legendgroup=c.name))
         for lo, hi in c.saturated:
@@ -46,7 +46,7 @@ def curves(curves, show_derivative: bool = True, sigmoid_peak: float | None = No
 
 def response(x, values: dict, switch_at: float | None, w: float, b: float) -> go.Figure:
     """f(wx + b) as a function of the input x for each chosen activation."""
-    data = [dict(type="scatter", x=np.asarray(x).tolist(), y=np.asarray(v).tolist(), mode="lines", name=label,
+    data = [dict(type="scatter", x=np.asarray(x, dtype=float), y=np.asarray(v, dtype=float), mode="lines", name=label,
                  line=dict(width=3, color=palette.SEQUENCE[i % len(palette.SEQUENCE)]))
             for i, (label, v) in enumerate(values.items())]
     shapes, annotations = [], []

@@ -17,13 +17,13 @@ def cost_curves(a, costs: dict, gradients: dict, point_a: float, y: float,
 
     ``point_costs`` / ``point_gradients`` may lack a cost whose value at ``point_a`` is infinite.
     """
-    a = np.asarray(a).tolist()
+    a = np.asarray(a, dtype=float)
     data = []
     for name in costs:
         colour = COLOURS.get(name, palette.GREY)
-        data.append(dict(type="scatter", x=a, y=np.asarray(costs[name]).tolist(), mode="lines", name=NAMES.get(name, name),
+        data.append(dict(type="scatter", x=a, y=np.asarray(costs[name], dtype=float), mode="lines", name=NAMES.get(name, name),
                          line=dict(color=colour, width=3), legendgroup=name))
-        data.append(dict(type="scatter", x=a, y=np.asarray(gradients[name]).tolist(), mode="lines",
+        data.append(dict(type="scatter", x=a, y=np.asarray(gradients[name], dtype=float), mode="lines",
                          name=f"∂C/∂a, {NAMES.get(name, name)}", showlegend=False,
                          line=dict(color=colour, width=3), legendgroup=name, xaxis="x2", yaxis="y2"))
         if name in point_costs:
@@ -81,13 +81,13 @@ def slowdown(runs_by_start: dict) -> go.Figure:
         layout_axes[f"xaxis{bottom}"] = dict(domain=domain, anchor=y_bot, title=dict(text="epoch"))
         layout_axes[f"yaxis{bottom}"] = dict(domain=[0, 0.44], anchor=x_bot, title=dict(text="cost C"))
         for name, run in runs_by_start[start].items():
-            epochs = list(range(len(run.a)))
+            epochs = np.arange(len(run.a))
             label = f"{NAMES.get(name, name)}, η = {run.lr:g}"
             colour = COLOURS.get(name, palette.GREY)
-            data.append(dict(type="scatter", x=epochs, y=run.a.tolist(), mode="lines", name=label,
+            data.append(dict(type="scatter", x=epochs, y=run.a, mode="lines", name=label,
                              legendgroup=name, showlegend=col == 0, line=dict(color=colour, width=3),
                              xaxis=x_top, yaxis=y_top))
-            data.append(dict(type="scatter", x=epochs, y=run.cost.tolist(), mode="lines", name=label,
+            data.append(dict(type="scatter", x=epochs, y=run.cost, mode="lines", name=label,
                              legendgroup=name, showlegend=False, line=dict(color=colour, width=3),
                              xaxis=x_bot, yaxis=y_bot))
     annotations = [dict(text=f"<b>start {start}</b>", x=(col + 0.5) * width, y=1.02, xref="paper", yref="paper",

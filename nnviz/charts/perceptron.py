@@ -70,8 +70,9 @@ def input_plane(axis, values, line, point, w, b: float, activation: str) -> go.F
     """
     lo, hi = float(axis[0]), float(axis[-1])
     data = [dict(
-        type="heatmap", x=np.asarray(axis).tolist(), y=np.asarray(axis).tolist(),
-        z=np.asarray(values).tolist(), colorscale=palette.DIVERGING, opacity=0.55, zsmooth="best",
+        # NumPy arrays travel as typed binary arrays: far cheaper than nested lists.
+        type="heatmap", x=np.asarray(axis, dtype=float), y=np.asarray(axis, dtype=float),
+        z=np.asarray(values, dtype=float), colorscale=palette.DIVERGING, opacity=0.55, zsmooth="best",
         colorbar=dict(title=dict(text="f(z)"), thickness=12),
         hovertemplate="x₁=%{x:.2f}<br>x₂=%{y:.2f}<br>f(z)=%{z:.3f}<extra></extra>",
     )]

@@ -12,8 +12,20 @@ The house style is :func:`nnviz.charts.palette.layout`'s, as a dict.
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from nnviz.charts import palette
+
+_TEMPLATES: dict[str, dict] = {}
+
+
+def _default_template() -> dict:
+    # Plotly would validate the default template into every new figure (about 1 ms each);
+    # Streamlit sets the default to its own theme at import, so cache by name.
+    name = pio.templates.default
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = pio.templates[name].to_plotly_json() if name else {}
+    return _TEMPLATES[name]
 
 
 def layout(title: str, x: str, y: str, height: int = palette.HEIGHT, **extra) -> dict:
@@ -33,6 +45,8 @@ def layout(title: str, x: str, y: str, height: int = palette.HEIGHT, **extra) ->
 
 def figure(data: list, layout: dict, frames: list | None = None) -> go.Figure:
     """A ``go.Figure`` holding ``data``, ``layout`` and ``frames`` as given (not validated)."""
+    if "template" not in layout:
+        layout = {**layout, "template": _default_template()}
     spec = {"data": data, "layout": layout}
     if frames:
         spec["frames"] = frames

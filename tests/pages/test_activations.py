@@ -1,5 +1,6 @@
 """The activation-functions page: every control changes the charts exactly as nnviz computes."""
 
+import base64
 import json
 from pathlib import Path
 
@@ -11,6 +12,15 @@ from nnviz import activations, encoding, probabilities, saturation
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "activations.py")
+
+
+def _arr(value) -> np.ndarray:
+    """A figure array from the JSON: a plain list, or Plotly's typed binary array {dtype, bdata, shape}."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return data.reshape([int(n) for n in str(shape).split(",")]) if shape else data
+    return np.asarray(value)
 
 
 def _run(query=None):
@@ -43,7 +53,7 @@ def test_choosing_functions_draws_each_with_its_derivative():
     traces = _figures(at)["curves"]["data"]
     assert [t["name"] for t in traces] == ["tanh", "tanh′", "ELU", "ELU′"]
     curve = saturation.curve("elu", -6.0, 6.0)
-    assert np.allclose(traces[2]["y"], curve.f) and np.allclose(traces[3]["y"], curve.derivative)
+    assert np.allclose(_arr(traces[2]["y"]), curve.f) and np.allclose(_arr(traces[3]["y"]), curve.derivative)
     latex = " ".join(e.value for e in at.latex)
     assert activations.get("elu").derivative_latex in latex
 
@@ -55,7 +65,7 @@ def test_derivative_toggle_and_z_range():
     at.slider(key="activations.z_range").set_value((-10.0, 2.0)).run()
     fig = _figures(at)["curves"]
     assert fig["layout"]["xaxis"]["range"] == [-10.0, 2.0]
-    assert fig["data"][0]["x"][0] == -10.0 and fig["data"][0]["x"][-1] == 2.0
+    assert _arr(fig["data"][0]["x"])[0] == -10.0 and _arr(fig["data"][0]["x"])[-1] == 2.0
 
 
 def test_saturation_is_shaded_and_the_sigmoid_peak_is_stated():
@@ -79,8 +89,8 @@ def test_weight_and_bias_shape_the_response(field, value):
     at.slider(key=f"activations.{field}").set_value(value).run()
     w, b = (value, 0.0) if field == "w" else (1.0, value)
     fig = _figures(at)["response"]
-    x = np.array(fig["data"][0]["x"])
-    assert np.allclose(fig["data"][0]["y"], saturation.response("sigmoid", x, w, b))
+    x = _arr(fig["data"][0]["x"])
+    assert np.allclose(_arr(fig["data"][0]["y"]), saturation.response("sigmoid", x, w, b))
     assert fig["layout"]["shapes"][0]["x0"] == pytest.approx(-b / w)
 
 

@@ -1,5 +1,6 @@
 """The cost-functions page: every control changes the charts exactly as nnviz computes."""
 
+import base64
 import json
 from pathlib import Path
 
@@ -11,6 +12,15 @@ from nnviz import probabilities, slowdown
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "cost_functions.py")
+
+
+def _arr(value) -> np.ndarray:
+    """A figure array from the JSON: a plain list, or Plotly's typed binary array {dtype, bdata, shape}."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return data.reshape([int(n) for n in str(shape).split(",")]) if shape else data
+    return np.asarray(value)
 
 
 def _run(query=None):
@@ -57,7 +67,7 @@ def test_prediction_and_target_sliders_move_the_points(a, y):
         assert marks[name][0] == pytest.approx(float(slowdown.cost(name, y, a)))
         assert marks[name][1] == pytest.approx(float(slowdown.cost_gradient(name, y, a)))
     curve = next(t for t in _figures(at)["curves"]["data"] if t.get("name") == "cross-entropy")
-    assert np.allclose(curve["y"], slowdown.cost_curve("cross_entropy", y)[1])
+    assert np.allclose(_arr(curve["y"]), slowdown.cost_curve("cross_entropy", y)[1])
 
 
 @pytest.mark.parametrize("a", [0.0, 1.0])
@@ -89,7 +99,7 @@ def test_slowdown_curves_are_nielsens_runs():
     fig = _figures(at)["slowdown"]
     expected = {(w0, b0, name): slowdown.train(name, w0, b0, slowdown.LEARNING_RATES[name], 300)
                 for w0, b0 in slowdown.STARTS for name in slowdown.COSTS}
-    outputs = [t["y"] for t in fig["data"] if t["yaxis"] in ("y", "y3")]
+    outputs = [_arr(t["y"]) for t in fig["data"] if t["yaxis"] in ("y", "y3")]
     assert np.allclose(outputs[0], expected[(0.6, 0.9, "quadratic")].a)
     assert np.allclose(outputs[3], expected[(2.0, 2.0, "cross_entropy")].a)
     assert len(outputs[0]) == 301
@@ -101,7 +111,7 @@ def test_learning_rates_and_epochs_change_the_runs():
     at.slider(key="costs.epochs").set_value(100).run()
     fig = _figures(at)["slowdown"]
     ce = [t for t in fig["data"] if t["legendgroup"] == "cross_entropy" and t["yaxis"] == "y3"][0]
-    assert np.allclose(ce["y"], slowdown.train("cross_entropy", 2.0, 2.0, 0.15, 100).a)
+    assert np.allclose(_arr(ce["y"]), slowdown.train("cross_entropy", 2.0, 2.0, 0.15, 100).a)
 
 
 def test_learning_rate_zero_is_explained():

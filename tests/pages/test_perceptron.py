@@ -1,5 +1,6 @@
 """The perceptron page: every control changes the charts exactly as nnviz.perceptron computes."""
 
+import base64
 import json
 from pathlib import Path
 
@@ -11,6 +12,15 @@ from nnviz import perceptron
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "perceptron.py")
+
+
+def _arr(value) -> np.ndarray:
+    """A figure array from the JSON: a plain list, or Plotly's typed binary array {dtype, bdata, shape}."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return data.reshape([int(n) for n in str(shape).split(",")]) if shape else data
+    return np.asarray(value)
 
 
 def _run(query=None):
@@ -62,7 +72,7 @@ def test_each_slider_moves_the_sum_the_plane_and_the_line(field, value):
     assert f"= {z:.3f}" in _latex(at)
     plane = _plane(at)
     _, grid = perceptron.output_grid(w, b, "step", -2.5, 2.5)
-    assert np.array_equal(np.array(plane["data"][0]["z"]), grid)
+    assert np.array_equal(_arr(plane["data"][0]["z"]), grid)
     line = perceptron.decision_line(w, b, -2.5, 2.5)
     assert np.allclose(plane["data"][1]["x"], line[0]) and np.allclose(plane["data"][1]["y"], line[1])
     assert plane["data"][2]["x"] == [s["x1"]] and plane["data"][2]["y"] == [s["x2"]]
@@ -75,7 +85,7 @@ def test_activation_choice_changes_the_output(name):
     at.radio(key="perceptron.activation").set_value(name).run()
     assert not at.exception
     _, grid = perceptron.output_grid((0.8, -0.4), -0.2, name, -2.5, 2.5)
-    assert np.allclose(np.array(_plane(at)["data"][0]["z"]), grid)
+    assert np.allclose(_arr(_plane(at)["data"][0]["z"]), grid)
     out = float(perceptron.output((1.0, 0.5), (0.8, -0.4), -0.2, name))
     assert f"= {out:.3f}" in _latex(at)
 
