@@ -6,7 +6,8 @@ from nnviz.ui import presenter
 from nnviz.ui.course import available
 from nnviz.ui.home import thumbnail
 
-st.set_page_config(page_title="nnviz", page_icon=":material/hub:", layout="wide")
+# An emoji favicon is drawn by the browser; a :material/...: one is fetched from fonts.gstatic.com (not offline).
+st.set_page_config(page_title="nnviz", page_icon="🧠", layout="wide")
 
 
 def home() -> None:

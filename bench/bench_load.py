@@ -18,6 +18,7 @@ NNVIZ_LOAD_SETUPS ("single,serve").
 from __future__ import annotations
 
 import os
+import time
 
 from bench.common import ROOT, percentile, table
 from bench.load import CpuMeter, Server, arrivals, freed_after_close, run, sliders
@@ -29,31 +30,59 @@ def existing(pages: list[str]) -> list[str]:
     return [p for p in pages if (ROOT / "pages" / f"{p}.py").exists()]
 
 
-def _row(name: str, setup: str, durations: list[float], stats, cores: float | None) -> dict:
+def _row(name: str, setup: str, durations: list[float], stats, cores: float | None,
+         client: float | None = None) -> dict:
     ms = [d * 1000 for d in durations]
     return {
         "scenario": name, "setup": setup, "n": len(ms),
         "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "p99_ms": percentile(ms, 99),
         "errors": len(stats.errors), "server_cores": "" if cores is None else round(cores, 2),
+        "harness_cores": "" if client is None else round(client, 2),
     }
+
+
+class _ClientMeter:
+    """Cores used by this process (the harness itself), to show it is not the bottleneck."""
+
+    def start(self) -> None:
+        self._cpu, self._wall = time.process_time(), time.perf_counter()
+
+    def stop(self) -> float:
+        return (time.process_time() - self._cpu) / (time.perf_counter() - self._wall)
+
+
+def _machine_load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
 
 
 def run_setup(setup: str, workers: int, seconds: float, n_sliders: int, n_arrivals: int) -> tuple[list, list]:
     rows, notes = [], []
     math = existing(MATH_PAGES)
     with Server(workers=workers) as server:
-        meter = CpuMeter(server.pids())
+        meter, client = CpuMeter(server.pids()), _ClientMeter()
         if math:
+            # The floor: one student alone moving sliders, one rerun at a time.
             meter.start()
+            client.start()
+            stats = run(sliders(server.url, math, len(math), interval=0.0, duration=10.0, arrival=0.0,
+                                sequential=True))
+            rows.append(_row("1 student alone (baseline)", setup, stats.rerun, stats, meter.stop(), client.stop()))
+            notes += stats.errors[:5]
+            notes.append(f"{setup}: before the class: {_machine_load()}")
+            meter.start()
+            client.start()
             stats = run(sliders(server.url, math, n_sliders, interval=5.0, duration=seconds))
-            rows.append(_row(f"{n_sliders} sliders every 5 s", setup, stats.rerun, stats, meter.stop()))
+            rows.append(_row(f"{n_sliders} sliders every 5 s", setup, stats.rerun, stats, meter.stop(),
+                             client.stop()))
             notes += stats.errors[:5]
         else:
             notes.append("no math page exists yet: slider scenario skipped")
         meter.start()
+        client.start()
         stats = run(arrivals(server.url, [""] + math, n_arrivals, window=5.0))
         rows.append(_row(f"{n_arrivals} arrive within 5 s (first render)", setup, stats.first_render, stats,
-                         meter.stop()))
+                         meter.stop(), client.stop()))
         notes += stats.errors[:5]
         if existing(["playground"]):
             try:
@@ -81,7 +110,8 @@ def main() -> None:
         r, n = run_setup(label, workers, seconds, n_sliders, n_arrivals)
         rows += r
         notes += n
-    print(table(rows, ["scenario", "setup", "n", "p50_ms", "p95_ms", "p99_ms", "errors", "server_cores"]))
+    print(table(rows, ["scenario", "setup", "n", "p50_ms", "p95_ms", "p99_ms", "errors", "server_cores",
+                       "harness_cores"]))
     for note in notes:
         print("  " + note)
 

@@ -88,8 +88,9 @@ class Stats:
 class Session:
     """One simulated student on one page."""
 
-    def __init__(self, base_url: str, page: str, query: str = "", seed: int = 0):
-        check_loopback(base_url)
+    def __init__(self, base_url: str, page: str, query: str = "", seed: int = 0, loopback_only: bool = True):
+        if loopback_only:
+            check_loopback(base_url)
         self.base_url = base_url.rstrip("/")
         self.page = page.strip("/")
         self.query = query.lstrip("?")
@@ -463,13 +464,33 @@ def _bounded(sessions: int, seconds: float) -> None:
 
 
 async def sliders(base_url: str, pages: list[str], sessions: int, interval: float, duration: float,
-                  arrival: float = 5.0, seed: int = 0) -> Stats:
+                  arrival: float = 5.0, seed: int = 0, sequential: bool = False) -> Stats:
     """``sessions`` students, each on one of ``pages`` (round robin), moving a slider every
-    ``interval`` seconds (first move at a random moment) for ``duration`` seconds."""
+    ``interval`` seconds (first move at a random moment) for ``duration`` seconds.
+
+    ``sequential``: the sessions take turns (one rerun in flight at a time), the
+    latency floor of the machine.
+    """
     _bounded(sessions, duration + arrival)
     stats = Stats()
     rng = random.Random(seed)
     end = time.perf_counter() + arrival + duration
+    if sequential:
+        opened = []
+        try:
+            for i in range(sessions):
+                session = Session(base_url, pages[i % len(pages)], seed=seed * 1000 + i)
+                opened.append(session)
+                stats.first_render.append(await session.open())
+            while time.perf_counter() < end:
+                for session in opened:
+                    stats.rerun.append(await session.move_slider())
+        except Exception as exc:
+            stats.errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            for session in opened:
+                await session.close()
+        return stats
 
     async def student(i: int) -> None:
         await asyncio.sleep(rng.uniform(0, arrival))
@@ -550,7 +571,7 @@ async def warm_up(url: str) -> None:
     mode, the folder's file names as the menu). One home visit after start-up
     switches the process for good.
     """
-    session = Session(url, "")
+    session = Session(url, "", loopback_only=False)  # one visit to the machine's own server
     try:
         await session.open()
     finally:

@@ -9,8 +9,11 @@
 #   NNVIZ_LISTEN      address nginx listens on (default 0.0.0.0, the whole network)
 #   NNVIZ_PORT        port nginx listens on (default 8501)
 #   NNVIZ_BASE_PORT   first loopback port of the Streamlit processes (default 8601)
-#   NNVIZ_SERVE_DIR   folder for nginx's config, pid, logs (default .serve)
+#   NNVIZ_SERVE_DIR   folder for nginx's config, pid, logs (default /tmp/nnviz-serve-<port>)
 #   NNVIZ_PYTHON      Python with nnviz's requirements (default .venv/bin/python)
+#   NNVIZ_WORKER_ADDRESS  address the Streamlit processes listen on (default 127.0.0.1; set the
+#                     host's address when nginx runs on another machine)
+#   NNVIZ_NGINX       0 to run only the Streamlit processes (a back-end host behind a shared nginx)
 # nginx comes from Debian's package and is installed when missing (needs root).
 # Ctrl-C (or SIGTERM) stops nginx and every Streamlit process. A Streamlit process
 # that dies is restarted after a second.
@@ -22,10 +25,13 @@ WORKERS="${NNVIZ_WORKERS:-$(nproc)}"
 LISTEN="${NNVIZ_LISTEN:-0.0.0.0}"
 PORT="${NNVIZ_PORT:-8501}"
 BASE_PORT="${NNVIZ_BASE_PORT:-8601}"
-DIR="$(mkdir -p "${NNVIZ_SERVE_DIR:-.serve}" && cd "${NNVIZ_SERVE_DIR:-.serve}" && pwd)"
+SERVE_DIR="${NNVIZ_SERVE_DIR:-${TMPDIR:-/tmp}/nnviz-serve-$PORT}"
+DIR="$(mkdir -p "$SERVE_DIR" && cd "$SERVE_DIR" && pwd)"
+WORKER_ADDRESS="${NNVIZ_WORKER_ADDRESS:-127.0.0.1}"
+USE_NGINX="${NNVIZ_NGINX:-1}"
 PY="${NNVIZ_PYTHON:-$ROOT/.venv/bin/python}"
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+if [ "$USE_NGINX" = 1 ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     echo "nginx is missing: installing Debian's package" >&2
     apt-get install -y nginx >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx >/dev/null; }
 fi
@@ -35,7 +41,7 @@ mkdir -p "$DIR/tmp" "$DIR/logs"
 rm -f "$DIR"/ready-*
 upstreams=""
 for ((i = 0; i < WORKERS; i++)); do
-    upstreams+="        server 127.0.0.1:$((BASE_PORT + i)) max_fails=0;"$'\n'
+    upstreams+="        server $WORKER_ADDRESS:$((BASE_PORT + i)) max_fails=0;"$'\n'
 done
 template="$(cat "$ROOT/deploy/nginx.conf.template")"
 template="${template//@PREFIX@/$DIR}"
@@ -60,7 +66,7 @@ warm_up() {
     local port=$1 child=$2
     for _ in $(seq 1 600); do
         kill -0 "$child" 2>/dev/null || return 0
-        if "$PY" -m bench.load warm "http://127.0.0.1:$port" 2>/dev/null; then
+        if "$PY" -m bench.load warm "http://$WORKER_ADDRESS:$port" 2>/dev/null; then
             touch "$DIR/ready-$port"
             return 0
         fi
@@ -76,7 +82,7 @@ worker() {
     while true; do
         # Small matrices: one BLAS thread per process, the processes share the cores.
         OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" \
-            "$PY" -m streamlit run app.py --server.address 127.0.0.1 --server.port "$port" \
+            "$PY" -m streamlit run app.py --server.address "$WORKER_ADDRESS" --server.port "$port" \
             --server.headless true --server.fileWatcherType none \
             >>"$DIR/logs/streamlit-$port.log" 2>&1 &
         child=$!
@@ -101,7 +107,11 @@ for ((i = 0; i < WORKERS; i++)); do
     done
 done
 
-"$NGINX" -p "$DIR" -c "$DIR/nginx.conf" -e "$DIR/error.log" -g "daemon off;" &
-pids+=($!)
-echo "nnviz: $WORKERS Streamlit processes behind nginx on http://$LISTEN:$PORT (Ctrl-C stops)" >&2
+if [ "$USE_NGINX" = 1 ]; then
+    "$NGINX" -p "$DIR" -c "$DIR/nginx.conf" -e "$DIR/error.log" -g "daemon off;" &
+    pids+=($!)
+    echo "nnviz: $WORKERS Streamlit processes behind nginx on http://$LISTEN:$PORT (Ctrl-C stops)" >&2
+else
+    echo "nnviz: $WORKERS Streamlit processes on $WORKER_ADDRESS:$BASE_PORT.. (no nginx; Ctrl-C stops)" >&2
+fi
 wait -n || true
