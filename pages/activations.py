@@ -8,7 +8,7 @@ import streamlit as st
 
 from nnviz import activations, encoding, probabilities, saturation
 from nnviz.charts import activations as charts
-from nnviz.ui import state
+from nnviz.ui import limits, state
 
 PREFIX = "activations"
 
@@ -38,6 +38,8 @@ PRESETS = {
 }
 NAMES = list(activations.NAMES)
 LABELS = {name: activations.get(name).label for name in NAMES}
+RULES = {"functions": limits.options(NAMES), "z_range": (-20.0, 20.0), "w": (-10.0, 10.0), "b": (-10.0, 10.0),
+         "temperature": (0.1, 5.0)}
 
 st.title("Activation functions")
 st.markdown(
@@ -46,6 +48,7 @@ st.markdown(
     "training: where f′ is nearly zero the neuron is saturated and learns almost nothing."
 )
 state.init(PREFIX, DEFAULTS)
+limits.enforce(PREFIX, DEFAULTS, RULES)
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 
 st.header("1 · Shapes and derivatives")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from nnviz import encoding, probabilities, slowdown
 from nnviz.charts import costs as charts
-from nnviz.ui import state
+from nnviz.ui import limits, state
 
 PREFIX = "costs"
 CLASSES = ("Red", "Green", "Blue")
@@ -26,6 +26,8 @@ class Settings:
 
 
 DEFAULTS = Settings()
+RULES = {"a": (0.0, 1.0), "y": (0.0, 1.0), "lr_quadratic": (0.0, 10.0), "lr_cross_entropy": (0.0, 10.0),
+         "epochs": (10, 1000), "target_class": limits.options(CLASSES)}
 PRESETS = {
     "Confidently wrong": {"a": 0.98, "y": 0.0},
     "Nearly right": {"a": 0.05, "y": 0.0},
@@ -41,6 +43,7 @@ st.markdown(
     "how hard each mistake pushes the weights."
 )
 state.init(PREFIX, DEFAULTS)
+limits.enforce(PREFIX, DEFAULTS, RULES)
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 
 st.header("1 · Quadratic against cross-entropy")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from nnviz import perceptron
 from nnviz.charts import perceptron as charts
-from nnviz.ui import state
+from nnviz.ui import limits, state
 
 PREFIX = "perceptron"
 
@@ -35,6 +35,9 @@ PRESETS = {
     "XOR: never converges": {"dataset": "xor", "lr": 0.1, "epochs": 30},
 }
 DATASET_LABELS = {"and": "AND", "or": "OR", "nand": "NAND", "cloud": "separable random cloud", "xor": "XOR"}
+RULES = {"x1": (-2.0, 2.0), "x2": (-2.0, 2.0), "w1": (-5.0, 5.0), "w2": (-5.0, 5.0), "b": (-10.0, 10.0),
+         "activation": limits.options(perceptron.ACTIVATIONS), "dataset": limits.options(DATASET_LABELS),
+         "lr": (0.0, 1.0), "epochs": (1, 60), "seed": (0, 9999)}
 
 st.title("The perceptron")
 st.markdown(
@@ -43,6 +46,7 @@ st.markdown(
     "0 on the other, so it can learn any rule a straight line can draw, and no other."
 )
 state.init(PREFIX, DEFAULTS)
+limits.enforce(PREFIX, DEFAULTS, RULES)
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 
 st.header("1 · The weighted sum")

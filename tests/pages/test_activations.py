@@ -180,3 +180,10 @@ def test_every_figure_passes_plotly_validation():
     at = _run()
     for chart in at.get("plotly_chart"):
         go.Figure(json.loads(chart.proto.spec))
+
+
+def test_out_of_range_link_settings_are_reset_in_words():
+    at = _run({"functions": "sigmod,tanh", "z_range": "5,1", "temperature": "0"})
+    assert not at.exception
+    assert "functions, z_range, temperature" in at.warning[0].value
+    assert at.multiselect(key="activations.functions").value == ["sigmoid", "tanh", "relu"]

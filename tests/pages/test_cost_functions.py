@@ -160,3 +160,10 @@ def test_every_figure_passes_plotly_validation():
     at = _run()
     for chart in at.get("plotly_chart"):
         go.Figure(json.loads(chart.proto.spec))
+
+
+def test_out_of_range_link_settings_are_reset_in_words():
+    at = _run({"a": "7", "target_class": "Purple"})
+    assert not at.exception
+    assert "a, target_class" in at.warning[0].value
+    assert at.slider(key="costs.a").value == 0.8

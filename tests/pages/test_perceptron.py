@@ -189,3 +189,10 @@ def test_every_figure_passes_plotly_validation():
         at = _run(query)
         for chart in at.get("plotly_chart"):
             go.Figure(json.loads(chart.proto.spec))
+
+
+def test_out_of_range_link_settings_are_reset_in_words():
+    at = _run({"x1": "50", "activation": "relu", "dataset": "xnor"})
+    assert not at.exception
+    assert "x1, activation, dataset" in at.warning[0].value
+    assert at.slider(key="perceptron.x1").value == 1.0
