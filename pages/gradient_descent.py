@@ -64,14 +64,14 @@ class Settings:
 
 DEFAULTS = Settings()
 PRESETS = {
-    "Too small η": {"cost": "parabola", "w0": -2.0, "lr": 0.01, "steps": 30},
-    "Just below 2/C″": {"cost": "parabola", "w0": -2.0, "lr": 0.944, "steps": 40},
-    "Just above 2/C″": {"cost": "parabola", "w0": -2.0, "lr": 1.06, "steps": 60},
-    "Stuck in a local minimum": {"cost": "two_minima", "w0": 0.5, "lr": 0.0501, "steps": 200},
-    "Valley zig-zag": {"surface": "valley", "x0": -4.5, "y0": 1.5, "race_sgd": True, "race_momentum": True,
+    "η too small": {"cost": "parabola", "w0": -2.0, "lr": 0.01, "steps": 30},
+    "η < 2/C″": {"cost": "parabola", "w0": -2.0, "lr": 0.891, "steps": 40},
+    "η > 2/C″": {"cost": "parabola", "w0": -2.0, "lr": 1.12, "steps": 40},
+    "Local minimum": {"cost": "two_minima", "w0": 0.5, "lr": 0.0501, "steps": 200},
+    "Zig-zag valley": {"surface": "valley", "x0": -4.5, "y0": 1.5, "race_sgd": True, "race_momentum": True,
                        "race_nesterov": False, "race_adagrad": False, "race_rmsprop": False, "race_adam": True,
                        "lr_sgd": 0.447, "lr_momentum": 0.1, "lr_adam": 0.1, "race_steps": 100},
-    "Escape the saddle": {"surface": "saddle", "x0": -1.8, "y0": 0.01, "race_sgd": True, "race_momentum": True,
+    "Saddle": {"surface": "saddle", "x0": -1.8, "y0": 0.01, "race_sgd": True, "race_momentum": True,
                           "race_adam": True, "lr_sgd": 0.0501, "lr_momentum": 0.0501, "lr_adam": 0.0501,
                           "race_steps": 200},
 }
@@ -288,9 +288,8 @@ with pick:
                  on_change=_on_surface_change)
     surface = surfaces.get(st.session_state[state.key(PREFIX, "surface")])
     st.slider("steps", 10, 1000, step=10, key=state.key(PREFIX, "race_steps"))
-    a, b = st.columns(2)
-    a.toggle("3-D surface", key=state.key(PREFIX, "show_3d"))
-    b.toggle("Keras conventions", key=state.key(PREFIX, "keras"),
+    st.toggle("3-D surface", key=state.key(PREFIX, "show_3d"))
+    st.toggle("Keras's formulas", key=state.key(PREFIX, "keras"),
              help="Use keras.optimizers' exact forms (ε inside the root, AdaGrad's accumulator starting at 0.1, "
                   "Adam's ε̂) instead of the papers'.")
 with start_col:
@@ -342,20 +341,21 @@ for name in racers:
     except ValueError as err:
         st.error(f"{OPTIMIZER_LABELS[name]}: {err}")
 
-chart, side = st.columns([3, 2])
-with chart:
-    race_fig, race_cost_fig = race_figures(surface.name, tuple((n, run_args(n, settings)) for n in runs),
-                                           bool(settings.show_3d))
-    if settings.show_3d:
-        st.plotly_chart(race_fig, key="gd.chart.race3d")
-        st.caption("Drag to turn the surface. The 3-D view shows the finished paths; switch it off to replay them.")
-    else:
-        st.plotly_chart(race_fig, key="gd.chart.race", on_select=_on_click_start, selection_mode="points")
-        st.caption("▶ Play races them from the start. Stars: minima. Click anywhere on the map to start there.")
+race_fig, race_cost_fig = race_figures(surface.name, tuple((n, run_args(n, settings)) for n in runs),
+                                       bool(settings.show_3d))
+if settings.show_3d:
+    st.plotly_chart(race_fig, key="gd.chart.race3d")
+    st.caption("Drag to turn the surface. The 3-D view shows the finished paths; switch it off to replay them.")
+else:
+    st.plotly_chart(race_fig, key="gd.chart.race", on_select=_on_click_start, selection_mode="points")
+    st.caption("▶ Play races them from the start (the faint lines are the whole paths). Stars: minima. "
+               "Click anywhere on the map to start there.")
+side, formula = st.columns([3, 2])
 with side:
+    st.plotly_chart(race_cost_fig, key="gd.chart.race_cost")
+with formula:
     st.latex(surface.latex)
     st.caption(surface.note)
-    st.plotly_chart(race_cost_fig, key="gd.chart.race_cost")
 if runs:
     rows = []
     for n, r in runs.items():

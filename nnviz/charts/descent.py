@@ -16,9 +16,14 @@ import plotly.graph_objects as go
 from nnviz.charts import palette, spec
 
 MAX_FRAMES = 30
+MAX_FRAMES_1D = 61  # one weight: every step of a default run gets its frame
 MAX_TRAIL = 40
 COLOURS = {"sgd": palette.BLUE, "momentum": palette.ORANGE, "nesterov": palette.GREEN,
            "adagrad": palette.VERMILION, "rmsprop": palette.PURPLE, "adam": palette.SKY}
+
+
+# Legends sit in a row under the title (the house default puts them over the title's right end).
+LEGEND_TOP = dict(orientation="h", x=0.0, xanchor="left", y=1.02, yanchor="bottom")
 
 
 def _frame_steps(n_points: int, max_frames: int | None = None) -> list[int]:
@@ -44,11 +49,11 @@ def _player(steps: list[int], frame_ms: int, prefix: str = "step ") -> dict:
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
     jump = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
     return dict(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.14, xanchor="left", yanchor="top",
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.15, xanchor="left", yanchor="top",
                           showactive=False, pad=dict(t=0, r=10),
                           buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
                                    dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
-        sliders=[dict(active=len(steps) - 1, x=0.22, len=0.78, y=-0.08, yanchor="top", pad=dict(t=0),
+        sliders=[dict(active=len(steps) - 1, x=0.3, len=0.7, y=-0.1, yanchor="top", pad=dict(t=0),
                       currentvalue=dict(prefix=prefix, font=dict(size=13)),
                       steps=[dict(label=str(s), method="animate", args=[[str(s)], jump]) for s in steps])],
     )
@@ -93,7 +98,7 @@ def steps_on_curve(w_grid, c_grid, trajectory, costs, tangents, minima, title: s
     w = np.asarray(trajectory, dtype=float)
     c = np.asarray(costs, dtype=float)
     last = len(w) - 1
-    steps = _frame_steps(len(w))
+    steps = _frame_steps(len(w), MAX_FRAMES_1D)
 
     def path(i):
         return dict(type="scatter", x=_list(w[: i + 1]), y=_list(c[: i + 1]))
@@ -122,7 +127,7 @@ def steps_on_curve(w_grid, c_grid, trajectory, costs, tangents, minima, title: s
                    layout=dict(title=dict(text=f"{title}: step {i}, w = {w[i]:.4g}, C = {c[i]:.4g}")))
               for i in steps]
     layout = spec.layout(f"{title}: step {last}, w = {w[last]:.4g}, C = {c[last]:.4g}", "weight w", "cost C(w)",
-                         height=470, margin=dict(b=120),
+                         height=500, margin=dict(b=120, t=95), legend=LEGEND_TOP,
                          xaxis=dict(range=[float(w_grid[0]), float(w_grid[-1])]),
                          yaxis=dict(range=list(y_range)), **_player(steps, frame_ms))
     return spec.figure(data, layout, frames)
@@ -147,8 +152,10 @@ def cost_per_step(series: list[dict], title: str = "Cost per step", log_y: bool 
             annotations.append(dict(x=len(values) - 1, y=float(np.log10(values[-1])) if log_y else float(values[-1]),
                                     text=f"{s['name']}: diverged at step {s['diverged_at']}", showarrow=True,
                                     arrowhead=2, ax=40, ay=-30, font=dict(color=palette.VERMILION, size=12)))
-    layout = spec.layout(title, "step", y_title, height=360, annotations=annotations,
-                         yaxis=dict(type="log" if log_y else "linear", exponentformat="power"))
+    layout = spec.layout(title, "step", y_title, height=380, annotations=annotations, legend=LEGEND_TOP,
+                         margin=dict(t=95),
+                         yaxis=dict(type="log" if log_y else "linear", exponentformat="power",
+                                    dtick=1 if log_y else None))
     return spec.figure(data, layout)
 
 
@@ -243,8 +250,8 @@ def race(xs, ys, Z, label: str, bounds, minima, saddles, runs: list[dict], title
                                  showscale=False, line=dict(width=1, color=palette.BLACK))))
     frames = [dict(name=str(i), traces=[index], data=[racers(i)], layout=dict(title=dict(text=f"{title}: step {i}")))
               for i in steps]
-    layout = spec.layout(f"{title}: step {last}", "x (weight 1)", "y (weight 2)", height=560,
-                         margin=dict(b=120, t=80),
+    layout = spec.layout(f"{title}: step {last}", "x (weight 1)", "y (weight 2)", height=600,
+                         margin=dict(b=120, t=110), legend=LEGEND_TOP,
                          xaxis=dict(range=[x0, x1], constrain="domain"),
                          yaxis=dict(range=[y0, y1]), **_player(steps, frame_ms))
     if clickable:
@@ -266,7 +273,7 @@ def race_3d(xs, ys, Z, label: str, runs: list[dict], title: str) -> go.Figure:
         data.append(dict(type="scatter3d", x=_list(t[:, 0]), y=_list(t[:, 1]), z=_list(z), mode="lines+markers",
                          name=r["name"], line=dict(color=r["colour"], width=6), marker=dict(size=2.5,
                                                                                           color=r["colour"])))
-    layout = spec.layout(title, "", "", height=560,
+    layout = spec.layout(title, "", "", height=600, legend=LEGEND_TOP, margin=dict(t=95),
                          scene=dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="y")),
                                     zaxis=dict(title=dict(text=label))))
     return spec.figure(data, layout)
@@ -281,7 +288,7 @@ def arrow_view(xs, ys, Z, label: str, arrows, optimizer_label: str, colour: str)
     vectors.append(("actual update", arrows.update, colour))
     reach = max([float(np.linalg.norm(v)) for _, v, _ in vectors] + [1e-12])
     half = 1.6 * reach
-    data = [_contour(xs, ys, Z, label, opacity=0.8)]
+    data = [dict(_contour(xs, ys, Z, label, opacity=0.8), showscale=False)]
     annotations = []
     for name, v, c in vectors:
         end = p + np.asarray(v, dtype=float)
@@ -294,12 +301,10 @@ def arrow_view(xs, ys, Z, label: str, arrows, optimizer_label: str, colour: str)
                          line=dict(color=c, width=0.1), hoverinfo="skip"))
     data.append(dict(type="scatter", x=[float(p[0])], y=[float(p[1])], mode="markers", name="point before the step",
                      marker=dict(size=11, color="white", line=dict(width=2, color=palette.BLACK))))
-    layout = spec.layout(f"{optimizer_label}, step {arrows.step}: what the step is made of", "x", "y", height=480,
-                         annotations=annotations, legend=dict(orientation="v", x=1.02, xanchor="left", y=1.0,
-                                                              yanchor="top"),
-                         xaxis=dict(range=[float(p[0] - half), float(p[0] + half)], constrain="domain"),
-                         yaxis=dict(range=[float(p[1] - half), float(p[1] + half)], scaleanchor="x", scaleratio=1),
-                         margin=dict(r=10))
+    layout = spec.layout(f"{optimizer_label}, step {arrows.step}: what the step is made of", "x", "y", height=560,
+                         annotations=annotations, legend=dict(LEGEND_TOP, y=1.01), margin=dict(t=120, r=10),
+                         xaxis=dict(range=[float(p[0] - half), float(p[0] + half)]),
+                         yaxis=dict(range=[float(p[1] - half), float(p[1] + half)], scaleanchor="x", scaleratio=1))
     return spec.figure(data, layout)
 
 
@@ -334,10 +339,10 @@ def lr_sweep(learning_rates, final_gaps, diverged, title: str, bound: float | No
         annotations.append(dict(x=np.log10(bound), y=0.0, yref="paper", text=f"2/C'' = {bound:.3g}",
                                 showarrow=False, xanchor="left", yanchor="bottom",
                                 font=dict(color=palette.GREEN, size=12)))
-    layout = spec.layout(title, "learning rate η (log scale)", y_title, height=380, shapes=shapes,
-                         annotations=annotations, margin=dict(t=70),
-                         xaxis=dict(type="log", exponentformat="power"),
-                         yaxis=dict(type="log", exponentformat="power"))
+    layout = spec.layout(title, "learning rate η (log scale)", y_title, height=400, shapes=shapes,
+                         annotations=annotations, margin=dict(t=95), legend=LEGEND_TOP,
+                         xaxis=dict(type="log", exponentformat="power", dtick=1),
+                         yaxis=dict(type="log", exponentformat="power", dtick=1))
     return spec.figure(data, layout)
 
 
@@ -355,7 +360,7 @@ def stochastic_paths(xs, ys, Z, runs: list[dict], minimum, title: str) -> go.Fig
         data.append(dict(type="scatter", x=_list(t[:, 0]), y=_list(t[:, 1]), mode="lines+markers", name=name,
                          line=dict(color=r["colour"], width=1.5), marker=dict(size=3, color=r["colour"]),
                          hovertemplate=r["name"] + ": w=%{x:.3f}, b=%{y:.3f}<extra></extra>"))
-    layout = spec.layout(title, "slope w", "intercept b", height=520,
+    layout = spec.layout(title, "slope w", "intercept b", height=560, legend=LEGEND_TOP, margin=dict(t=95),
                          xaxis=dict(range=[x0, x1], constrain="domain"), yaxis=dict(range=[y0, y1]))
     return spec.figure(data, layout)
 

@@ -1,0 +1,276 @@
+"""The gradient-descent page under AppTest: each section's charts hold exactly what nnviz.descent computes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnviz import descent, optimizers, surfaces
+from nnviz.charts.descent import decode
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages/gradient_descent.py")
+KEYS = ("gd.chart.curve", "gd.chart.curve_cost", "gd.chart.race", "gd.chart.race_cost", "gd.chart.arrows",
+        "gd.chart.sweep", "gd.chart.sgd_paths", "gd.chart.sgd_cost")
+
+
+@pytest.fixture
+def at():
+    return AppTest.from_file(PAGE, default_timeout=60).run()
+
+
+def charts(at) -> dict:
+    """Every chart's figure JSON by its key."""
+    return {_key_of(chart): json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+
+
+def _key_of(chart) -> str:
+    # Streamlit puts the user key at the end of the element id.
+    for key in KEYS + ("gd.chart.race3d",):
+        if chart.proto.id.endswith(key):
+            return key
+    return chart.proto.id
+
+
+def trace(fig: dict, name: str) -> dict:
+    hits = [t for t in fig["data"] if t.get("name", "").startswith(name)]
+    assert hits, f"no trace named {name!r} in {[t.get('name') for t in fig['data']]}"
+    return hits[0]
+
+
+def texts(at) -> str:
+    return " ".join(e.value for kind in ("success", "warning", "error", "info") for e in getattr(at, kind))
+
+
+def test_page_draws_every_section_without_exception(at):
+    assert not at.exception
+    figs = charts(at)
+    assert set(KEYS) <= set(figs)
+    headers = [h.value for h in at.header]
+    assert headers == ["1 · One weight", "2 · Two weights: the optimizers race", "3 · One step up close",
+                       "4 · Which learning rate? The range test", "5 · Stochastic descent: mini-batches"]
+    for fig in figs.values():  # every figure is valid Plotly (the builders skip validation for speed)
+        go.Figure(fig)
+        for t in fig["data"]:
+            for axis in ("x", "y", "z"):
+                if axis in t and not isinstance(t[axis], str):
+                    assert np.all(np.isfinite(decode(t[axis]).astype(float))), (t.get("name"), axis)
+
+
+# ------------------------------------------------------------------------------ 1. one weight
+def test_one_weight_steps_are_those_of_nnviz_descent(at):
+    fig = charts(at)["gd.chart.curve"]
+    run = descent.run("parabola", "sgd", start=[-2.0], steps=30, learning_rate=0.1)
+    steps = trace(fig, "steps")
+    np.testing.assert_array_equal(decode(steps["x"]), run.trajectory[:, 0])
+    np.testing.assert_array_equal(decode(steps["y"]), run.costs)
+    # Plotly frames, one per step, replay it in the browser with ▶ / ❚❚ and a step slider
+    assert len(fig["frames"]) == 31
+    assert [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]] == ["▶ Play", "❚❚ Pause"]
+    np.testing.assert_array_equal(decode(fig["frames"][5]["data"][0]["x"]), run.trajectory[:6, 0])
+    # the tangent at step 5 has the slope C'(w5)
+    tx, ty = (decode(v) for v in (fig["frames"][5]["data"][1]["x"], fig["frames"][5]["data"][1]["y"]))
+    assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(float(run.gradients[5, 0]))
+    assert "Converged" in texts(at)
+
+
+def test_moving_the_learning_rate_redraws_the_steps(at):
+    at.select_slider(key="gd.lr").set_value(0.2).run()
+    assert not at.exception
+    steps = trace(charts(at)["gd.chart.curve"], "steps")
+    run = descent.run("parabola", "sgd", start=[-2.0], steps=30, learning_rate=0.2)
+    np.testing.assert_array_equal(decode(steps["x"]), run.trajectory[:, 0])
+    assert decode(steps["x"])[1] == pytest.approx(-0.4)
+    assert at.query_params["lr"] == "0.2"
+
+
+@pytest.mark.parametrize("lr, kind, words", [
+    (0.01, "warning", "Too slow"),
+    (0.891, "warning", "Oscillating"),
+    (1.12, "error", "Diverg"),
+])
+def test_outcome_is_named_and_the_bound_is_shown(at, lr, kind, words):
+    at.select_slider(key="gd.lr").set_value(lr)
+    at.slider(key="gd.steps").set_value(40).run()
+    assert words in " ".join(e.value for e in getattr(at, kind))
+    latex = " ".join(e.value for e in at.latex)
+    assert r"\eta < \frac{2}{C''} = \frac{2}{2} = 1" in latex
+    assert f"your }} \\eta = {lr:g}" in latex
+
+
+def test_huge_learning_rate_stops_the_chart_at_the_divergence_step(at):
+    at.select_slider(key="gd.lr").set_value(5.01).run()
+    run = descent.run("parabola", "sgd", start=[-2.0], steps=30, learning_rate=5.01)
+    assert run.diverged_at == 2
+    assert "Diverged at step 2" in " ".join(e.value for e in at.error)
+    figs = charts(at)
+    np.testing.assert_array_equal(decode(trace(figs["gd.chart.curve"], "steps")["x"]), run.trajectory[:, 0])
+    assert len(decode(trace(figs["gd.chart.curve"], "steps")["x"])) == 2
+    cost = figs["gd.chart.curve_cost"]
+    assert any("diverged at step 2" in a["text"] for a in cost["layout"]["annotations"])
+
+
+def test_local_minimum_preset(at):
+    at.button(key="gd.preset.Local minimum").click().run()
+    assert at.selectbox(key="gd.cost").value == "two_minima"
+    assert "Stuck in a local minimum" in " ".join(e.value for e in at.warning)
+
+
+def test_changing_the_cost_moves_the_start_to_its_own(at):
+    at.selectbox(key="gd.cost").set_value("asymmetric_bowl").run()
+    assert at.slider(key="gd.w0").value == surfaces.get("asymmetric_bowl").start[0]
+    assert not at.exception
+
+
+# ------------------------------------------------------------------------------ 2. the race
+def _race_run(name, lr, steps=500, start=(-1.2, 1.0), **hyper):
+    return descent.run("rosenbrock", name, start=start, steps=steps, learning_rate=lr, **hyper)
+
+
+def test_race_trajectories_are_those_of_nnviz_descent(at):
+    fig = charts(at)["gd.chart.race"]
+    expected = {"SGD": _race_run("sgd", 0.002), "Momentum": _race_run("momentum", 0.001, momentum=0.9),
+                "Adam": _race_run("adam", 0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, bias_correction=True)}
+    for name, run in expected.items():
+        path = trace(fig, name)
+        np.testing.assert_array_equal(decode(path["x"]), run.trajectory[:, 0])
+        np.testing.assert_array_equal(decode(path["y"]), run.trajectory[:, 1])
+    assert fig["data"][0]["type"] == "contour"
+    minima = trace(fig, "minimum")
+    assert (minima["x"], minima["y"]) == ([1.0], [1.0])
+    assert 2 <= len(fig["frames"]) <= 30 and fig["frames"][-1]["name"] == "500"
+    # the cost chart: C - C_min per step, log y
+    cost = charts(at)["gd.chart.race_cost"]
+    assert cost["layout"]["yaxis"]["type"] == "log"
+    np.testing.assert_allclose(decode(trace(cost, "Adam")["y"]), np.maximum(expected["Adam"].costs, 1e-12))
+    table = at.dataframe[0].value
+    assert list(table["optimizer"]) == ["SGD", "Momentum", "Adam"]
+    assert table["final cost"].tolist() == [r.final_cost for r in expected.values()]
+    assert list(table["diverged"]) == ["no", "no", "no"]
+
+
+def test_every_optimizer_has_its_own_hyper_parameters_and_formula(at):
+    at.checkbox(key="gd.race_nesterov").check()
+    at.checkbox(key="gd.race_rmsprop").check()
+    at.slider(key="gd.mu_nesterov").set_value(0.5)
+    at.slider(key="gd.rho").set_value(0.8)
+    at.select_slider(key="gd.lr_rmsprop").set_value(0.0316)
+    at.toggle(key="gd.bias_correction").set_value(False)
+    at.run()
+    assert not at.exception
+    fig = charts(at)["gd.chart.race"]
+    nesterov = _race_run("nesterov", 0.001, momentum=0.5)
+    rmsprop = _race_run("rmsprop", 0.0316, rho=0.8, epsilon=1e-8)
+    adam = _race_run("adam", 0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, bias_correction=False)
+    for name, run in (("Nesterov", nesterov), ("RMSProp", rmsprop), ("Adam", adam)):
+        np.testing.assert_array_equal(decode(trace(fig, name)["x"]), run.trajectory[:, 0])
+    latex = " ".join(e.value for e in at.latex)
+    assert optimizers.get("adam", bias_correction=False).latex in latex
+    assert optimizers.get("nesterov").latex in latex
+
+
+def test_keras_formulas_switch(at):
+    at.toggle(key="gd.keras").set_value(True).run()
+    latex = " ".join(e.value for e in at.latex)
+    assert optimizers.get("adagrad", convention="keras").latex in latex
+    fig = charts(at)["gd.chart.race"]
+    adam = _race_run("adam", 0.1, convention="keras", beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    np.testing.assert_array_equal(decode(trace(fig, "Adam")["x"]), adam.trajectory[:, 0])
+
+
+def test_huge_learning_rate_in_the_race_says_where_it_diverged(at):
+    at.select_slider(key="gd.lr_adam").set_value(10.0)
+    at.select_slider(key="gd.lr_sgd").set_value(10.0).run()
+    sgd = _race_run("sgd", 10.0)
+    assert sgd.diverged
+    errors = " ".join(e.value for e in at.error)
+    assert f"SGD diverged at step {sgd.diverged_at}" in errors
+    fig = charts(at)["gd.chart.race"]
+    path = trace(fig, "SGD")
+    assert path["name"] == f"SGD (diverged at step {sgd.diverged_at})"
+    assert len(decode(path["x"])) == sgd.diverged_at  # the line stops at the last finite point
+    table = at.dataframe[0].value
+    assert table.loc[table["optimizer"] == "SGD", "diverged"].item() == f"at step {sgd.diverged_at}"
+
+
+def test_changing_the_surface_moves_start_and_marks_its_minima(at):
+    at.selectbox(key="gd.surface").set_value("himmelblau").run()
+    s = surfaces.get("himmelblau")
+    assert (at.slider(key="gd.x0").value, at.slider(key="gd.y0").value) == s.start
+    minima = trace(charts(at)["gd.chart.race"], "minimum")
+    assert len(minima["x"]) == 4
+    at.slider(key="gd.x0").set_value(-3.0).run()
+    run = descent.run("himmelblau", "sgd", start=(-3.0, s.start[1]), steps=500, learning_rate=0.002)
+    np.testing.assert_array_equal(decode(trace(charts(at)["gd.chart.race"], "SGD")["x"]), run.trajectory[:, 0])
+    assert at.query_params["surface"] == "himmelblau" and at.query_params["x0"] == "-3.0"
+
+
+def test_saddle_surface_marks_the_saddle_point(at):
+    at.button(key="gd.preset.Saddle").click().run()
+    fig = charts(at)["gd.chart.race"]
+    assert trace(fig, "saddle point")["x"] == [0.0]
+    assert not at.exception
+
+
+def test_3d_toggle_draws_the_surface(at):
+    at.toggle(key="gd.show_3d").set_value(True).run()
+    fig = charts(at)["gd.chart.race3d"]
+    assert fig["data"][0]["type"] == "surface"
+    sgd = _race_run("sgd", 0.002)
+    path = trace(fig, "SGD")
+    assert path["type"] == "scatter3d" and decode(path["x"])[0] == sgd.trajectory[0, 0]
+
+
+# ------------------------------------------------------------------------------ 3. arrows
+def test_arrow_view_shows_gradient_momentum_and_update(at):
+    at.slider(key="gd.arrow_step").set_value(25).run()
+    fig = charts(at)["gd.chart.arrows"]
+    run = _race_run("momentum", 0.001, momentum=0.9)
+    parts = descent.arrows(run, 25)
+    heads = [(a["x"] - a["ax"], a["y"] - a["ay"]) for a in fig["layout"]["annotations"]]
+    for expected, got in zip((parts.gradient_step, parts.momentum, parts.update), heads):
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(parts.gradient_step + parts.momentum, parts.update, rtol=1e-9, atol=1e-15)
+    names = [t["name"] for t in fig["data"][1:]]
+    assert names[0].startswith("−η∇C") and names[1].startswith("momentum") and names[2].startswith("actual update")
+
+
+def test_arrow_view_of_sgd_has_no_momentum(at):
+    at.selectbox(key="gd.arrow_optimizer").set_value("sgd").run()
+    fig = charts(at)["gd.chart.arrows"]
+    assert len(fig["layout"]["annotations"]) == 2
+
+
+# ------------------------------------------------------------------------------ 4. sweep
+def test_sweep_matches_nnviz_and_marks_the_first_diverging_rate(at):
+    at.selectbox(key="gd.sweep_optimizer").set_value("momentum").run()
+    sw = descent.sweep("rosenbrock", "momentum", (-1.2, 1.0), 100, momentum=0.9)
+    fig = charts(at)["gd.chart.sweep"]
+    finished = trace(fig, "finished")
+    np.testing.assert_array_equal(decode(finished["x"]), sw.learning_rates[~sw.diverged])
+    np.testing.assert_array_equal(decode(finished["y"]), descent.sweep_gap(sw)[~sw.diverged])
+    np.testing.assert_array_equal(decode(trace(fig, "diverged")["x"]), sw.learning_rates[sw.diverged])
+    assert f"Runs diverge from η ≈ **{sw.first_diverging:.3g}** on." in " ".join(m.value for m in at.markdown)
+
+
+# ------------------------------------------------------------------------------ 5. stochastic
+def test_stochastic_paths_are_those_of_nnviz_descent(at):
+    problem = descent.regression_problem(n_samples=100, noise=0.5, seed=0)
+    paths = descent.stochastic_descent(problem, (None, 1, 8, 32), learning_rate=0.1, steps=100, seed=0)
+    fig = charts(at)["gd.chart.sgd_paths"]
+    for p in paths:
+        got = trace(fig, p.label)
+        np.testing.assert_array_equal(decode(got["x"]), p.trajectory[:, 0])
+        np.testing.assert_array_equal(decode(got["y"]), p.trajectory[:, 1])
+    assert trace(fig, "least squares")["x"] == [pytest.approx(problem.least_squares[0])]
+
+
+def test_stochastic_with_a_huge_rate_says_diverged(at):
+    at.select_slider(key="gd.sgd_lr").set_value(10.0).run()
+    assert not at.exception
+    assert "full batch diverged at step" in " ".join(e.value for e in at.error)
