@@ -76,9 +76,10 @@ def test_two_pages_render_over_websockets_through_nginx(served):
             assert other.menu[0] == "Home", other.menu
             # The share box shows the page's own address (as the browser reports it) ...
             assert any(text.startswith(f"{served.url}/") for text in other.texts), other.texts
-            # ... and its QR code, an image that lives in one process's memory: the cookie must
-            # bring every request of this browser back to that process.
-            assert other.media, "the share box shows no QR code"
+            # ... and its QR code (the "Share this view" dialog), an image that lives in one
+            # process's memory: the cookie must bring every request of this browser back to it.
+            await other.click("Share this view")
+            assert other.media, "the share dialog shows no QR code"
             cookie = "; ".join(f"{k}={v}" for k, v in other.cookies.items())
             for _ in range(6):
                 status, headers, body = _get(served.url + other.media[0], cookie)

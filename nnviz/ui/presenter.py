@@ -130,6 +130,7 @@ def _base_url(page) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
 def qr_png(text: str, scale: int = 8) -> bytes:
     """A QR code of ``text`` as PNG bytes (medium error correction, a quiet zone of 2 modules)."""
     buffer = io.BytesIO()
@@ -137,31 +138,28 @@ def qr_png(text: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
-def _show(url: str, qr_width) -> None:
-    if url.startswith("http"):
-        st.image(qr_png(url), caption="Scan to open this view", width=qr_width, output_format="PNG")
-    else:
-        st.caption("The QR code appears when the page is opened in a browser.")
-    st.code(url, language=None, wrap_lines=True)
-
-
 @st.dialog("Share this view", width="medium")
 def _share_dialog(url: str) -> None:
     st.markdown("Students scan the code or type the address: they get **this page with these settings**.")
-    _show(url, 420)
+    if url.startswith("http"):
+        st.image(qr_png(url), caption="Scan to open this view", width=420, output_format="PNG")
+    else:
+        st.caption("The QR code needs the page's address, which only a browser reports.")
+    st.code(url, language=None, wrap_lines=True)
 
 
 def share_box(page, slot=None) -> None:
-    """The current view's address and its QR code: in the sidebar, and large in a dialog.
+    """The current view's address in the sidebar; its QR code, large, in a dialog on request.
 
     ``slot`` (presenter mode) is a placeholder at the top of the page that gets
     a "Share this view" button, so the teacher needs no sidebar to show the code.
+    The QR code is only made when asked for: a rerun pays nothing for it.
     """
     url = share_url(_base_url(page), page.url_path, st.query_params.to_dict())
     with st.sidebar.expander("Share this view", expanded=is_on(), icon=":material/qr_code_2:"):
         st.caption("Students open exactly this page with these settings:")
-        _show(url, "stretch")
-        large = st.button("Show it large", key="_nnviz.share.large", icon=":material/open_in_full:",
+        st.code(url, language=None, wrap_lines=True)
+        large = st.button("Show QR code", key="_nnviz.share.large", icon=":material/qr_code_2:",
                           width="stretch")
     if slot is not None:
         large = slot.button("Share this view", key="_nnviz.share.top", icon=":material/qr_code_2:") or large

@@ -90,15 +90,20 @@ def test_share_box_shows_the_views_address_and_a_qr_code(projector, server_url):
     lessons = available()
     path = lessons[0].url_path if lessons else ""
     pg.goto(f"{server_url}/{path}?present=1")
-    wait_for_app(pg)
-    # Open the collapsed sidebar as a teacher would.
+    _settled(pg)
+    # The address is in the sidebar, which presenter mode collapses; open it as a teacher would.
     pg.locator("[data-testid=stExpandSidebarButton]").click()
     sidebar = pg.locator("[data-testid=stSidebar]")
     sidebar.get_by_text("Share this view").wait_for()
     code = sidebar.locator("[data-testid=stCode] code").first.inner_text()
     assert code.startswith(f"{server_url}/{path}")
     assert "present=" not in code  # students get the normal view
-    qr = sidebar.locator("[data-testid=stImage] img").first
+    # The button at the top of the page shows the QR code large.
+    pg.locator("[data-testid=stMain]").get_by_role("button", name="Share this view").click()
+    dialog = pg.get_by_role("dialog")
+    qr = dialog.locator("[data-testid=stImage] img").first
     qr.wait_for()
-    assert qr.evaluate("img => img.complete && img.naturalWidth >= 100")
-    _shoot(pg, "share_box")
+    pg.wait_for_function("img => img.complete && img.naturalWidth >= 200", arg=qr.element_handle())
+    assert dialog.locator("[data-testid=stCode] code").first.inner_text() == code
+    assert qr.bounding_box()["height"] >= 300  # big enough to scan from the back of the room
+    _shoot(pg, "share_dialog")
