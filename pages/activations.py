@@ -30,11 +30,11 @@ class Settings:
 
 DEFAULTS = Settings()
 PRESETS = {
-    "Vanishing gradient": {"functions": ["sigmoid"], "show_derivative": True, "z_range": (-10.0, 10.0)},
+    "Vanishing": {"functions": ["sigmoid"], "show_derivative": True, "z_range": (-10.0, 10.0)},
     "ReLU family": {"functions": ["relu", "leaky_relu", "elu", "softplus"], "z_range": (-4.0, 4.0)},
-    "Steep neuron": {"functions": ["sigmoid", "step"], "w": 8.0, "b": -4.0},
-    "Identical logits": {"logits": "1.5, 1.5, 1.5", "temperature": 1.0},
-    "Cold softmax": {"logits": "2.0, 1.0, 0.1", "temperature": 0.2},
+    "Steep": {"functions": ["sigmoid", "step"], "w": 8.0, "b": -4.0},
+    "Tied logits": {"logits": "1.5, 1.5, 1.5", "temperature": 1.0},
+    "Cold T": {"logits": "2.0, 1.0, 0.1", "temperature": 0.2},
 }
 NAMES = list(activations.NAMES)
 LABELS = {name: activations.get(name).label for name in NAMES}

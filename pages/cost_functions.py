@@ -29,10 +29,10 @@ DEFAULTS = Settings()
 RULES = {"a": (0.0, 1.0), "y": (0.0, 1.0), "lr_quadratic": (0.0, 10.0), "lr_cross_entropy": (0.0, 10.0),
          "epochs": (10, 1000), "target_class": limits.options(CLASSES)}
 PRESETS = {
-    "Confidently wrong": {"a": 0.98, "y": 0.0},
+    "Very wrong": {"a": 0.98, "y": 0.0},
     "Nearly right": {"a": 0.05, "y": 0.0},
-    "a = 1 exactly": {"a": 1.0, "y": 0.0},
-    "Same η for both": {"lr_quadratic": 0.15, "lr_cross_entropy": 0.15},
+    "a = 1": {"a": 1.0, "y": 0.0},
+    "Same η": {"lr_quadratic": 0.15, "lr_cross_entropy": 0.15},
     "Wrong class": {"logits": "2.0, 1.0, 0.1", "target_class": "Blue"},
 }
 
@@ -128,7 +128,7 @@ else:
                  rf" = {gq:.4f}, \qquad \left.\frac{{\partial C}}{{\partial w}}\right|_{{\text{{cross-entropy}}}} = {gc:.4f}")
     st.caption("Nielsen used η = 0.15 for the quadratic cost and η = 0.005 for the cross-entropy; "
                "compare the *shapes*: the quadratic curve from (2, 2) stays flat at first, the "
-               "cross-entropy curve falls from the first epoch. Try the *Same η for both* preset.")
+               "cross-entropy curve falls from the first epoch. Try the *Same η* preset.")
 
 st.header("4 · Categorical cross-entropy")
 st.markdown("Three exclusive classes: softmax turns the logits into p, the target is one-hot, and the "

@@ -31,8 +31,8 @@ PRESETS = {
     "AND gate": {"x1": 1.0, "x2": 1.0, "w1": 1.0, "w2": 1.0, "b": -1.5, "activation": "step", "dataset": "and"},
     "OR gate": {"x1": 0.0, "x2": 1.0, "w1": 1.0, "w2": 1.0, "b": -0.5, "activation": "step", "dataset": "or"},
     "Bias −10": {"x1": 2.0, "x2": 2.0, "w1": 2.0, "w2": 2.0, "b": -10.0, "activation": "step"},
-    "Sigmoid neuron": {"activation": "sigmoid", "w1": 3.0, "w2": 3.0, "b": -3.0},
-    "XOR: never converges": {"dataset": "xor", "lr": 0.1, "epochs": 30},
+    "Sigmoid": {"activation": "sigmoid", "w1": 3.0, "w2": 3.0, "b": -3.0},
+    "XOR loops": {"dataset": "xor", "lr": 0.1, "epochs": 30},
 }
 DATASET_LABELS = {"and": "AND", "or": "OR", "nand": "NAND", "cloud": "separable random cloud", "xor": "XOR"}
 RULES = {"x1": (-2.0, 2.0), "x2": (-2.0, 2.0), "w1": (-5.0, 5.0), "w2": (-5.0, 5.0), "b": (-10.0, 10.0),

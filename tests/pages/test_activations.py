@@ -133,7 +133,7 @@ def test_bad_class_input_is_explained(field, value, message):
 
 def test_identical_logits_are_a_tie():
     at = _run()
-    at.button(key="activations.preset.Identical logits").click().run()
+    at.button(key="activations.preset.Tied logits").click().run()
     assert "cannot choose" in at.warning[0].value
     assert np.allclose(_figures(at)["softmax"]["data"][0]["y"], [1 / 3] * 3)
 
@@ -163,7 +163,7 @@ def test_one_hot_and_multi_hot_tables_follow_the_text():
 
 def test_presets_reset_and_url():
     at = _run()
-    at.button(key="activations.preset.Vanishing gradient").click().run()
+    at.button(key="activations.preset.Vanishing").click().run()
     assert at.multiselect(key="activations.functions").value == ["sigmoid"]
     assert at.query_params["functions"] == "sigmoid"
     at.button(key="activations.preset.reset").click().run()

@@ -143,7 +143,7 @@ def test_bad_logits_are_explained(text, message):
 
 def test_presets_reset_and_url():
     at = _run()
-    at.button(key="costs.preset.Confidently wrong").click().run()
+    at.button(key="costs.preset.Very wrong").click().run()
     assert at.slider(key="costs.a").value == 0.98
     assert at.query_params["a"] == "0.98"
     at.button(key="costs.preset.reset").click().run()
