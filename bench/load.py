@@ -116,8 +116,10 @@ class Session:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         url = f"{self.base_url}/{self.page}" + (f"?{self.query}" if self.query else "")
-        with opener.open(url, timeout=30) as response:
-            response.read()
+        # The page, then what the frontend asks before connecting (it sets the XSRF cookie).
+        for target in (url, f"{self.base_url}/_stcore/health", f"{self.base_url}/_stcore/host-config"):
+            with opener.open(target, timeout=30) as response:
+                response.read()
         self.cookies = {c.name: c.value for c in jar}
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
@@ -173,6 +175,7 @@ class Session:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             self.session_id = msg.new_session.initialize.session_id or self.session_id
+            self.config = msg.new_session.config
             if msg.new_session.page_script_hash:
                 self.page_script_hash = msg.new_session.page_script_hash
         elif kind == "navigation":
@@ -358,9 +361,10 @@ class Server:
     Streamlit processes behind nginx.
     """
 
-    def __init__(self, workers: int = 0, env: dict | None = None, root=None):
+    def __init__(self, workers: int = 0, env: dict | None = None, root=None, app: str = "app.py"):
         from pathlib import Path
 
+        self.app = app
         self.root = Path(root or Path(__file__).resolve().parents[1])
         self.workers = workers
         self.env = {**os.environ, **(env or {})}
@@ -386,7 +390,7 @@ class Server:
             self.upstreams = [f"http://127.0.0.1:{base + i}" for i in range(self.workers)]
         else:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+                [sys.executable, "-m", "streamlit", "run", self.app, "--server.port", str(self.port),
                  "--server.address", "127.0.0.1", "--server.headless", "true"],
                 cwd=self.root, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
             self.upstreams = [self.url]
@@ -394,7 +398,7 @@ class Server:
             for upstream in self.upstreams:
                 wait_healthy(upstream, proc=self.proc)
             wait_healthy(self.url, proc=self.proc)
-            if not self.workers:  # serve.sh warms its processes up itself
+            if not self.workers and self.app == "app.py":  # serve.sh warms its processes up itself
                 run(warm_up(self.url))
         except Exception:
             self.__exit__(None, None, None)

@@ -38,6 +38,8 @@ fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 mkdir -p "$DIR/tmp" "$DIR/logs"
+# Started as root, nginx's workers run as "nobody" and must reach their temp folders.
+chmod 755 "$DIR" "$DIR/tmp"
 rm -f "$DIR"/ready-*
 upstreams=""
 for ((i = 0; i < WORKERS; i++)); do

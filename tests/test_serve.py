@@ -10,8 +10,10 @@ on its process.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
+import urllib.error
 import urllib.request
 
 import pytest
@@ -93,3 +95,69 @@ def test_two_pages_render_over_websockets_through_nginx(served):
                 await session.close()
 
     run(scenario())
+
+
+def test_safe_defaults_hold_through_nginx(served):
+    """.streamlit/config.toml as a class meets it: no usage statistics, viewer toolbar, XSRF, 5 MB uploads."""
+    from streamlit.proto.NewSession_pb2 import Config
+
+    async def scenario():
+        session = Session(served.url, "")
+        await session.open()
+        try:
+            return session, await asyncio.to_thread(uploads, session)
+        finally:
+            await session.close()
+
+    def uploads(session) -> list[int]:
+        cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+        xsrf = session.cookies["_streamlit_xsrf"]
+
+        def put(size: int, token: str | None) -> int:
+            body = b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n" \
+                   + b"a" * size + b"\r\n--b--\r\n"
+            headers = {"Cookie": cookie, "Content-Type": "multipart/form-data; boundary=b"}
+            if token:
+                headers["X-Xsrftoken"] = token
+            request = urllib.request.Request(
+                f"{served.url}/_stcore/upload_file/{session.session_id}/f1", data=body, headers=headers,
+                method="PUT")
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        return [put(1000, None), put(1000, xsrf), put(int(5.5 * 2**20), xsrf)]
+
+    session, statuses = run(scenario())
+    assert session.config.gather_usage_stats is False
+    assert session.config.toolbar_mode == Config.VIEWER
+    # XSRF protection: no token, no upload; with the token (and the sticky cookie, so the
+    # session's own process) it goes through; over server.maxUploadSize = 5 MB it does not.
+    assert statuses == [403, 204, 413]
+
+
+def test_a_crashing_page_shows_students_no_traceback_and_logs_it(tmp_path):
+    """client.showErrorDetails = "none": the browser gets a generic message, the server log the traceback."""
+    from tests.conftest import ROOT
+
+    app = tmp_path / "crash.py"
+    app.write_text("import streamlit as st\nst.title('about to fail')\nraise KeyError('secret_path_/etc')\n")
+
+    async def scenario(url):
+        session = Session(url, "")
+        try:
+            await session.open()
+        except RuntimeError:
+            pass
+        await session.close()
+        return session
+
+    with Server(app=str(app), root=ROOT) as server:
+        session = run(scenario(server.url))
+        log = server.log()
+    assert len(session.exceptions) == 1
+    assert "secret_path_" not in session.exceptions[0] and "KeyError" not in session.exceptions[0]
+    assert "redacted" in session.exceptions[0]
+    assert "KeyError" in log and "secret_path_" in log
