@@ -397,8 +397,8 @@ with arrow_cols[1]:
             st.caption(f"This run has {arrow_run.steps_taken} steps; showing step {step}.")
         st.plotly_chart(arrow_figure(run_args(settings.arrow_optimizer, settings), step), key="gd.chart.arrows")
         st.caption("Red: where plain gradient descent would step (−η∇C). Purple: what the optimizer's memory "
-                   "adds (momentum) or, for Adam, its running mean of gradients as a step. The third arrow is "
-                   "the step actually taken. The view zooms to the step's size.")
+                   "adds (momentum) or, for Adam, its running mean of gradients as a step. Black: "
+                   "the step actually taken, the sum of the other two for momentum. The view zooms to the step's size.")
 
 # ------------------------------------------------------------------------------ 4. learning-rate sweep
 st.header("4 · Which learning rate? The range test")

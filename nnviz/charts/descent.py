@@ -49,12 +49,12 @@ def _player(steps: list[int], frame_ms: int, prefix: str = "step ") -> dict:
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
     jump = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
     return dict(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.15, xanchor="left", yanchor="top",
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
                           showactive=False, pad=dict(t=0, r=10),
                           buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
                                    dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
-        sliders=[dict(active=len(steps) - 1, x=0.3, len=0.7, y=-0.1, yanchor="top", pad=dict(t=0),
-                      currentvalue=dict(prefix=prefix, font=dict(size=13)),
+        sliders=[dict(active=len(steps) - 1, x=0.3, len=0.7, y=-0.15, yanchor="top", pad=dict(t=0),
+                      currentvalue=dict(prefix=prefix, font=dict(size=13), xanchor="right"),
                       steps=[dict(label=str(s), method="animate", args=[[str(s)], jump]) for s in steps])],
     )
 
@@ -127,7 +127,9 @@ def steps_on_curve(w_grid, c_grid, trajectory, costs, tangents, minima, title: s
                    layout=dict(title=dict(text=f"{title}: step {i}, w = {w[i]:.4g}, C = {c[i]:.4g}")))
               for i in steps]
     layout = spec.layout(f"{title}: step {last}, w = {w[last]:.4g}, C = {c[last]:.4g}", "weight w", "cost C(w)",
-                         height=500, margin=dict(b=120, t=95), legend=LEGEND_TOP,
+                         height=520, margin=dict(b=140, t=60),
+                         legend=dict(orientation="v", x=0.5, xanchor="center", y=0.99, yanchor="top",
+                                     bgcolor="rgba(255,255,255,0.75)"),
                          xaxis=dict(range=[float(w_grid[0]), float(w_grid[-1])]),
                          yaxis=dict(range=list(y_range)), **_player(steps, frame_ms))
     return spec.figure(data, layout, frames)
@@ -208,7 +210,7 @@ def race(xs, ys, Z, label: str, bounds, minima, saddles, runs: list[dict], title
     if runs:
         start = np.asarray(runs[0]["trajectory"][0], dtype=float)
         data.append(dict(type="scatter", x=[float(start[0])], y=[float(start[1])], mode="markers", name="start",
-                         marker=dict(symbol="circle-open", size=16, color="white", line=dict(width=3)),
+                         marker=dict(symbol="circle", size=13, color="white", line=dict(width=2.5, color=palette.BLACK)),
                          hovertemplate="start (%{x:.3f}, %{y:.3f})<extra></extra>"))
 
     last = longest - 1
@@ -251,7 +253,7 @@ def race(xs, ys, Z, label: str, bounds, minima, saddles, runs: list[dict], title
     frames = [dict(name=str(i), traces=[index], data=[racers(i)], layout=dict(title=dict(text=f"{title}: step {i}")))
               for i in steps]
     layout = spec.layout(f"{title}: step {last}", "x (weight 1)", "y (weight 2)", height=600,
-                         margin=dict(b=120, t=110), legend=LEGEND_TOP,
+                         margin=dict(b=140, t=110), legend=LEGEND_TOP,
                          xaxis=dict(range=[x0, x1], constrain="domain"),
                          yaxis=dict(range=[y0, y1]), **_player(steps, frame_ms))
     if clickable:
@@ -285,7 +287,7 @@ def arrow_view(xs, ys, Z, label: str, arrows, optimizer_label: str, colour: str)
     vectors = [("−η∇C  (gradient step)", arrows.gradient_step, palette.VERMILION)]
     if arrows.momentum is not None:
         vectors.append(("momentum (memory)", arrows.momentum, palette.PURPLE))
-    vectors.append(("actual update", arrows.update, colour))
+    vectors.append(("actual update", arrows.update, palette.BLACK))
     reach = max([float(np.linalg.norm(v)) for _, v, _ in vectors] + [1e-12])
     half = 1.6 * reach
     data = [dict(_contour(xs, ys, Z, label, opacity=0.8), showscale=False)]
@@ -298,11 +300,12 @@ def arrow_view(xs, ys, Z, label: str, arrows, optimizer_label: str, colour: str)
         # a legend entry per arrow (annotations have none)
         data.append(dict(type="scatter", x=[float(p[0]), float(end[0])], y=[float(p[1]), float(end[1])],
                          mode="lines", name=f"{name}: ({v[0]:.3g}, {v[1]:.3g})",
-                         line=dict(color=c, width=0.1), hoverinfo="skip"))
+                         line=dict(color=c, width=3), hoverinfo="skip"))
     data.append(dict(type="scatter", x=[float(p[0])], y=[float(p[1])], mode="markers", name="point before the step",
-                     marker=dict(size=11, color="white", line=dict(width=2, color=palette.BLACK))))
+                     marker=dict(size=12, color=colour, line=dict(width=2, color=palette.BLACK))))
     layout = spec.layout(f"{optimizer_label}, step {arrows.step}: what the step is made of", "x", "y", height=560,
-                         annotations=annotations, legend=dict(LEGEND_TOP, y=1.01), margin=dict(t=120, r=10),
+                         annotations=annotations, margin=dict(t=60, r=10, b=150),
+                         legend=dict(orientation="v", x=0.0, xanchor="left", y=-0.14, yanchor="top"),
                          xaxis=dict(range=[float(p[0] - half), float(p[0] + half)]),
                          yaxis=dict(range=[float(p[1] - half), float(p[1] + half)], scaleanchor="x", scaleratio=1))
     return spec.figure(data, layout)

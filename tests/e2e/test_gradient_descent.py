@@ -66,3 +66,22 @@ def test_huge_learning_rate_says_diverged_and_the_race_runs(page, server_url):
     page.wait_for_timeout(1500)
     screenshot(page, "gradient_descent_diverged")
     assert page.errors == []
+
+
+def test_clicking_the_contour_moves_the_start(page, server_url):
+    _open(page, server_url)
+    race = page.locator(".js-plotly-plot", has_text="the optimizers race")
+    race.scroll_into_view_if_needed()
+    wait_for_app(page)
+    plot_area = race.locator(".nsewdrag").first  # the plot's drawing area (axes box)
+    box = plot_area.bounding_box()
+    # Rosenbrock's box is x in [-2, 2], y in [-1, 3]: click at about (1, 0).
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.75)
+    page.wait_for_function("() => location.search.includes('x0=')", timeout=30_000)
+    wait_for_app(page)
+    params = dict(p.split("=") for p in page.evaluate("() => location.search").lstrip("?").split("&"))
+    assert float(params["x0"]) == pytest.approx(1.0, abs=0.25)
+    assert float(params["y0"]) == pytest.approx(0.0, abs=0.25)
+    no_exception(page)
+    page.wait_for_timeout(1000)
+    race.screenshot(path=str(screenshot(page, "gradient_descent_clicked").with_name("gradient_descent_race.png")))
