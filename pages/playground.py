@@ -293,6 +293,16 @@ with main_col:
                              format_func=lambda c: "(off)" if c < 0 else f"class {c}", key="playground.add_class")
 
 
+def _on_point() -> None:
+    """A click on the output with a class chosen: add that point to the training set."""
+    point = SS["playground.canvas"].get("point")
+    if point and point.get("n") != SS.get("playground.last_click"):
+        SS["playground.last_click"] = point.get("n")
+        label = int(point["label"])
+        SS["playground.points"].append((float(point["x"]), float(point["y"]), label))
+        SS["playground.trainer"].add_points([[point["x"], point["y"]]], [label])
+
+
 def _frames_tick():
     """One tick: train a fair share of epochs and send their frames; or show the paused state."""
     tr = SS["playground.trainer"]
@@ -311,12 +321,7 @@ def _frames_tick():
                         show_test=settings.show_test, highlight_wrong=settings.highlight_wrong,
                         add_class=SS.get("playground.add_class", -1),
                         caption=f"Output: {kind} over the plane (orange −, blue +); dots are the training points")
-    result = live.canvas(blob, key="playground.canvas")
-    point = getattr(result, "point", None)
-    if point and point.get("n") != SS.get("playground.last_click"):
-        SS["playground.last_click"] = point.get("n")
-        SS["playground.points"].append((float(point["x"]), float(point["y"]), int(point["label"])))
-        tr.add_points([[point["x"], point["y"]]], [point["label"]])
+    live.canvas(blob, key="playground.canvas", on_point=_on_point)
     m = tr.metrics
     cols = st.columns(4)
     cols[0].metric("Epoch", f"{tr.epoch:,}")

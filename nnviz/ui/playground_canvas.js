@@ -110,7 +110,9 @@ function click(s, e) {
   const [x0, x1, y0, y1] = h.extent;
   const x = x0 + (px - PAD) / size * (x1 - x0);
   const y = y1 - py / size * (y1 - y0);
-  s.setTriggerValue("point", { x, y, label: h.add_class, n: (s.clicks = (s.clicks || 0) + 1) });
+  s.clicks = (s.clicks || 0) + 1;
+  s.stats.clicks = s.clicks;
+  s.setTriggerValue("point", { x, y, label: h.add_class, n: s.clicks });
 }
 
 function hover(s, e) {
@@ -178,10 +180,10 @@ function drawBoundary(s, frame) {
       ctx.beginPath();
       ctx.arc(sx(p.xy[2 * i]), sy(p.xy[2 * i + 1]), 3.6, 0, 2 * Math.PI);
       if (h.mode === "regression") {
-        const v = p.label[i];
-        const c = LUT[3 * v] !== undefined ? [LUT[3 * v], LUT[3 * v + 1], LUT[3 * v + 2]] : WHITE;
-        ctx.fillStyle = `rgb(${v >= 128 ? BLUE.join(",") : ORANGE.join(",")})`;
-        void c;
+        // Coloured by the target on the output's scale, more saturated so the dot stands out.
+        const v = p.label[i] / 127.5 - 1;
+        const c = v >= 0 ? mix(WHITE, BLUE, Math.max(0.45, Math.min(1, v))) : mix(WHITE, ORANGE, Math.max(0.45, Math.min(1, -v)));
+        ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
       } else {
         ctx.fillStyle = CLASS_HEX[p.label[i]] || "#777";
       }
@@ -275,6 +277,7 @@ function drawNetwork(s, frame) {
         const from = l === 1 ? h.feature_labels[k] : `layer ${l - 1} neuron ${k + 1}`;
         const to = l === h.sizes.length - 1 ? `output ${j + 1}` : `layer ${l} neuron ${j + 1}`;
         s.links.push({ x0, y0, x1, y1, w, label: `${from} → ${to}` });
+        if (s.links.length === 1) s.stats.linkProbe = [(x0 + x1) / 2, (y0 + y1) / 2];
       }
     }
   }
@@ -397,6 +400,8 @@ export default function (component) {
     const { header, f32, u8 } = parse(bytes);
     s.header = header;
     s.stats.batches += 1;
+    s.stats.points = header.n_points;
+    s.stats.addClass = header.add_class;
     s.outCaption.textContent = header.caption;
     s.inputs = u8(header.inputs_offset, header.sizes[0] * header.thumb * header.thumb);
     const n = header.n_points;

@@ -250,6 +250,10 @@ from nnviz.playground import FEATURES as _FEATURES  # noqa: E402
 _LABELS = {name: label for name, (label, _) in _FEATURES.items()}
 
 
-def canvas(data: bytes, key: str):
-    """Mount (once) or update the live canvas; returns the component's result (``.point`` after a click)."""
-    return _component(data=data, key=key, on_point_change=lambda: None)
+def canvas(data: bytes, key: str, on_point=None):
+    """Mount (once) or update the live canvas; returns the component's result (``.point`` after a click).
+
+    ``on_point`` runs before the rerun a click on the output causes; ``st.session_state[key].point``
+    then holds ``{"x", "y", "label", "n"}``.
+    """
+    return _component(data=data, key=key, on_point_change=on_point or (lambda: None))

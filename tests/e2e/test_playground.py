@@ -59,3 +59,25 @@ def test_play_advances_the_epoch_and_changes_the_boundary(server_url, page):
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)
     assert not page.errors
+
+
+def test_hovering_a_link_shows_its_weight_and_a_click_adds_a_point(server_url, page):
+    page.goto(f"{server_url}/playground?hidden=3")
+    wait_for_app(page)
+    page.wait_for_function("() => window.nnvizPlayground && window.nnvizPlayground.linkProbe", timeout=30_000)
+    net = page.locator(".nnviz-pg-net")
+    x, y = page.evaluate("() => window.nnvizPlayground.linkProbe")
+    net.hover(position={"x": x, "y": y})
+    tip = page.locator(".nnviz-pg-tip")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert "X₁ → layer 1 neuron 1: w = " in tip.inner_text()
+
+    points = page.evaluate("() => window.nnvizPlayground.points")
+    page.get_by_label("Click on the output to add a point of class").click()
+    page.get_by_role("option", name="class 1").click()
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    boundary = page.locator('[data-testid="playground-boundary"]')
+    boundary.click(position={"x": 300, "y": 150})
+    page.wait_for_function(f"() => window.nnvizPlayground.points === {points + 1}", timeout=30_000)
+    no_exception(page)
