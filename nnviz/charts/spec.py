@@ -47,10 +47,12 @@ def figure(data: list, layout: dict, frames: list | None = None) -> go.Figure:
     """A ``go.Figure`` holding ``data``, ``layout`` and ``frames`` as given (not validated)."""
     if "template" not in layout:
         layout = {**layout, "template": _default_template()}
-    spec = {"data": data, "layout": layout}
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
     if frames:
-        spec["frames"] = frames
-    return go.Figure(spec, _validate=False)
+        # Plotly validates frames even when the figure does not (about 0.5 ms per frame, 30 ms
+        # for a 60-epoch replay); unvalidated Frame objects serialise to the same JSON.
+        fig._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
+    return fig
 
 
 def validate(fig: go.Figure) -> go.Figure:
