@@ -438,12 +438,13 @@ def bp4_latex(w: Walkthrough, l: int) -> str:
             r"\begin{bmatrix}" + cells + r"\end{bmatrix}" + f" = {bmatrix(w.dW(l))}")
 
 
-def update_latex(w: Walkthrough, l: int) -> str:
-    """Wˡ ← Wˡ − η ∂C/∂Wˡ and bˡ ← bˡ − η ∂C/∂bˡ with the numbers."""
+def update_latex(w: Walkthrough, l: int) -> tuple[str, str]:
+    """Wˡ ← Wˡ − η ∂C/∂Wˡ and bˡ ← bˡ − η ∂C/∂bˡ with the numbers (two lines)."""
     i = l - 2
-    return (rf"W^{{{l}}} \leftarrow {bmatrix(w.W(l))} - {fmt(w.lr)} {bmatrix(w.dW(l))} = "
-            rf"{bmatrix(w.updated.weights[i])}, \quad b^{{{l}}} \leftarrow {bmatrix(w.net.biases[i])} - "
-            rf"{fmt(w.lr)} {bmatrix(w.db(l))} = {bmatrix(w.updated.biases[i])}")
+    return (rf"W^{{{l}}} \leftarrow W^{{{l}}} - \eta \frac{{\partial C}}{{\partial W^{{{l}}}}} = "
+            rf"{bmatrix(w.W(l))} - {fmt(w.lr)} {bmatrix(w.dW(l))} = {bmatrix(w.updated.weights[i])}",
+            rf"b^{{{l}}} \leftarrow b^{{{l}}} - \eta \frac{{\partial C}}{{\partial b^{{{l}}}}} = "
+            rf"{bmatrix(w.net.biases[i])} - {fmt(w.lr)} {bmatrix(w.db(l))} = {bmatrix(w.updated.biases[i])}")
 
 
 def cross_entropy_shortcut(w: Walkthrough) -> str | None:

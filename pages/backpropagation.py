@@ -74,7 +74,7 @@ STAGE_TITLES = {
     "output error": "Step 2 · output error δᴸ = ∇ₐC ⊙ σ'(zᴸ)",
     "backpropagate": "Step 3 · backpropagate δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ'(zˡ)",
     "gradients": "Step 4 · gradients ∂C/∂b = δ, ∂C/∂w = a δ (edge width = |∂C/∂w|)",
-    "update": "Step 5 · update W ← W − η ∂C/∂W (hover an edge for the new weight)",
+    "update": "Step 5 · update W ← W − η ∂C/∂W (numbers on the edges: the new weights)",
 }
 
 
@@ -367,8 +367,10 @@ if walkthrough is not None:
                      hide_index=True, width="stretch",
                      column_config={"relative error": st.column_config.NumberColumn(format="%.1e")})
     else:
+        st.markdown("Gradient descent moves every weight and bias a step η against its gradient.")
         for l in range(2, L + 1):
-            st.latex(lesson.update_latex(w, l))
+            for line in lesson.update_latex(w, l):
+                st.latex(line)
         st.latex(rf"C: {lesson.fmt(w.cost, 6)} \;\rightarrow\; {lesson.fmt(w.updated_cost, 6)}")
         st.button("Apply this update and start again", on_click=_apply_update,
                   args=(lesson.flatten(w.updated, w.x, w.y),), key=f"{PREFIX}.apply")

@@ -226,7 +226,9 @@ def test_bp2_bp3_bp4_and_update_latex_carry_the_networks_numbers():
     assert lesson.bp2_latex(w, 2).endswith(lesson.bmatrix(w.delta(2)))
     assert lesson.bp3_latex(w, 3).endswith(lesson.bmatrix(w.db(3)))
     assert lesson.bp4_latex(w, 3).endswith(lesson.bmatrix(w.dW(3)))
-    assert lesson.bmatrix(w.updated.weights[1]) in lesson.update_latex(w, 3)
+    weights_line, biases_line = lesson.update_latex(w, 3)
+    assert weights_line.endswith(lesson.bmatrix(w.updated.weights[1]))
+    assert biases_line.endswith(lesson.bmatrix(w.updated.biases[1]))
     assert lesson.bmatrix(w.z(2)) in lesson.forward_latex(w, 2)
 
 

@@ -85,7 +85,7 @@ def network_diagram(
         ∂C/∂W per layer; with ``width_by="gradient"`` edge widths follow |∂C/∂w|
         instead of |w|, and the numbers on the edges are the gradients.
     new_weights : list, optional
-        The weights after the update step, shown on hover.
+        The weights after the update step: written on the edges and shown on hover.
     highlight : collection of int
         Lesson layer numbers (input = 1) to ring: what the current step computes.
     show_legend : bool
@@ -113,7 +113,10 @@ def network_diagram(
                 # Labels sit near the receiving neuron so crossing edges do not overlap.
                 label_x.append(x0 + 0.72 * (x1 - x0))
                 label_y.append(y0 + 0.72 * (y1 - y0))
-                label_text.append(_short(dW[i][j, k] if by_gradient else w[j, k]))
+                if new_weights is not None:
+                    label_text.append(_short(new_weights[i][j, k]))
+                else:
+                    label_text.append(_short(dW[i][j, k] if by_gradient else w[j, k]))
                 text = f"w<sup>{l}</sup><sub>{j + 1}{k + 1}</sub> = {_short(w[j, k])}"
                 if dW is not None:
                     text += f"<br>∂C/∂w = {_short(dW[i][j, k])}"
