@@ -58,25 +58,19 @@ class Settings:
 
 DEFAULTS = Settings()
 NO_FEATURES = {**{name: False for name in pg.FEATURE_NAMES}, "layer_activations": ()}
+ALL_FEATURES = {**{name: True for name in pg.FEATURE_NAMES}, "layer_activations": ()}
+PLAIN = {"noise": 0, "train_percent": 50, "activation": "tanh", "learning_rate": 0.03, "optimizer": "sgd",
+         "regularization": "none", "regularization_rate": 0.0, "dropout": 0.0}
 PRESETS = {
-    "Linear data, no hidden layer": {"dataset": "gaussians", "hidden": (), "noise": 0, **NO_FEATURES,
-                                     "x1": True, "x2": True, "activation": "tanh", "learning_rate": 0.03},
-    "XOR needs a hidden layer or X₁X₂": {"dataset": "xor", "hidden": (), "noise": 0, **NO_FEATURES,
-                                         "x1": True, "x2": True, "learning_rate": 0.03},
-    "Spiral needs depth": {"dataset": "spiral", "hidden": (8, 8, 8), "noise": 0, **NO_FEATURES, "x1": True,
-                           "x2": True, "x1_squared": True, "x2_squared": True, "x1_x2": True, "sin_x1": True,
-                           "sin_x2": True, "activation": "tanh", "learning_rate": 0.03},
-    "Too high a learning rate": {"dataset": "regression_plane", "hidden": (4, 2), "learning_rate": 3.0,
-                                 "activation": "tanh", "optimizer": "sgd"},
-    "Overfitting: little data, much noise": {"dataset": "spiral", "noise": 50, "train_percent": 10,
-                                             "hidden": (8, 8, 8), "regularization": "none",
-                                             "regularization_rate": 0.0, "learning_rate": 0.03, **NO_FEATURES,
-                                             "x1": True, "x2": True, "x1_squared": True, "x2_squared": True,
-                                             "x1_x2": True, "sin_x1": True, "sin_x2": True},
-    "Regularisation fixes it": {"dataset": "spiral", "noise": 50, "train_percent": 10, "hidden": (8, 8, 8),
-                                "regularization": "L2", "regularization_rate": 0.01, "learning_rate": 0.03,
-                                **NO_FEATURES, "x1": True, "x2": True, "x1_squared": True, "x2_squared": True,
-                                "x1_x2": True, "sin_x1": True, "sin_x2": True},
+    "Linear data": {**PLAIN, **NO_FEATURES, "x1": True, "x2": True, "dataset": "gaussians", "hidden": ()},
+    "XOR": {**PLAIN, **NO_FEATURES, "x1": True, "x2": True, "dataset": "xor", "hidden": ()},
+    "Spiral: depth": {**PLAIN, **ALL_FEATURES, "dataset": "spiral", "hidden": (8, 8, 8)},
+    "η too high": {**PLAIN, **NO_FEATURES, "x1": True, "x2": True, "dataset": "regression_plane",
+                   "hidden": (4, 2), "learning_rate": 3.0},
+    "Overfitting": {**PLAIN, **ALL_FEATURES, "dataset": "circle", "noise": 35, "train_percent": 10,
+                    "hidden": (8, 8, 8)},
+    "L2 fixes it": {**PLAIN, **ALL_FEATURES, "dataset": "circle", "noise": 35, "train_percent": 10,
+                    "hidden": (8, 8, 8), "regularization": "L2", "regularization_rate": 0.03},
 }
 K = lambda name: state.key(PREFIX, name)  # noqa: E731
 SS = st.session_state
@@ -145,6 +139,11 @@ state.init(PREFIX, DEFAULTS)
 SS.setdefault("playground.playing", False)
 SS.setdefault("playground.session", uuid.uuid4().hex)
 SS.setdefault("playground.points", [])
+st.caption("Presets: **Linear data**: two gaussians need no hidden layer. **XOR**: no hidden layer fails; add "
+           "one, or the X₁X₂ feature. **Spiral: depth**: three layers and every feature. **η too high**: the loss "
+           "explodes and training diverges. **Overfitting**: 10 % of a noisy circle to train on, "
+           "a big network: the train loss falls to 0 while the test loss rises. "
+           "**L2 fixes it**: the same with L2 regularisation.")
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 
 # --- the top bar: the training hyper-parameters -------------------------------------------------------
@@ -315,12 +314,14 @@ def _frames_tick():
         frames = live.play_tick(tr, seconds, max_frames=n_frames, epochs_per_frame=per_frame)
     else:
         frames = [live.capture(tr)]
-    kind = {"sigmoid": "probability of class 1", "softmax": "most likely class",
-            "linear": "predicted value"}[tr.out_act]
+    kind = {"sigmoid": "the probability of class 1 (orange 0, white ½, blue 1)",
+            "softmax": "the most likely class (its colour; paler where the network is less sure)",
+            "linear": "the predicted value (orange −1, white 0, blue +1)"}[tr.out_act]
     blob = live.payload(tr, frames, run=SS["playground.run"], replace=not playing, discretize=settings.discretize,
                         show_test=settings.show_test, highlight_wrong=settings.highlight_wrong,
                         add_class=SS.get("playground.add_class", -1),
-                        caption=f"Output: {kind} over the plane (orange −, blue +); dots are the training points")
+                        caption=f"Output: {kind}; dots are the training points"
+                        + (", black-ringed dots the test points" if settings.show_test else ""))
     live.canvas(blob, key="playground.canvas", on_point=_on_point)
     m = tr.metrics
     cols = st.columns(4)

@@ -263,3 +263,16 @@ def test_bad_configs_are_refused_with_a_message():
                             (pg.Config(dropout=1.0), "dropout"), (pg.Config(optimizer="lbfgs"), "unknown optimizer")]:
         with pytest.raises(ValueError, match=message):
             pg.Trainer(config, data)
+
+
+def test_the_overfitting_preset_overfits_and_l2_fixes_it():
+    data = pg.make_data("circle", noise=0.35, train_fraction=0.1, seed=0)
+    runs = {}
+    for reg, rate in [("none", 0.0), ("L2", 0.03)]:
+        t = pg.Trainer(pg.Config(hidden=(8, 8, 8), features=pg.FEATURE_NAMES, regularization=reg,
+                                 regularization_rate=rate), data)
+        t.run(1500)
+        runs[reg] = np.array(t.history.test_loss), np.array(t.history.train_loss)
+    test, train = runs["none"]
+    assert train[-1] < 0.01 and test[-1] > 1.4 * test.min()  # the test loss rose after its best epoch
+    assert runs["L2"][0][-1] < 0.5 * test[-1]

@@ -223,7 +223,7 @@ function netLayout(s) {
   const rowGap = node + 10;
   const maxRows = Math.max(...h.sizes);
   const labelW = 58;
-  const width = labelW + (cols - 1) * colGap + node + 16;
+  const width = labelW + (cols - 1) * colGap + node + (h.mode === "multi" ? 52 : 16);
   const height = Math.max(maxRows * rowGap + 20, 160);
   if (s.net.width !== width || s.net.height !== height) { s.net.width = width; s.net.height = height; }
   const pos = h.sizes.map((n, c) => {
@@ -300,14 +300,26 @@ function drawNetwork(s, frame) {
       hi++;
     }
   }
-  // The output node: a small copy of the boundary.
+  // The output: a small copy of the boundary, or one class-coloured node per class (softmax).
   const last = h.sizes.length - 1;
-  const [ox, oy] = pos[last][0];
-  const oh = node * Math.max(1, Math.min(h.sizes[last], 3));
-  ctx.drawImage(s.grid, ox, Math.max(2, oy), node, node);
-  ctx.strokeStyle = "#555";
-  ctx.strokeRect(ox + 0.5, Math.max(2, oy) + 0.5, node - 1, node - 1);
-  void oh;
+  if (h.mode === "multi") {
+    ctx.textAlign = "left";
+    ctx.font = "11px sans-serif";
+    for (let j = 0; j < h.sizes[last]; j++) {
+      const [ox, oy] = pos[last][j];
+      ctx.fillStyle = CLASS_HEX[j] || "#777";
+      ctx.fillRect(ox, oy, node, node);
+      ctx.strokeStyle = "#555";
+      ctx.strokeRect(ox + 0.5, oy + 0.5, node - 1, node - 1);
+      ctx.fillStyle = "#222";
+      ctx.fillText(`class ${j}`, ox + node + 4, oy + node / 2 + 4);
+    }
+  } else {
+    const [ox, oy] = pos[last][0];
+    ctx.drawImage(s.grid, ox, oy, node, node);
+    ctx.strokeStyle = "#555";
+    ctx.strokeRect(ox + 0.5, oy + 0.5, node - 1, node - 1);
+  }
   ctx.textAlign = "center";
   ctx.fillStyle = "#444";
   ctx.font = "11px sans-serif";

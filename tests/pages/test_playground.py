@@ -205,12 +205,12 @@ def test_url_round_trip_reproduces_the_run():
 
 
 PRESET_CHECKS = {
-    "Linear data, no hidden layer": dict(dataset="gaussians", sizes=(2, 1)),
-    "XOR needs a hidden layer or X₁X₂": dict(dataset="xor", sizes=(2, 1)),
-    "Spiral needs depth": dict(dataset="spiral", sizes=(7, 8, 8, 8, 1)),
-    "Too high a learning rate": dict(dataset="regression_plane", sizes=(2, 4, 2, 1), learning_rate=3.0),
-    "Overfitting: little data, much noise": dict(dataset="spiral", sizes=(7, 8, 8, 8, 1), train=50),
-    "Regularisation fixes it": dict(dataset="spiral", sizes=(7, 8, 8, 8, 1), train=50, regularization="L2"),
+    "Linear data": dict(dataset="gaussians", sizes=(2, 1)),
+    "XOR": dict(dataset="xor", sizes=(2, 1)),
+    "Spiral: depth": dict(dataset="spiral", sizes=(7, 8, 8, 8, 1)),
+    "η too high": dict(dataset="regression_plane", sizes=(2, 4, 2, 1), learning_rate=3.0),
+    "Overfitting": dict(dataset="circle", sizes=(7, 8, 8, 8, 1), train=50),
+    "L2 fixes it": dict(dataset="circle", sizes=(7, 8, 8, 8, 1), train=50, regularization="L2"),
 }
 
 
@@ -233,7 +233,7 @@ def test_each_preset_sets_up_its_lesson(name):
 
 def test_too_high_a_learning_rate_diverges_in_words_not_nan_pictures():
     at = open_page()
-    at.button(key="playground.preset.Too high a learning rate").click().run()
+    at.button(key="playground.preset.η too high").click().run()
     at.button(key="playground.play").click()
     for _ in range(6):
         at.run()
