@@ -274,17 +274,22 @@ if sizes is not None:
     names = lesson.value_names(sizes)
     cells = dict(zip(names, base))
 
-    st.markdown("**Weights, biases, input and target** (click a cell to edit it):")
-    edit_cols = st.columns(len(sizes))
+    st.markdown("**Weights, biases, input and target** (click a cell to edit it). Row j is neuron j of "
+                "the layer, column k its input from neuron k of the layer before, so the cell is wˡⱼₖ; the "
+                "last column holds the biases bˡⱼ.")
+    per_row = 3 if max(sizes) <= 3 else 2
+    edit_cols = []
+    for start in range(0, len(sizes), per_row):
+        edit_cols += st.columns(per_row)[:len(sizes) - start]
     edited = {}
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         l = i + 2
         frame = pd.DataFrame(
-            {**{f"w{l}[j,{k + 1}]": [cells[f"w{l}[{j + 1},{k + 1}]"] for j in range(n_out)] for k in range(n_in)},
-             f"b{l}[j]": [cells[f"b{l}[{j + 1}]"] for j in range(n_out)]},
+            {**{f"k={k + 1}": [cells[f"w{l}[{j + 1},{k + 1}]"] for j in range(n_out)] for k in range(n_in)},
+             "b": [cells[f"b{l}[{j + 1}]"] for j in range(n_out)]},
             index=pd.RangeIndex(1, n_out + 1, name="j"))
         with edit_cols[i]:
-            st.caption(f"layer {l}: W{l} and b{l}")
+            st.caption(f"layer {l}: W{l} ({n_out} × {n_in}) and b{l}")
             out = _editor(frame, f"{PREFIX}.edit.{generation}.{l}")
         for j in range(n_out):
             for k in range(n_in):

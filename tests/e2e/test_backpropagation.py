@@ -81,8 +81,8 @@ def test_editing_a_weight_cell_recomputes_the_forward_pass(page, server_url):
     page.wait_for_timeout(3000)
     editor.scroll_into_view_if_needed()
     box = editor.bounding_box()
-    # Row 1 (below a 35 px header), column w2[j,1] of the glide grid: a double click edits it.
-    page.mouse.dblclick(box["x"] + box["width"] * 0.45, box["y"] + 35 + 17)
+    # Row 1 (below a 35 px header), column k=1 (after the narrow index j): a double click edits it.
+    page.mouse.dblclick(box["x"] + 75, box["y"] + 35 + 17)
     page.locator("#portal textarea, #portal input").first.wait_for(timeout=10_000)
     page.wait_for_timeout(500)  # the overlay editor takes the focus a moment after it appears
     page.keyboard.press("Control+a")
