@@ -8,11 +8,13 @@ set-up (one Streamlit process per core behind nginx):
    p50 / p95 / p99, errors, server CPU (target: p95 < 300 ms, no errors).
 2. ``ARRIVALS`` students (default 100) opening the home page or a math page
    within 5 s: first render p50 / p95 / p99 (target: p95 < 5 s).
-3. The playground (when it exists): press Play, close the tab, and time until
-   the server's CPU is idle again.
+3. 30 students moving sliders while 20 playgrounds play and one Keras model
+   trains (target: slider p95 < 500 ms).
+4. The playground and the Keras page: press Play / Train, close the tab, and
+   time until the server's CPU is idle again.
 
 Environment: NNVIZ_LOAD_SECONDS, NNVIZ_LOAD_SESSIONS, NNVIZ_LOAD_ARRIVALS,
-NNVIZ_LOAD_SETUPS ("single,serve").
+NNVIZ_LOAD_SETUPS ("single,serve"), NNVIZ_LOAD_BUSY (0 skips scenario 3).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import os
 import time
 
 from bench.common import ROOT, percentile, table
-from bench.load import CpuMeter, Server, arrivals, freed_after_close, run, sliders
+from bench.load import CpuMeter, Server, arrivals, busy_class, freed_after_close, run, sliders
 
 MATH_PAGES = ["perceptron", "activations", "cost_functions", "gradient_descent", "backpropagation"]
 
@@ -84,14 +86,26 @@ def run_setup(setup: str, workers: int, seconds: float, n_sliders: int, n_arriva
         rows.append(_row(f"{n_arrivals} arrive within 5 s (first render)", setup, stats.first_render, stats,
                          meter.stop(), client.stop()))
         notes += stats.errors[:5]
-        if existing(["playground"]):
+        if math and existing(["playground", "keras_training"]) and os.environ.get("NNVIZ_LOAD_BUSY", "1") == "1":
+            meter.start()
+            client.start()
+            stats, info = run(busy_class(server.url, math, 30, playgrounds=20, trainings=1, interval=5.0,
+                                         duration=seconds))
+            rows.append(_row("30 sliders + 20 playgrounds + 1 Keras training", setup, stats.rerun, stats,
+                             meter.stop(), client.stop()))
+            notes.append(f"{setup}: busy class: {info['playgrounds']} playgrounds playing "
+                         f"({info['ticks']} ticks sent), {info['trainings']} Keras training")
+            notes += stats.errors[:5]
+        for page, button, busy in (("playground", "▶ Play", 4.0), ("keras_training", "Train", 12.0)):
+            if not existing([page]):
+                continue
             try:
-                freed = run(freed_after_close(server.url, "playground", "Play", server.pids()))
-                notes.append(f"{setup}: playground playing used {freed['busy_cores']:.2f} cores; "
-                             f"idle {freed['freed_after_s'] if freed['freed_after_s'] is None else round(freed['freed_after_s'], 1)} s "
-                             "after the tab closed")
+                freed = run(freed_after_close(server.url, page, button, server.pids(), busy_seconds=busy))
+                after = freed["freed_after_s"]
+                notes.append(f"{setup}: /{page} after '{button}' used {freed['busy_cores']:.2f} cores; the server "
+                             f"was idle {'never (30 s)' if after is None else f'{after:.1f} s'} after the tab closed")
             except Exception as exc:  # report, do not hide the other numbers
-                notes.append(f"{setup}: playground tab-close measurement failed: {type(exc).__name__}: {exc}")
+                notes.append(f"{setup}: /{page} tab-close measurement failed: {type(exc).__name__}: {exc}")
     return rows, notes
 
 

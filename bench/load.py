@@ -303,12 +303,24 @@ class Session:
             raise LookupError(f"/{self.page} has no slider")
         return await self._rerun([self._slider_state(self.rng.choice(sliders))])
 
-    async def click(self, label: str) -> float:
-        """Click the button whose label contains ``label``."""
+    def _button(self, label: str) -> Widget:
+        for widget in self.widgets.values():
+            if widget.kind == "button" and label == widget.label:
+                return widget
         for widget in self.widgets.values():
             if widget.kind == "button" and label in widget.label:
-                return await self._rerun([WidgetState(id=widget.id, trigger_value=True)])
+                return widget
         raise LookupError(f"/{self.page} has no button {label!r}")
+
+    async def click(self, label: str) -> float:
+        """Click the button labelled ``label`` (or containing it) and wait for the run to finish."""
+        return await self._rerun([WidgetState(id=self._button(label).id, trigger_value=True)])
+
+    async def press(self, label: str) -> None:
+        """Click a button and do not wait: its run may last long (a training)."""
+        widget = self._button(label)
+        await self._ws.send(self._rerun_msg(list(self.states.values())
+                                            + [WidgetState(id=widget.id, trigger_value=True)]))
 
 
 # -- servers to load ------------------------------------------------------------------
@@ -538,6 +550,33 @@ async def arrivals(base_url: str, pages: list[str], sessions: int, window: float
     return stats
 
 
+async def busy_class(base_url: str, pages: list[str], sessions: int, playgrounds: int, trainings: int,
+                     interval: float, duration: float, seed: int = 0) -> tuple[Stats, dict]:
+    """Slider moves on ``pages`` while ``playgrounds`` playgrounds play and ``trainings`` Keras
+    trainings run: the rest of the class must stay quick."""
+    _bounded(sessions + playgrounds + trainings, duration + 10)
+    background: list[Session] = []
+    info = {"playgrounds": 0, "trainings": 0}
+    try:
+        for i in range(trainings):
+            session = Session(base_url, "keras_training", seed=seed + i)
+            background.append(session)
+            await session.open()
+            await session.press("Train")
+            info["trainings"] += 1
+        for i in range(playgrounds):
+            session = Session(base_url, "playground", seed=seed + 100 + i)
+            background.append(session)
+            await session.open()
+            await session.click("▶ Play")
+            info["playgrounds"] += 1
+        stats = await sliders(base_url, pages, sessions, interval=interval, duration=duration, seed=seed)
+        info["ticks"] = sum(s.ticks_sent for s in background)
+    finally:
+        await asyncio.gather(*(s.close() for s in background))
+    return stats, info
+
+
 async def freed_after_close(base_url: str, page: str, button: str, pids, busy_seconds: float = 4.0,
                             idle_cores: float = 0.15, limit: float = 30.0) -> dict:
     """Start work on ``page`` (click ``button``), close the tab, and time until the server is idle.
@@ -548,7 +587,7 @@ async def freed_after_close(base_url: str, page: str, button: str, pids, busy_se
     """
     session = Session(base_url, page, seed=1)
     await session.open()
-    await session.click(button)
+    await session.press(button)
     meter = CpuMeter(pids)
     meter.start()
     await asyncio.sleep(busy_seconds)
