@@ -2,6 +2,7 @@
 
 import dataclasses
 import functools
+import time
 import uuid
 
 import pandas as pd
@@ -114,6 +115,7 @@ st.latex(r"C(w) = \frac{1}{n}\sum_{i=1}^{n} L\big(y_i, \hat y_i(w)\big), \qquad 
 state.init(PREFIX, DEFAULTS)
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 session_id = st.session_state.setdefault("keras.session", uuid.uuid4().hex)
+box = st.session_state.setdefault("keras.box", {})  # this session's trained model, results and run names
 
 # 1. Data --------------------------------------------------------------------------------------------------
 st.header("1. Data")
@@ -241,7 +243,7 @@ summary = pd.DataFrame(_summary(model_spec))
 st.dataframe(summary, hide_index=True, key="keras.summary")
 st.markdown(f"Total parameters: **{summary.parameters.sum():,}**")
 with st.expander("The Keras code for this model (copy it)", expanded=True):
-    st.code(kspec.code(model_spec, train_spec), language="python")
+    st.code(kspec.code(model_spec, train_spec), language="python", wrap_lines=True)
 
 # 4. Train -------------------------------------------------------------------------------------------------
 st.header("4. Train")
@@ -251,7 +253,16 @@ stop_clicked = b.button("Stop", key="keras.stop", width="stretch")
 c.text_input("Run name", key="keras.run_name", placeholder=f"{data_name}-{settings.layers}")
 status = st.empty()
 chart_slot = st.empty()
-results = st.session_state.get("keras.result")
+# Stop, or any click during training, makes Streamlit stop this script run (every st call, even reading
+# session_state, then raises StopException) and start the next run at once in another thread (fast reruns).
+# The callback catches the exception and ends model.fit cleanly; results go into ``box``, a plain dict in
+# session_state filled without calling Streamlit, and the next run waits for the old one to finish.
+if box.get("training") and not train_clicked:
+    status.info("Stopping the training; the model trained so far is being saved…")
+    deadline = time.monotonic() + 120
+    while box.get("training") and time.monotonic() < deadline:
+        time.sleep(0.05)
+results = box.get("result")
 if results is None:
     chart_slot.plotly_chart(charts.live_curves({}, epochs=settings.epochs), key="keras.live.empty")
     status.markdown("Press **Train**: the loss per epoch appears here as the network learns.")
@@ -271,9 +282,16 @@ def _wait(position: int) -> None:
 
 
 if train_clicked:
+    wanted = st.session_state.get("keras.run_name") or f"{data_name}-{settings.layers}"
+    config = {"data": data_name, "target": target, "task": task, "settings": dataclasses.asdict(settings),
+              "fills": dict(fills), "features": list(prepared.feature_names),
+              "class_names": list(prepared.class_names), "summary": _summary(model_spec),
+              "baseline_loss": tabular.baseline_loss(task, prepared.y_train),
+              "code": kspec.code(model_spec, train_spec)}
     store = RunStore()
     staging = store.staging()
     committed = False
+    box["training"] = True
     try:
         with QUEUE.slot(session_id, on_wait=_wait):
             status.markdown("Starting…")
@@ -281,16 +299,10 @@ if train_clicked:
             live = km.LiveCallback(_draw)
             result = km.fit(model, model_spec, train_spec, prepared.X_train, prepared.y_train, live=live,
                             log_dir=staging / "logs")
-        config = {"data": data_name, "target": target, "task": task, "settings": dataclasses.asdict(settings),
-                  "fills": dict(fills), "features": list(prepared.feature_names),
-                  "class_names": list(prepared.class_names), "summary": _summary(model_spec),
-                  "baseline_loss": tabular.baseline_loss(task, prepared.y_train),
-                  "code": kspec.code(model_spec, train_spec)}
-        wanted = st.session_state.get("keras.run_name") or f"{data_name}-{settings.layers}"
         run_name = km.save_run(store, staging, sanitize(wanted), model, result, config, prepared.pipeline, session_id)
         committed = True
-        baseline = tabular.baseline_loss(task, prepared.y_train)
-        diagnosis = curves.diagnose(result.history.get("loss", []), result.history.get("val_loss"), baseline=baseline)
+        diagnosis = curves.diagnose(result.history.get("loss", []), result.history.get("val_loss"),
+                                    baseline=config["baseline_loss"])
         try:
             if diagnosis.kind == "diverged":
                 raise ValueError("The training diverged, so the test-split evaluation would be meaningless: "
@@ -300,21 +312,20 @@ if train_clicked:
             problem = None
         except ValueError as error:
             evaluation, problem = None, str(error)
-        st.session_state["keras.result"] = dict(model=model, result=result, run=run_name, evaluation=evaluation,
-                                                diagnosis=diagnosis,
-                                                problem=problem, pipeline=prepared.pipeline, task=task,
-                                                class_names=prepared.class_names, raw_test=prepared.raw_test,
-                                                y_test=prepared.y_test, target=target, data=data_name)
-        st.session_state.setdefault("keras.my_runs", []).append(run_name)
-        if live.interrupt is not None:  # Stop (or another click) interrupted the run: results are safe, rerun now
+        box["result"] = dict(model=model, result=result, run=run_name, evaluation=evaluation, diagnosis=diagnosis,
+                             problem=problem, pipeline=prepared.pipeline, task=task, class_names=prepared.class_names,
+                             raw_test=prepared.raw_test, y_test=prepared.y_test, target=target, data=data_name)
+        box.setdefault("my_runs", []).append(run_name)
+        if live.interrupt is not None:  # Stop (or another click) interrupted the run: results are safe, go on
             raise live.interrupt
     except ValueError as error:
         st.error(str(error))
     finally:
+        box["training"] = False
         if not committed:
             store.discard(staging)
-    results = st.session_state.get("keras.result")
 
+results = box.get("result")
 if results is not None:
     result = results["result"]
     history = result.history

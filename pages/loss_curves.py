@@ -50,7 +50,8 @@ if not runs:
     st.stop()
 
 names = [run.name for run in runs]
-mine = [n for n in st.session_state.get("keras.my_runs", []) if n in names]
+box = st.session_state.setdefault("keras.box", {})  # filled by the Keras page: this session's runs
+mine = [n for n in box.get("my_runs", []) if n in names]
 if "curves.runs" not in st.session_state or not set(st.session_state["curves.runs"]) <= set(names):
     st.session_state["curves.runs"] = (mine or names)[-3:]
 st.multiselect("Runs (from every session, stored on disk)", names, key="curves.runs")
@@ -94,7 +95,7 @@ new_name = a.text_input("New name", key="curves.new_name", placeholder=target, d
 if b.button("Rename", key="curves.rename", disabled=not own or not new_name):
     try:
         renamed = store.rename(target, new_name, session)
-        st.session_state["keras.my_runs"] = [renamed if n == target else n for n in st.session_state.get("keras.my_runs", [])]
+        box["my_runs"] = [renamed if n == target else n for n in box.get("my_runs", [])]
         st.session_state.pop("curves.runs", None)
         st.rerun()
     except ValueError as error:

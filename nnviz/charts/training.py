@@ -47,6 +47,10 @@ def live_curves(history: Mapping[str, Sequence[float]], metric: str = "loss", *,
         fig.add_vline(x=early_stopping_epoch, line=dict(color=palette.VERMILION, dash="dot"),
                       annotation_text=f"early stop (epoch {early_stopping_epoch})", annotation_position="top left")
     palette.layout(fig, title or f"Training vs validation {label} per epoch", "epoch", label)
+    if not train:
+        fig.update_yaxes(range=[0, 1])
+        fig.add_annotation(text="No epochs yet: press Train", x=0.5, y=0.5, xref="paper", yref="paper",
+                           showarrow=False, font=dict(size=16, color=palette.GREY))
     if epochs:
         fig.update_xaxes(range=[0.5, epochs + 0.5])
     return fig
