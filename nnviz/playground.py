@@ -515,9 +515,10 @@ class Trainer:
             raise ValueError(f"{', '.join(sorted(bad))} cannot change during a run; start a new one")
         config = replace(self.config, **changes)
         config.validate()
+        new_rule = (config.stop_epoch, config.patience) != (self.config.stop_epoch, self.config.patience)
         self.config = config
         self.optimizer.learning_rate = float(config.learning_rate)
-        if self.stop_reason and self.diverged_at is None:
+        if new_rule and self.stop_reason and self.diverged_at is None:
             self.stop_reason = None  # a new stop rule may let the run go on
             self._best = (math.inf, self.epoch)
 

@@ -173,6 +173,8 @@ def test_divergence_is_caught_and_the_pictures_stay_finite():
 def test_stop_at_epoch_and_patience():
     t = small_trainer(stop_epoch=7)
     assert t.run(100) == 7 and t.epoch == 7 and "epoch 7" in t.stop_reason
+    t.set_hyper(stop_epoch=7, learning_rate=0.1)  # the same rule: still stopped
+    assert t.run(100) == 0 and t.stop_reason
     t.set_hyper(stop_epoch=10)
     assert t.run(100) == 3
     t = small_trainer(patience=5, learning_rate=3.0, noise=0.5, hidden=(8, 8))

@@ -269,3 +269,13 @@ def test_bad_csv_files_show_a_clear_message(text, message):
     at = upload(open_page(), text)
     assert not at.exception
     assert any(message in e.value for e in at.error)
+
+
+def test_stop_at_epoch_stops_play_and_says_so():
+    at = open_page(stop_epoch="5")
+    at.button(key="playground.play").click().run()
+    assert trainer(at).epoch == 5 and at.session_state["playground.playing"] is False
+    assert any("Stopped at epoch 5 as asked" in i.value for i in at.info)
+    assert at.button(key="playground.play").disabled
+    at.select_slider(key="playground.learning_rate").set_value(0.1).run()  # not a new stop rule
+    assert at.button(key="playground.play").disabled
