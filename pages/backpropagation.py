@@ -78,6 +78,30 @@ STAGE_TITLES = {
 }
 
 
+EPS_OPTIONS = [1.0, 0.5, 0.1, 0.01, 0.001, 0.0001]
+LR_OPTIONS = [0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 40.0]
+CHAIN_RANGES = {"x": (-2.0, 2.0), "y": (0.0, 1.0), **{p: (-8.0, 8.0) for p in lesson.CHAIN_PARAMETERS}}
+RANGES = {**CHAIN_RANGES, "steps": (1, 500), "seed": (0, 2**31 - 1), "exercise": (0, 2**31 - 1)}
+OPTIONS = {"eps": EPS_OPTIONS, "lr": LR_OPTIONS, "nudge": lesson.CHAIN_PARAMETERS, "loss": losses.NAMES,
+           "stage": lesson.STAGES, "act_out": DIFFERENTIABLE, **{f: DIFFERENTIABLE for f in ACT_FIELDS}}
+
+
+def _reset_out_of_range() -> None:
+    # A hand-edited link can hold values the widgets refuse (a slider's value beyond its
+    # range raises); put those back to their defaults and say which.
+    reset = []
+    for name, (lo, hi) in RANGES.items():
+        if not lo <= st.session_state[state.key(PREFIX, name)] <= hi:
+            reset.append(name)
+    for name, options in OPTIONS.items():
+        if st.session_state[state.key(PREFIX, name)] not in options:
+            reset.append(name)
+    for name in reset:
+        st.session_state[state.key(PREFIX, name)] = getattr(DEFAULTS, name)
+    if reset:
+        st.warning(f"Settings out of range were reset to their defaults: {', '.join(reset)}.")
+
+
 def _reseed() -> None:
     # The network's shape changed: its numbers are drawn afresh from the seed.
     st.session_state[state.key(PREFIX, "values")] = ()
@@ -165,6 +189,7 @@ st.markdown(
     "then moves each parameter a small step against its gradient."
 )
 state.init(PREFIX, DEFAULTS)
+_reset_out_of_range()
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 
 # ---------------------------------------------------------------------------
@@ -175,13 +200,10 @@ st.markdown(
     "derivatives, one per link of the chain."
 )
 cols = st.columns(4)
-for i, (field, label, lo, hi) in enumerate([
-    ("x", "input x = a⁽⁰⁾", -2.0, 2.0), ("y", "target y", 0.0, 1.0),
-    ("w1", "weight w₁", -8.0, 8.0), ("b1", "bias b₁", -8.0, 8.0),
-    ("w2", "weight w₂", -8.0, 8.0), ("b2", "bias b₂", -8.0, 8.0),
-    ("w3", "weight w₃", -8.0, 8.0), ("b3", "bias b₃", -8.0, 8.0),
-]):
-    cols[i % 4].slider(label, lo, hi, step=0.1, key=state.key(PREFIX, field))
+CHAIN_LABELS = {"x": "input x = a⁽⁰⁾", "y": "target y", "w1": "weight w₁", "b1": "bias b₁", "w2": "weight w₂",
+                "b2": "bias b₂", "w3": "weight w₃", "b3": "bias b₃"}
+for i, (field, (lo, hi)) in enumerate(CHAIN_RANGES.items()):
+    cols[i % 4].slider(CHAIN_LABELS[field], lo, hi, step=0.1, key=state.key(PREFIX, field))
 settings = state.current(PREFIX, Settings)
 chain_params = {p: getattr(settings, p) for p in lesson.CHAIN_PARAMETERS}
 ch = lesson.chain(settings.x, settings.y, chain_params)
@@ -209,7 +231,7 @@ st.markdown(
 )
 c1, c2 = st.columns(2)
 c1.radio("parameter p", lesson.CHAIN_PARAMETERS, horizontal=True, key=state.key(PREFIX, "nudge"))
-c2.select_slider("nudge ε", options=[1.0, 0.5, 0.1, 0.01, 0.001, 0.0001], key=state.key(PREFIX, "eps"))
+c2.select_slider("nudge ε", options=EPS_OPTIONS, key=state.key(PREFIX, "eps"))
 settings = state.current(PREFIX, Settings)
 sens = lesson.sensitivity(settings.x, settings.y, chain_params, settings.nudge, settings.eps)
 p = f"{settings.nudge[0]}_{settings.nudge[1]}"
@@ -239,14 +261,15 @@ shape_cols[2].number_input("outputs", step=1, key=state.key(PREFIX, "n_outputs")
 shape_cols[3].number_input("seed (new numbers)", step=1, key=state.key(PREFIX, "seed"), on_change=_reseed)
 settings = state.current(PREFIX, Settings)
 n_hidden_shown = min(max(int(settings.layers), 1), lesson.MAX_HIDDEN_LAYERS)
-layer_cols = st.columns(n_hidden_shown + 2)
+layer_cols = st.columns(max(n_hidden_shown, 3))
 for i in range(n_hidden_shown):
     with layer_cols[i]:
         st.number_input(f"neurons in hidden layer {i + 1}", step=1, key=state.key(PREFIX, HIDDEN_FIELDS[i]),
                         on_change=_reseed)
         st.selectbox(f"activation of layer {i + 2}", DIFFERENTIABLE, key=state.key(PREFIX, ACT_FIELDS[i]))
-layer_cols[-2].selectbox("output activation", DIFFERENTIABLE, key=state.key(PREFIX, "act_out"))
-layer_cols[-1].selectbox("cost C", losses.NAMES, format_func=LOSS_LABELS.get, key=state.key(PREFIX, "loss"))
+out_cols = st.columns(2)
+out_cols[0].selectbox("output activation", DIFFERENTIABLE, key=state.key(PREFIX, "act_out"))
+out_cols[1].selectbox("cost C", losses.NAMES, format_func=LOSS_LABELS.get, key=state.key(PREFIX, "loss"))
 settings = state.current(PREFIX, Settings)
 
 walkthrough = None
@@ -308,8 +331,7 @@ if sizes is not None:
         for j in range(sizes[-1]):
             edited[f"y[{j + 1}]"] = out_y.iloc[j, 0]
 
-    st.select_slider("learning rate η", options=[0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 40.0],
-                     key=state.key(PREFIX, "lr"))
+    st.select_slider("learning rate η", options=LR_OPTIONS, key=state.key(PREFIX, "lr"))
     settings = state.current(PREFIX, Settings)
     try:
         net, x, y = lesson.unflatten(sizes, [edited[n] for n in names], acts)

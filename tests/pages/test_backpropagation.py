@@ -244,3 +244,16 @@ def test_exercise_says_right_or_wrong_and_shows_the_worked_solution():
     assert at.text_input(key="backprop.answer").value == ""
     assert lesson.make_exercise(w, 1).symbol in at.markdown[-2].value or any(
         lesson.make_exercise(w, 1).symbol in m.value for m in at.markdown)
+
+
+
+@pytest.mark.parametrize("params, field, default", [
+    ({"w1": "100"}, "w1", 0.8), ({"steps": "0"}, "steps", 100), ({"eps": "0.3"}, "eps", 0.01),
+    ({"lr": "3.3"}, "lr", 0.5), ({"act1": "sigmod"}, "act1", "sigmoid"), ({"stage": "zzz"}, "stage", "forward"),
+    ({"exercise": "-5"}, "exercise", 0), ({"seed": "-3", "values": ""}, "seed", 0),
+])
+def test_out_of_range_link_values_are_reset_with_a_warning(params, field, default):
+    at = _app(params)
+    assert not at.exception and not at.error
+    assert any(field in w.value and "reset" in w.value for w in at.warning)
+    assert at.session_state[f"backprop.{field}"] == default
