@@ -1,13 +1,9 @@
 """Figures of the backpropagation lesson: the network diagram, cost and parameter paths.
 
 Builders take the numbers ``nnviz.network`` computed (weights, z, a, δ,
-∂C/∂W) and only draw them: positions, colours and widths.
-
-The page redraws up to five figures on every edit, and Plotly's validation of
-a figure (mostly resolving the template in ``palette.layout``) costs 10–30 ms
-each here. So the house layout is taken from :func:`palette.layout` once, at
-import, and each figure is assembled from plain trace dictionaries without
-validation (``_validate=False``): the same JSON reaches the browser in ~1 ms.
+∂C/∂W) and only draw them: positions, colours and widths. Figures are plain
+dicts wrapped by :mod:`nnviz.charts.spec` without run-time validation (the
+page redraws up to five of them per edit); the page tests re-validate them.
 """
 
 from __future__ import annotations
@@ -15,30 +11,16 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from nnviz.charts import palette
-
-_BASE_LAYOUT = palette.layout(go.Figure(), "", "", "").to_dict()["layout"]
-# Only the template's parts a 2-D scatter uses: smaller JSON, the same look.
-_BASE_LAYOUT["template"] = {"layout": {
-    k: v for k, v in _BASE_LAYOUT["template"]["layout"].items()
-    if k in ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor",
-             "xaxis", "yaxis", "shapedefaults", "annotationdefaults", "title")
-}}
+from nnviz.charts import palette, spec
 
 
 def _figure(data: list, title: str, x: str, y: str, height: int = palette.HEIGHT, **layout) -> go.Figure:
-    """A figure in the house layout from already-valid trace dicts, built without re-validation."""
-    base = dict(_BASE_LAYOUT)
-    base["title"] = {"text": title}
-    base["xaxis"] = {**base.get("xaxis", {}), "title": {"text": x}, **layout.pop("xaxis", {})}
-    base["yaxis"] = {**base.get("yaxis", {}), "title": {"text": y}, **layout.pop("yaxis", {})}
-    base["height"] = height
-    base.update(layout)
-    return go.Figure({"data": data, "layout": base}, _validate=False)
+    return spec.figure(data, spec.layout(title, x, y, height=height, **layout))
 
 
 def _list(values) -> list:
     return [None if v is None else float(v) for v in values]
+
 
 WIDTH_LEVELS = 6
 MAX_EDGE_WIDTH = 9.0

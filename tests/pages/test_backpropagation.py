@@ -257,3 +257,17 @@ def test_out_of_range_link_values_are_reset_with_a_warning(params, field, defaul
     assert not at.exception and not at.error
     assert any(field in w.value and "reset" in w.value for w in at.warning)
     assert at.session_state[f"backprop.{field}"] == default
+
+
+def test_every_figure_on_every_step_passes_plotlys_validation():
+    import plotly.graph_objects as go
+
+    at = _app({"layers": "2", "n1": "3", "n2": "2", "values": "", "loss": "binary_crossentropy"})
+    for stage in lesson.STAGES:
+        at.radio(key="backprop.stage").set_value(stage).run()
+        charts = at.get("plotly_chart")
+        assert len(charts) == 5
+        for chart in charts:
+            fig = json.loads(chart.proto.spec)
+            go.Figure(fig)  # raises on any property Plotly does not know
+            assert fig["layout"]["title"]["text"]
