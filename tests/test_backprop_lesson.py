@@ -9,7 +9,7 @@ import pytest
 
 from nnviz import backprop_lesson as lesson
 from nnviz import losses
-from nnviz.network import Network, backward, cost, forward, numerical_gradients, sgd_step
+from nnviz.network import backward, cost, forward, numerical_gradients, sgd_step
 
 PARAMS = {"w1": 0.8, "b1": 0.1, "w2": -1.2, "b2": 0.3, "w3": 1.5, "b3": -0.4}
 
