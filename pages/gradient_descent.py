@@ -141,7 +141,7 @@ def cached_stochastic(noise: float, seed: int, learning_rate: float, steps: int)
 def race_figures(surface: str, runs: tuple, show_3d: bool):
     """The race chart and the cost-per-step chart for ``runs`` = ((name, cached_run args), ...)."""
     s = surfaces.get(surface)
-    xs, ys, Z, label = surfaces.contour_grid(surface, 61 if show_3d else 81)
+    xs, ys, Z, label = surfaces.contour_grid(surface, 61 if show_3d else 201)
     items = []
     for name, args in runs:
         r = cached_run(*args)

@@ -9,8 +9,11 @@ most ``MAX_FRAMES`` frames so the figure stays small.
 from __future__ import annotations
 
 import base64
+import struct
+import zlib
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 
 from nnviz.charts import palette, spec
@@ -43,11 +46,13 @@ def _sampled(a: np.ndarray, upto: int, most: int = MAX_TRAIL) -> np.ndarray:
     return a[keep]
 
 
-def _player(steps: list[int], frame_ms: int, prefix: str = "step ") -> dict:
-    play = dict(frame=dict(duration=frame_ms, redraw=False), transition=dict(duration=0), fromcurrent=True,
+def _player(steps: list[int], frame_ms: int, prefix: str = "step ", redraw: bool = False) -> dict:
+    """▶ / ❚❚ buttons and a step slider; ``redraw`` for figures with a contour, which a redraw-free
+    animation step erases in Plotly.js."""
+    play = dict(frame=dict(duration=frame_ms, redraw=redraw), transition=dict(duration=0), fromcurrent=True,
                 mode="immediate")
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
-    jump = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
+    jump = dict(frame=dict(duration=0, redraw=redraw), mode="immediate", transition=dict(duration=0))
     return dict(
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
                           showactive=False, pad=dict(t=0, r=10),
@@ -163,11 +168,59 @@ def cost_per_step(series: list[dict], title: str = "Cost per step", log_y: bool 
 
 # ---------------------------------------------------------------------------- two weights
 def _contour(xs, ys, Z, label: str, opacity: float = 1.0) -> dict:
-    return dict(type="contour", x=_list(xs), y=_list(ys), z=_list(Z),
+    return dict(type="contour", x=_list(xs), y=_list(ys), z=np.round(np.asarray(Z, dtype=float), 4).tolist(),
                 colorscale="Viridis", reversescale=False, ncontours=25, opacity=opacity,
                 contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5, color="white"),
                 colorbar=dict(title=dict(text=label), thickness=12),
                 hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.3f}<extra></extra>")
+
+
+
+def _png(rgb: np.ndarray) -> str:
+    """An (h, w, 3) uint8 image as a PNG data URI (stdlib only)."""
+    h, w, _ = rgb.shape
+    raw = b"".join(b"\x00" + rgb[row].tobytes() for row in range(h))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+VIRIDIS = plotly.colors.sequential.Viridis
+BANDS = 25
+
+
+def _viridis_rgb(t: np.ndarray) -> np.ndarray:
+    """Viridis colours for values t in [0, 1], as uint8 RGB."""
+    stops = np.array([plotly.colors.hex_to_rgb(c) for c in VIRIDIS], dtype=float)
+    position = np.clip(t, 0.0, 1.0) * (len(stops) - 1)
+    low = np.minimum(position.astype(int), len(stops) - 2)
+    frac = (position - low)[..., None]
+    return np.round(stops[low] * (1 - frac) + stops[low + 1] * frac).astype(np.uint8)
+
+
+def background(xs, ys, Z, label: str) -> tuple[dict, dict]:
+    """The cost map as a banded picture under the plot (a layout image) and a colour bar for it.
+
+    An animated figure cannot keep a contour trace: Plotly.js erases contour and heatmap layers on
+    every animation frame, so the race shows the same 25 colour bands as a picture, which frames
+    never touch. Returns ``(layout_image, colourbar_trace)``.
+    """
+    Z = np.asarray(Z, dtype=float)
+    lo, hi = float(Z.min()), float(Z.max())
+    span = hi - lo if hi > lo else 1.0
+    band = np.minimum(np.floor((Z - lo) / span * BANDS), BANDS - 1)
+    rgb = _viridis_rgb((band + 0.5) / BANDS)[::-1]  # image rows run top (high y) to bottom
+    image = dict(source=_png(np.ascontiguousarray(rgb)), xref="x", yref="y", x=float(xs[0]), y=float(ys[-1]),
+                 sizex=float(xs[-1] - xs[0]), sizey=float(ys[-1] - ys[0]), sizing="stretch", layer="below")
+    bar = dict(type="scatter", x=[float(xs[0])], y=[float(ys[0])], mode="markers", showlegend=False,
+               hoverinfo="skip", marker=dict(size=0.1, opacity=0, color=[lo], cmin=lo, cmax=hi,
+                                             colorscale="Viridis", showscale=True,
+                                             colorbar=dict(title=dict(text=label), thickness=12)))
+    return image, bar
 
 
 def _marks(minima, saddles) -> list[dict]:
@@ -204,7 +257,8 @@ def race(xs, ys, Z, label: str, bounds, minima, saddles, runs: list[dict], title
     (x0, x1), (y0, y1) = bounds
     longest = max((len(r["trajectory"]) for r in runs), default=1)
     steps = _frame_steps(longest)
-    data = [_contour(xs, ys, Z, label)] + _marks(minima, saddles)
+    image, bar = background(xs, ys, Z, label)
+    data = [bar] + _marks(minima, saddles)
     if clickable:
         data.append(click_grid(bounds))
     if runs:
@@ -250,12 +304,13 @@ def race(xs, ys, Z, label: str, bounds, minima, saddles, runs: list[dict], title
     data.append(dict(racers(last), mode="markers", name="racers", showlegend=False, hoverinfo="skip",
                      marker=dict(color=colours, size=sizes, colorscale=scale or None, cmin=0, cmax=n_runs,
                                  showscale=False, line=dict(width=1, color=palette.BLACK))))
-    frames = [dict(name=str(i), traces=[index], data=[racers(i)], layout=dict(title=dict(text=f"{title}: step {i}")))
-              for i in steps]
-    layout = spec.layout(f"{title}: step {last}", "x (weight 1)", "y (weight 2)", height=600,
-                         margin=dict(b=140, t=110), legend=LEGEND_TOP,
-                         xaxis=dict(range=[x0, x1], constrain="domain"),
-                         yaxis=dict(range=[y0, y1]), **_player(steps, frame_ms))
+    # No layout in the frames: a layout change during a redraw-free animation wipes the contour layer.
+    frames = [dict(name=str(i), traces=[index], data=[racers(i)]) for i in steps]
+    layout = spec.layout(title, "x (weight 1)", "y (weight 2)", height=640,
+                         margin=dict(b=140, t=140), legend=LEGEND_TOP,
+                         xaxis=dict(range=[x0, x1], constrain="domain", showgrid=False, zeroline=False),
+                         yaxis=dict(range=[y0, y1], showgrid=False, zeroline=False), images=[image],
+                         **_player(steps, frame_ms))
     if clickable:
         layout["clickmode"] = "event+select"
         layout["dragmode"] = "pan"
