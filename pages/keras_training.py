@@ -50,9 +50,9 @@ _OVERFIT = dict(data="breast_cancer", layers="256, 256", dropout=0.0, optimizer=
                 batch_size=16, epochs=60, validation_split=0.3, test_fraction=0.3, early_stopping=False, scaler="minmax")
 PRESETS = {
     "Overfitting": _OVERFIT,
-    "Overfitting + dropout": {**_OVERFIT, "dropout": 0.5},
-    "Early stopping": {**_OVERFIT, "early_stopping": True, "patience": 8, "restore_best": True},
-    "Learning rate too high": dict(data="diabetes", layers="32, 16", dropout=0.0, optimizer="sgd", learning_rate=1.0,
+    "+ dropout": {**_OVERFIT, "dropout": 0.5},
+    "+ early stop": {**_OVERFIT, "early_stopping": True, "patience": 8, "restore_best": True},
+    "η too high": dict(data="diabetes", layers="32, 16", dropout=0.0, optimizer="sgd", learning_rate=1.0,
                                    epochs=15, batch_size=32, early_stopping=False, scaler="minmax"),
 }
 

@@ -24,10 +24,10 @@ class Settings:
 
 DEFAULTS = Settings()
 PRESETS = {
-    "Raw curves": {"smoothing": 0.0},
-    "TensorBoard default (0.6)": {"smoothing": 0.6},
-    "Heavy smoothing (0.95)": {"smoothing": 0.95},
-    "Log scale": {"log_y": True},
+    "Raw": {"smoothing": 0.0},
+    "Smooth 0.6": {"smoothing": 0.6},
+    "Smooth 0.95": {"smoothing": 0.95},
+    "Log y": {"log_y": True},
     "Wall time": {"x_axis": "wall time"},
 }
 

@@ -188,3 +188,16 @@ def test_tensorboards_own_event_reader_finds_the_scalars():
         steps = [e.step for e in events.Tensors("epoch_loss")]
         assert steps == [0, 1, 2]
         np.testing.assert_allclose(logged, result.history[metric], rtol=1e-6)
+
+
+def test_per_batch_losses_are_recovered_from_keras_running_means():
+    X, y = _data(n=64)
+    spec = kspec.ModelSpec(5, kspec.parse_layers("4"), "binary")
+    model = km.build(spec, seed=0)
+    live = km.LiveCallback()
+    # Validation off and equal batches: the epoch's loss is the mean of its batches' losses.
+    result = km.fit(model, spec, kspec.TrainSpec(epochs=2, batch_size=16, validation_split=0.0), X, y, live=live)
+    assert result.batch_x == [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
+    for epoch in range(2):
+        batches = result.batch_loss[4 * epoch:4 * epoch + 4]
+        assert np.mean(batches) == pytest.approx(result.history["loss"][epoch], rel=1e-5)

@@ -30,8 +30,9 @@ def live_curves(history: Mapping[str, Sequence[float]], metric: str = "loss", *,
     label = METRIC_NAMES.get(metric, metric)
     fig = go.Figure()
     if metric == "loss" and len(batch_x):
-        fig.add_trace(go.Scatter(x=list(batch_x), y=_finite(batch_values), mode="lines", name="training loss per batch",
-                                 line=dict(color=_faint(palette.BLUE, 0.35), width=1), hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=list(batch_x), y=_finite(curves.smooth(batch_values, 0.6)), mode="lines",
+                                 name="training loss per batch (smoothed 0.6)",
+                                 line=dict(color=_faint(palette.BLUE, 0.45), width=1), hoverinfo="skip"))
     train = list(history.get(metric, []))
     val = list(history.get(f"val_{metric}", []))
     x = list(range(1, len(train) + 1))

@@ -83,7 +83,8 @@ class LiveCallback(keras.callbacks.Callback):
         self.history: dict[str, list[float]] = {}
         self.wall_time: list[float] = []
         self.batch_x: list[float] = []  # fractional epoch (epoch 1 ends at 1.0)
-        self.batch_loss: list[float] = []  # Keras's running mean of the loss within the epoch
+        self.batch_loss: list[float] = []  # each batch's own loss (from Keras's running mean within the epoch)
+        self._running = 0.0
         self.epochs_planned = 0
         self.steps = 0
         self.epoch = 0
@@ -100,11 +101,16 @@ class LiveCallback(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
+        self._running = 0.0
 
     def on_train_batch_end(self, batch, logs=None):
         if self.batches and logs and "loss" in logs:
-            self.batch_x.append(self.epoch + (batch + 1) / max(self.steps, batch + 1))
-            self.batch_loss.append(float(logs["loss"]))
+            # Keras logs the mean over the epoch's batches so far: m_k = ((k-1) m_(k-1) + l_k) / k, so the
+            # batch's own loss is l_k = k m_k - (k-1) m_(k-1) (exact for equal batches; the last may be smaller).
+            mean, k = float(logs["loss"]), batch + 1
+            self.batch_x.append(self.epoch + k / max(self.steps, k))
+            self.batch_loss.append(k * mean - (k - 1) * self._running)
+            self._running = mean
         self._tick()
 
     def on_epoch_end(self, epoch, logs=None):

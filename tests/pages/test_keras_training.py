@@ -87,7 +87,7 @@ def test_flow_iris_prepare_build_train_evaluate_and_store_the_run():
 
 def test_regression_shows_predicted_vs_actual_and_a_diverging_preset_is_named():
     at = _open()
-    at.button(key="keras.preset.Learning rate too high").click().run()
+    at.button(key="keras.preset.η too high").click().run()
     at.slider(key="keras.epochs").set_value(4).run()
     assert "linear" in at.code[0].value and "SGD(learning_rate=1.0)" in at.code[0].value
     at.button(key="keras.train").click().run()

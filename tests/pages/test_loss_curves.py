@@ -87,7 +87,7 @@ def test_only_the_creating_session_may_rename_or_delete():
 def test_presets_change_the_smoothing_and_reset():
     _store_runs()
     at = AppTest.from_file(PAGE, default_timeout=60).run()
-    at.button(key="curves.preset.Heavy smoothing (0.95)").click().run()
+    at.button(key="curves.preset.Smooth 0.95").click().run()
     assert at.slider(key="curves.smoothing").value == pytest.approx(0.95)
     at.button(key="curves.preset.reset").click().run()
     assert at.slider(key="curves.smoothing").value == pytest.approx(0.6)
