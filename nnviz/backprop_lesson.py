@@ -196,13 +196,24 @@ def sensitivity(x: float, y: float, params: dict, name: str, eps: float,
 
 def chain_cost_curve(x: float, y: float, params: dict, name: str, span: float = 2.0,
                      n: int = 41, activation: str = "sigmoid") -> tuple[np.ndarray, np.ndarray]:
-    """C₀ as one parameter sweeps ``[p − span, p + span]``, the others held: (values, costs)."""
+    """C₀ as one parameter sweeps ``[p − span, p + span]``, the others held: (values, costs).
+
+    The whole sweep runs as one vectorised forward pass (each layer's
+    z = w a + b with the swept parameter as an array), the same arithmetic as
+    :func:`nnviz.network.forward` for one neuron per layer; tests check the
+    curve against the network's cost.
+    """
+    if name not in CHAIN_PARAMETERS:
+        raise ValueError(f"unknown parameter {name!r}; choose one of: {', '.join(CHAIN_PARAMETERS)}")
     centre = float(params[name])
     values = np.linspace(centre - span, centre + span, n)
-    X, Y, quadratic = np.array([[float(x)]]), np.array([[float(y)]]), _losses.get("quadratic")
-    # C₀ = (a − y)² is twice the network's quadratic cost ½(a − y)² of one example.
-    costs = np.array([2.0 * cost(chain_network({**params, name: v}, activation), X, Y, quadratic) for v in values])
-    return values, costs
+    fn = _activations.get(activation).fn
+    a = np.full(n, float(x))
+    for l in (1, 2, 3):
+        w = values if name == f"w{l}" else float(params[f"w{l}"])
+        b = values if name == f"b{l}" else float(params[f"b{l}"])
+        a = fn(a * w + b)
+    return values, (a - float(y)) ** 2
 
 
 # ---------------------------------------------------------------------------

@@ -86,11 +86,16 @@ def test_sensitivity_change_is_epsilon_times_gradient_to_second_order():
         lesson.sensitivity(0.5, 1.0, PARAMS, "w1", 0.0)
 
 
-def test_chain_cost_curve_passes_through_the_current_cost():
-    values, costs = lesson.chain_cost_curve(0.5, 1.0, PARAMS, "b2", span=1.0, n=21)
-    assert values[10] == pytest.approx(PARAMS["b2"])
+@pytest.mark.parametrize("name", lesson.CHAIN_PARAMETERS)
+def test_chain_cost_curve_is_the_networks_cost_along_the_sweep(name):
+    values, costs = lesson.chain_cost_curve(0.5, 1.0, PARAMS, name, span=1.0, n=21)
+    assert values[10] == pytest.approx(PARAMS[name])
     assert costs[10] == pytest.approx(lesson.chain(0.5, 1.0, PARAMS).cost, rel=1e-14)
-    assert costs[0] == pytest.approx(_chain_by_hand(0.5, 1.0, {**PARAMS, "b2": PARAMS["b2"] - 1.0}), rel=1e-14)
+    quadratic = losses.get("quadratic")
+    for i in (0, 7, 20):
+        net = lesson.chain_network({**PARAMS, name: values[i]})
+        assert costs[i] == pytest.approx(2 * cost(net, [[0.5]], [[1.0]], quadratic), rel=1e-13)
+    assert costs[0] == pytest.approx(_chain_by_hand(0.5, 1.0, {**PARAMS, name: PARAMS[name] - 1.0}), rel=1e-13)
 
 
 # ---------------------------------------------------------------------------

@@ -10,12 +10,28 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from nnviz.charts import palette, spec
 
 
+_TEMPLATES: dict = {}
+
+
+def _scatter_template() -> dict:
+    # The default template (Streamlit's theme inside the app) cut to what scatter plots use:
+    # its per-trace-type defaults for every other chart type made each figure's to_dict()
+    # and JSON cost ~4 ms instead of ~0.7 ms, on every rerun.
+    name = pio.templates.default
+    if name not in _TEMPLATES:
+        full = pio.templates[name].to_plotly_json() if name else {}
+        _TEMPLATES[name] = {"layout": full.get("layout", {}),
+                            "data": {"scatter": full.get("data", {}).get("scatter", [])}}
+    return _TEMPLATES[name]
+
+
 def _figure(data: list, title: str, x: str, y: str, height: int = palette.HEIGHT, **layout) -> go.Figure:
-    return spec.figure(data, spec.layout(title, x, y, height=height, **layout))
+    return spec.figure(data, spec.layout(title, x, y, height=height, template=_scatter_template(), **layout))
 
 
 def _list(values) -> list:
