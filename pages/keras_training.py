@@ -382,6 +382,15 @@ if results is not None:
                            mime="application/zip", key="keras.download")
     except ValueError as error:
         st.warning(str(error))
+    stored = {run.name: run for run in store.list()}
+    mine = [name for name in box.get("my_runs", []) if name in stored][-5:]
+    if len(mine) > 1:
+        overlay = []
+        for name in mine:
+            history, wall_time = store.history(name)
+            overlay.append({"name": name, "history": history, "wall_time": wall_time,
+                            "early_stopping_epoch": stored[name].config.get("early_stopping_epoch")})
+        st.plotly_chart(charts.runs_overlay(overlay, "loss", 0.0), key="keras.my_runs")
     st.markdown("Compare this run with others in the [loss-curve explorer](/loss_curves).")
 
 st.markdown("**What to notice:** the training loss almost always falls; the validation loss is the honest one. "

@@ -99,13 +99,17 @@ def test_regression_shows_predicted_vs_actual_and_a_diverging_preset_is_named():
     assert at.selectbox(key="keras.data").value == "loan_default"
 
 
-def test_diabetes_regression_evaluation_charts():
+def test_diabetes_regression_evaluation_charts_and_runs_overlaid():
     at = _open(data="diabetes", epochs=2, layers="4", dropout=0.0, early_stopping=0)
     at.button(key="keras.train").click().run()
     assert not at.exception
     spec = _chart(at, "Predicted vs actual")
     assert len(spec["data"][1]["x"]) == 89  # 20 % of 442 rows
     _chart(at, "Residuals")
+    at.text_input(key="keras.run_name").input("second try").run()
+    at.button(key="keras.train").click().run()
+    overlay = _chart(at, "smoothed (0.00) over the raw curve")
+    assert {"diabetes-4 train", "second-try train"} <= {t["name"] for t in overlay["data"]}
 
 
 GOOD = b"a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,10,x\n11,12,y\n13,14,x\n15,16,y\n17,18,x\n19,20,y\n21,22,x\n"
