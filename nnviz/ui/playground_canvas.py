@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -34,7 +33,9 @@ MAX_FRAMES = 10
 MAX_FRAMES_LATE = 24
 FRAMES_PER_SECOND = 30
 THUMB_STRIDE = 4  # 100 x 100 grid -> 25 x 25 thumbnails
-CORES = max(1, os.cpu_count() or 1)
+# One Streamlit process runs Python on one core at a time (the GIL; these matrices are too small for NumPy
+# to release it usefully), so the share is of one core per process: `make serve` runs a process per core.
+CORES = 1
 # Share of a tick one lone session may spend computing, and of the machine all sessions may use.
 SOLO_SHARE = 0.55
 MACHINE_SHARE = 0.7
