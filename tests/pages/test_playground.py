@@ -279,3 +279,45 @@ def test_stop_at_epoch_stops_play_and_says_so():
     assert at.button(key="playground.play").disabled
     at.select_slider(key="playground.learning_rate").set_value(0.1).run()  # not a new stop rule
     assert at.button(key="playground.play").disabled
+
+
+def test_governor_shares_a_core_and_forgets_sessions_that_stopped_ticking():
+    from nnviz.ui import playground_canvas as live
+
+    t0 = 1_000_000.0
+    assert live.heartbeat("gov-a", now=t0) >= 1
+    n = live.heartbeat("gov-b", now=t0 + 0.1)
+    assert n >= 2
+    assert live.heartbeat("gov-b", now=t0 + 5.0) == 1  # gov-a went quiet: forgotten
+    live.leave("gov-b")
+    one, thirty = live.budget(1), live.budget(30)
+    assert one == pytest.approx(live.TICK_SECONDS * live.SOLO_SHARE)
+    assert thirty * 30 <= live.TICK_SECONDS * live.MACHINE_SHARE + 1e-12  # the class shares one core
+
+
+def test_pace_sends_more_frames_and_less_work_when_ticks_come_late():
+    from nnviz.ui import playground_canvas as live
+
+    pace = live.Pace()
+    seconds, frames = pace.plan(1)
+    assert frames == 10 and seconds == pytest.approx(live.budget(1))
+    pace.tick(now=0.0)
+    for k in range(1, 20):
+        pace.tick(now=k * 0.8)
+    late_seconds, late_frames = pace.plan(1)
+    assert late_frames == 24 and late_seconds < 0.5 * seconds
+
+
+def test_play_tick_trains_and_returns_evenly_spaced_frames():
+    from nnviz.ui import playground_canvas as live
+
+    t = pg.Trainer(pg.Config(hidden=(4,)), pg.make_data("circle", n_samples=100))
+    frames = live.play_tick(t, 0.05, max_frames=5, epochs_per_frame=3)
+    assert [meta["epoch"] for meta, _ in frames] == [3, 6, 9, 12, 15]
+    blob = live.payload(t, frames, run="r", replace=False, discretize=False, show_test=True, highlight_wrong=True)
+    n = int.from_bytes(blob[:4], "little")
+    header, body = json.loads(blob[4:4 + n]), blob[4 + n:]
+    assert header["n_points"] == 100 and header["sizes"] == [2, 4, 1] and len(header["frames"]) == 5
+    last = header["frames"][-1]
+    weights = np.frombuffer(body[last["offset"] + 100 * 100 + 4 * 25 * 25:][:4 * header["n_weights"]], np.float32)
+    np.testing.assert_allclose(weights, np.concatenate([W.ravel() for W in t.W]), rtol=1e-6)
