@@ -307,12 +307,13 @@ if train_clicked:
             if diagnosis.kind == "diverged":
                 raise ValueError("The training diverged, so the test-split evaluation would be meaningless: "
                                  "lower the learning rate and train again.")
-            evaluation = tabular.evaluate(task, prepared.y_test, km.predict(model, prepared.X_test),
-                                          prepared.class_names)
+            output = km.predict(model, prepared.X_test)
+            evaluation = tabular.evaluate(task, prepared.y_test, output, prepared.class_names)
             problem = None
         except ValueError as error:
-            evaluation, problem = None, str(error)
+            output, evaluation, problem = None, None, str(error)
         box["result"] = dict(model=model, result=result, run=run_name, evaluation=evaluation, diagnosis=diagnosis,
+                             output=output,
                              problem=problem, pipeline=prepared.pipeline, task=task, class_names=prepared.class_names,
                              raw_test=prepared.raw_test, y_test=prepared.y_test, target=target, data=data_name)
         box.setdefault("my_runs", []).append(run_name)
@@ -369,7 +370,7 @@ if results is not None:
                               key="keras.applicant")
         applicant = raw.iloc[[row]]
         st.dataframe(applicant, hide_index=True, key="keras.applicant_row")
-        paid = float(km.predict_rows(results["model"], results["pipeline"], applicant).reshape(-1)[0])
+        paid = float(results["output"].reshape(-1)[row])  # the model's output for this test row
         actual = results["class_names"][int(results["y_test"][row])]
         st.markdown(f"The network gives **P(Fully Paid) = {paid:.2f}**: it would say **"
                     f"{'yes, will repay' if paid > 0.5 else 'no, likely to default'}**. What really happened: "

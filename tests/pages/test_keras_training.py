@@ -164,3 +164,18 @@ def test_uploaded_csv_trains_with_the_chosen_target_and_task():
     assert 'layers.Dense(1, activation="linear")' in at.code[0].value
     at.button(key="keras.train").click().run()
     assert not at.exception and any("2 epochs" in m.value for m in at.markdown)
+
+
+def test_loan_project_answers_would_this_applicant_repay():
+    from nnviz.keras import model as km
+
+    at = _open(epochs=1, layers="8", dropout=0.0, early_stopping=0, batch_size=256)
+    at.button(key="keras.train").click().run()
+    assert not at.exception
+    _chart(at, "ROC curve")
+    at.number_input(key="keras.applicant").set_value(7).run()
+    answer = next(m.value for m in at.markdown if "P(Fully Paid)" in m.value)
+    results = at.session_state["keras.box"]["result"]
+    expected = float(km.predict_rows(results["model"], results["pipeline"], results["raw_test"].iloc[[7]])[0, 0])
+    assert f"P(Fully Paid) = {expected:.2f}" in answer
+    assert results["class_names"][int(results["y_test"][7])] in answer
