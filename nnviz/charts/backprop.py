@@ -202,7 +202,7 @@ def parameter_paths_figure(path, names, title: str = "Every parameter, step by s
                  line=dict(width=1.5, dash="dot" if name.startswith("b") else "solid"))
             for i, name in enumerate(names)]
     return _figure(data, title, "step", "value", showlegend=len(names) <= 16,
-                   legend=dict(orientation="v", x=1.02, xanchor="left", y=1))
+                   legend=dict(orientation="v", x=1.02, xanchor="left", y=1, yanchor="top"))
 
 
 def sensitivity_figure(values, costs, name: str, current: float, cost: float, gradient: float,
