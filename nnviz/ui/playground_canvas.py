@@ -216,10 +216,14 @@ def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, rep
     flags = (np.r_[np.zeros(len(Xtr), np.uint8), np.ones(len(Xte), np.uint8)] | (wrong.astype(np.uint8) << 1))
     grid_inputs = trainer.grid_inputs()[3]
     r = int(np.sqrt(len(grid_inputs)))
-    scale = np.max(np.abs(grid_inputs), axis=0)
-    scale[scale == 0] = 1.0
-    maps = (grid_inputs / scale).T.reshape(-1, r, r)[:, ::THUMB_STRIDE, ::THUMB_STRIDE]
-    body = [_quantise(maps).tobytes()]
+    cache = trainer.__dict__.setdefault("_input_thumbs", {})
+    if id(grid_inputs) not in cache:  # the features' thumbnails change only with the grid
+        scale = np.max(np.abs(grid_inputs), axis=0)
+        scale[scale == 0] = 1.0
+        maps = (grid_inputs / scale).T.reshape(-1, r, r)[:, ::THUMB_STRIDE, ::THUMB_STRIDE]
+        cache.clear()
+        cache[id(grid_inputs)] = (grid_inputs, _quantise(maps).tobytes())
+    body = [cache[id(grid_inputs)][1]]
     inputs_len = len(body[0])
     points = X.tobytes() + labels.tobytes() + flags.astype(np.uint8).tobytes()
     body.append(points)
