@@ -136,6 +136,22 @@ st.latex(r"w \leftarrow w - \eta \left( \frac{\partial C}{\partial w} + \lambda 
          r"\qquad R = \sum |w| \ (\mathrm{L1}) \quad\text{or}\quad R = \tfrac12 \sum w^2 \ (\mathrm{L2})")
 
 state.init(PREFIX, DEFAULTS)
+# A hand-edited link may hold a value no widget offers: put such a setting back to its default.
+CHOICES = {"dataset": list(DATASETS), "activation": pg.HIDDEN_ACTIVATIONS, "regularization": pg.REGULARIZATIONS,
+           "optimizer": optimizers.NAMES, "learning_rate": pg.LEARNING_RATES,
+           "regularization_rate": pg.REGULARIZATION_RATES, "speed": ("fast", "one epoch per frame")}
+RANGES = {"noise": (0, 50), "train_percent": (10, 90), "n_classes": (2, 5), "seed": (0, 10_000),
+          "batch_size": (1, 30), "dropout": (0.0, 0.8), "stop_epoch": (0, 1_000_000), "patience": (0, 100_000),
+          "momentum": (0.0, 0.99), "rho": (0.5, 0.999), "beta_1": (0.5, 0.999), "beta_2": (0.9, 0.9999)}
+fixed = [name for name, options in CHOICES.items() if SS[K(name)] not in options]
+fixed += [name for name, (low, high) in RANGES.items() if not low <= SS[K(name)] <= high]
+fixed += ["hidden"] * (len(SS[K("hidden")]) > pg.MAX_HIDDEN_LAYERS
+                       or any(not 1 <= n <= pg.MAX_NEURONS for n in SS[K("hidden")]))
+fixed += ["layer_activations"] * any(a not in pg.HIDDEN_ACTIVATIONS for a in SS[K("layer_activations")])
+for name in fixed:
+    SS[K(name)] = getattr(DEFAULTS, name)
+if fixed:
+    st.warning(f"The link asked for settings this page does not offer ({', '.join(fixed)}); defaults used instead.")
 SS.setdefault("playground.playing", False)
 SS.setdefault("playground.session", uuid.uuid4().hex)
 SS.setdefault("playground.points", [])

@@ -321,3 +321,13 @@ def test_play_tick_trains_and_returns_evenly_spaced_frames():
     last = header["frames"][-1]
     weights = np.frombuffer(body[last["offset"] + 100 * 100 + 4 * 25 * 25:][:4 * header["n_weights"]], np.float32)
     np.testing.assert_allclose(weights, np.concatenate([W.ravel() for W in t.W]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name,value", [("learning_rate", "0.05"), ("dataset", "moon"), ("batch_size", "99"),
+                                        ("hidden", "4,12"), ("activation", "swish"), ("noise", "80"),
+                                        ("layer_activations", "relu,cube")])
+def test_a_hand_edited_link_falls_back_to_defaults_with_a_warning(name, value):
+    at = open_page(**{name: value})
+    assert not at.exception
+    assert any(name in w.value for w in at.warning)
+    assert trainer(at).sizes == (2, 4, 2, 1)
