@@ -229,9 +229,18 @@ def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
     return m
 
 
+MAX_HISTORY = 20_000
+
+
 @dataclass
 class History:
-    """The metrics of every epoch, appended as training goes."""
+    """The metrics of every epoch, appended as training goes.
+
+    A long run would grow without bound (a class playing for an hour trains
+    millions of epochs), so past ``MAX_HISTORY`` rows every other row is
+    dropped: the epoch column keeps the true epoch numbers, the chart and the
+    CSV stay right, only thinner in the past.
+    """
 
     epoch: list = field(default_factory=list)
     train_loss: list = field(default_factory=list)
@@ -240,6 +249,9 @@ class History:
     test_accuracy: list = field(default_factory=list)
 
     def append(self, epoch, metrics):
+        if len(self.epoch) >= MAX_HISTORY:
+            for name in ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy"):
+                setattr(self, name, getattr(self, name)[::2])
         self.epoch.append(epoch)
         self.train_loss.append(metrics[0])
         self.test_loss.append(metrics[1])

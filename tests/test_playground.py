@@ -278,3 +278,12 @@ def test_the_overfitting_preset_overfits_and_l2_fixes_it():
     test, train = runs["none"]
     assert train[-1] < 0.01 and test[-1] > 1.4 * test.min()  # the test loss rose after its best epoch
     assert runs["L2"][0][-1] < 0.5 * test[-1]
+
+
+def test_history_stays_bounded_and_keeps_true_epochs(monkeypatch):
+    monkeypatch.setattr(pg, "MAX_HISTORY", 8)
+    h = pg.History()
+    for epoch in range(1, 21):
+        h.append(epoch, (1.0 / epoch, 2.0 / epoch, 0.5, 0.5))
+    assert len(h.epoch) <= 8 and h.epoch[-1] == 20
+    assert all(loss == pytest.approx(1.0 / e) for e, loss in zip(h.epoch, h.train_loss))
