@@ -95,3 +95,20 @@ def test_editing_a_weight_cell_recomputes_the_forward_pass(page, server_url):
     page.locator(".katex", has_text="0.395").first.wait_for(timeout=30_000)
     no_exception(page)
     screenshot(page, "backpropagation_edited")
+
+
+def test_clearing_a_cell_gives_a_message_not_a_traceback(page, server_url):
+    _open(page, server_url)
+    editor = page.locator('[data-testid="stDataFrame"]').nth(1)
+    editor.wait_for(timeout=30_000)
+    editor.scroll_into_view_if_needed()
+    editor.locator("canvas").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(3000)
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
+    page.mouse.click(box["x"] + 75, box["y"] + 35 + 17)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Delete")  # glide clears the selected cell
+    page.locator('[data-testid="stAlert"]', has_text="w2[1,1] is empty").wait_for(timeout=30_000)
+    no_exception(page)
+    screenshot(page, "backpropagation_bad_edit")
