@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_play_advances_the_epoch_and_changes_the_boundary(server_url, page):
     no_exception(page)
     page.locator(".nnviz-pg").scroll_into_view_if_needed()
     screenshot(page, "playground")
-    page.locator(".nnviz-pg").screenshot(path=str(screenshot.__globals__["SCREENSHOTS"] / "playground_canvas.png"))
+    page.locator(".nnviz-pg").screenshot(path=str(SCREENSHOTS / "playground_canvas.png"))
 
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)
@@ -69,14 +69,13 @@ def test_hovering_a_link_shows_its_weight_and_a_click_adds_a_point(server_url, p
     x, y = page.evaluate("() => window.nnvizPlayground.linkProbe")
     net.hover(position={"x": x, "y": y})
     tip = page.locator(".nnviz-pg-tip")
-    tip.wait_for(state="visible", timeout=5_000)
+    tip.wait_for(state="visible", timeout=15_000)
     assert "X₁ → layer 1 neuron 1: w = " in tip.inner_text()
 
     points = page.evaluate("() => window.nnvizPlayground.points")
     page.get_by_label("Click on the output to add a point of class").click()
     page.get_by_role("option", name="class 1").click()
-    page.wait_for_timeout(500)
-    wait_for_app(page)
+    page.wait_for_function("() => window.nnvizPlayground.addClass === 1", timeout=30_000)
     boundary = page.locator('[data-testid="playground-boundary"]')
     boundary.click(position={"x": 300, "y": 150})
     page.wait_for_function(f"() => window.nnvizPlayground.points === {points + 1}", timeout=30_000)
