@@ -191,6 +191,9 @@ st.markdown(
 state.init(PREFIX, DEFAULTS)
 _reset_out_of_range()
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+# Widget values (and callbacks' changes) are in session state before the script runs,
+# so the settings read once here are the ones the widgets below will show.
+settings = state.current(PREFIX, Settings)
 
 # ---------------------------------------------------------------------------
 st.header("1 · A chain of single neurons")
@@ -204,7 +207,6 @@ CHAIN_LABELS = {"x": "input x = a⁽⁰⁾", "y": "target y", "w1": "weight w₁
                 "b2": "bias b₂", "w3": "weight w₃", "b3": "bias b₃"}
 for i, (field, (lo, hi)) in enumerate(CHAIN_RANGES.items()):
     cols[i % 4].slider(CHAIN_LABELS[field], lo, hi, step=0.1, key=state.key(PREFIX, field))
-settings = state.current(PREFIX, Settings)
 chain_params = {p: getattr(settings, p) for p in lesson.CHAIN_PARAMETERS}
 ch = lesson.chain(settings.x, settings.y, chain_params)
 
@@ -221,8 +223,8 @@ with right:
         _chain_figure(settings.x, settings.y, tuple(chain_params.items())), key="backprop.chain_diagram")
 
 st.markdown("**Each gradient, factor by factor** (symbols first, then their numbers, then the product):")
-for name in ("w3", "b3", "w2", "b2", "w1", "b1"):
-    st.latex(lesson.chain_product_latex(ch, name))
+st.latex(r"\begin{gathered}" + r" \\[10pt] ".join(
+    lesson.chain_product_latex(ch, name) for name in ("w3", "b3", "w2", "b2", "w1", "b1")) + r"\end{gathered}")
 
 st.subheader("Sensitivity check")
 st.markdown(
@@ -232,7 +234,6 @@ st.markdown(
 c1, c2 = st.columns(2)
 c1.radio("parameter p", lesson.CHAIN_PARAMETERS, horizontal=True, key=state.key(PREFIX, "nudge"))
 c2.select_slider("nudge ε", options=EPS_OPTIONS, key=state.key(PREFIX, "eps"))
-settings = state.current(PREFIX, Settings)
 sens = lesson.sensitivity(settings.x, settings.y, chain_params, settings.nudge, settings.eps)
 p = f"{settings.nudge[0]}_{settings.nudge[1]}"
 st.latex(
@@ -259,7 +260,6 @@ shape_cols[0].number_input("inputs", step=1, key=state.key(PREFIX, "n_inputs"), 
 shape_cols[1].number_input("hidden layers", step=1, key=state.key(PREFIX, "layers"), on_change=_reseed)
 shape_cols[2].number_input("outputs", step=1, key=state.key(PREFIX, "n_outputs"), on_change=_reseed)
 shape_cols[3].number_input("seed (new numbers)", step=1, key=state.key(PREFIX, "seed"), on_change=_reseed)
-settings = state.current(PREFIX, Settings)
 n_hidden_shown = min(max(int(settings.layers), 1), lesson.MAX_HIDDEN_LAYERS)
 layer_cols = st.columns(max(n_hidden_shown, 3))
 for i in range(n_hidden_shown):
@@ -270,7 +270,6 @@ for i in range(n_hidden_shown):
 out_cols = st.columns(2)
 out_cols[0].selectbox("output activation", DIFFERENTIABLE, key=state.key(PREFIX, "act_out"))
 out_cols[1].selectbox("cost C", losses.NAMES, format_func=LOSS_LABELS.get, key=state.key(PREFIX, "loss"))
-settings = state.current(PREFIX, Settings)
 
 walkthrough = None
 try:
@@ -332,7 +331,6 @@ if sizes is not None:
             edited[f"y[{j + 1}]"] = out_y.iloc[j, 0]
 
     st.select_slider("learning rate η", options=LR_OPTIONS, key=state.key(PREFIX, "lr"))
-    settings = state.current(PREFIX, Settings)
     try:
         net, x, y = lesson.unflatten(sizes, [edited[n] for n in names], acts)
         walkthrough = lesson.walk(net, x, y, settings.loss, settings.lr)
@@ -404,7 +402,6 @@ if walkthrough is not None:
 
     st.subheader("Train N steps")
     st.slider("steps N", 1, 500, key=state.key(PREFIX, "steps"))
-    settings = state.current(PREFIX, Settings)
     run, cost_fig, paths_fig = _training(w.net.sizes, w.net.activations, numbers, settings.loss, settings.lr,
                                          settings.steps)
     if run.diverged_at is not None:
