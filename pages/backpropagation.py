@@ -56,15 +56,15 @@ class Settings:
 
 DEFAULTS = Settings()
 PRESETS = {
-    "Mazur's worked example": {
+    "Mazur's example": {
         "n_inputs": 2, "layers": 1, "n1": 2, "n_outputs": 2, "act1": "sigmoid", "act_out": "sigmoid",
         "loss": "quadratic", "values": lesson.MAZUR_VALUES, "lr": 0.5, "stage": "forward"},
-    "Cross-entropy: δᴸ = a − y": {"loss": "binary_crossentropy", "act_out": "sigmoid", "stage": "output error"},
-    "Saturated output neuron": {"w3": 6.0, "b3": 4.0, "y": 0.0, "nudge": "w3"},
-    "Deep tanh 2-4-4-4-1": {
+    "δᴸ = a − y": {"loss": "binary_crossentropy", "act_out": "sigmoid", "stage": "output error"},
+    "Saturated neuron": {"w3": 6.0, "b3": 4.0, "y": 0.0, "nudge": "w3"},
+    "Deep tanh net": {
         "n_inputs": 2, "layers": 3, "n1": 4, "n2": 4, "n3": 4, "n_outputs": 1, "act1": "tanh", "act2": "tanh",
         "act3": "tanh", "act_out": "sigmoid", "values": (), "seed": 3, "stage": "backpropagate"},
-    "Too large a step: η = 40": {
+    "η too large": {
         "layers": 1, "n1": 3, "n_outputs": 1, "act1": "relu", "act_out": "linear", "values": (), "seed": 1,
         "lr": 40.0, "steps": 50},
 }
@@ -147,7 +147,8 @@ def _chain_figure(x, y, params):
     return charts.network_diagram(
         (1, 1, 1, 1), [[[params["w1"]]], [[params["w2"]]], [[params["w3"]]]],
         [None] + [[ch.z[l]] for l in (1, 2, 3)], [[a] for a in ch.a],
-        title="The chain: x → neuron 1 → neuron 2 → neuron 3", show_legend=False)
+        title="The chain: x → neuron 1 → neuron 2 → neuron 3", show_legend=False, height=260,
+        layer_names=["input x = a⁽⁰⁾", "neuron 1", "neuron 2", "neuron 3 → C₀"])
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -66,6 +66,8 @@ def network_diagram(
     width_by: str = "weight",
     title: str = "",
     show_legend: bool = True,
+    layer_names=None,
+    height: int | None = None,
 ) -> go.Figure:
     """The network drawn layer by layer, with z, a and δ on the nodes.
 
@@ -88,6 +90,10 @@ def network_diagram(
         Lesson layer numbers (input = 1) to ring: what the current step computes.
     show_legend : bool
         The colour legend (positive / negative weight, computed in this step).
+    layer_names : list of str, optional
+        Axis labels under the layers (default "layer 1 (input)", ..., "layer L (output)").
+    height : int, optional
+        Figure height in pixels (default: enough for the widest layer).
     """
     sizes = [int(s) for s in sizes]
     n_layers = len(sizes)
@@ -168,11 +174,12 @@ def network_diagram(
             type="scatter", x=[None], y=[None], mode="markers", name="computed in this step",
             marker=dict(size=12, color="white", line=dict(color=palette.VERMILION, width=3)),
         ))
-    ticks = [f"layer {i + 1}" + (" (input)" if i == 0 else " (output)" if i == n_layers - 1 else "")
-             for i in range(n_layers)]
+    ticks = list(layer_names) if layer_names is not None else [
+        f"layer {i + 1}" + (" (input)" if i == 0 else " (output)" if i == n_layers - 1 else "")
+        for i in range(n_layers)]
     top = (max(sizes) - 1) / 2
     return _figure(
-        data, title, "", "", height=max(palette.HEIGHT, 110 * max(sizes) + 170),
+        data, title, "", "", height=height or max(palette.HEIGHT, 110 * max(sizes) + 170),
         xaxis=dict(tickvals=list(range(n_layers)), ticktext=ticks, showgrid=False, zeroline=False,
                    range=[-0.35, n_layers - 0.65]),
         yaxis=dict(visible=False, range=[-top - 0.45, top + 0.8]), showlegend=show_legend,
