@@ -95,7 +95,7 @@ def run_setup(setup: str, workers: int, seconds: float, n_sliders: int, n_arriva
                              meter.stop(), client.stop()))
             notes.append(f"{setup}: busy class: {info['playgrounds']} playgrounds playing "
                          f"({info['ticks']} ticks sent), {info['trainings']} Keras training")
-            notes += stats.errors[:5]
+            notes += info["errors"][:5] + stats.errors[:5]
         for page, button, busy in (("playground", "▶ Play", 4.0), ("keras_training", "Train", 12.0)):
             if not existing([page]):
                 continue
