@@ -25,8 +25,14 @@ COLOURS = {"sgd": palette.BLUE, "momentum": palette.ORANGE, "nesterov": palette.
            "adagrad": palette.VERMILION, "rmsprop": palette.PURPLE, "adam": palette.SKY}
 
 
-# Legends sit in a row under the title (the house default puts them over the title's right end).
+# Legends sit in a row under the title (the house default puts them over the title's right end), or inside
+# a corner the data leave empty when the chart is narrow.
 LEGEND_TOP = dict(orientation="h", x=0.0, xanchor="left", y=1.02, yanchor="bottom")
+
+
+def _legend_inside(x: float, y: float) -> dict:
+    return dict(orientation="v", x=x, y=y, xanchor="right" if x > 0.5 else "left",
+                yanchor="top" if y > 0.5 else "bottom", bgcolor="rgba(255,255,255,0.8)")
 
 
 def _frame_steps(n_points: int, max_frames: int | None = None) -> list[int]:
@@ -159,8 +165,8 @@ def cost_per_step(series: list[dict], title: str = "Cost per step", log_y: bool 
             annotations.append(dict(x=len(values) - 1, y=float(np.log10(values[-1])) if log_y else float(values[-1]),
                                     text=f"{s['name']}: diverged at step {s['diverged_at']}", showarrow=True,
                                     arrowhead=2, ax=40, ay=-30, font=dict(color=palette.VERMILION, size=12)))
-    layout = spec.layout(title, "step", y_title, height=380, annotations=annotations, legend=LEGEND_TOP,
-                         margin=dict(t=95),
+    layout = spec.layout(title, "step", y_title, height=380, annotations=annotations,
+                         legend=_legend_inside(0.99, 0.99), margin=dict(t=50),
                          yaxis=dict(type="log" if log_y else "linear", exponentformat="power",
                                     dtick=1 if log_y else None))
     return spec.figure(data, layout)
@@ -168,7 +174,7 @@ def cost_per_step(series: list[dict], title: str = "Cost per step", log_y: bool 
 
 # ---------------------------------------------------------------------------- two weights
 def _contour(xs, ys, Z, label: str, opacity: float = 1.0) -> dict:
-    return dict(type="contour", x=_list(xs), y=_list(ys), z=np.round(np.asarray(Z, dtype=float), 4).tolist(),
+    return dict(type="contour", x=_list(xs), y=_list(ys), z=_list(Z),
                 colorscale="Viridis", reversescale=False, ncontours=25, opacity=opacity,
                 contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5, color="white"),
                 colorbar=dict(title=dict(text=label), thickness=12),
@@ -398,7 +404,7 @@ def lr_sweep(learning_rates, final_gaps, diverged, title: str, bound: float | No
                                 showarrow=False, xanchor="left", yanchor="bottom",
                                 font=dict(color=palette.GREEN, size=12)))
     layout = spec.layout(title, "learning rate η (log scale)", y_title, height=400, shapes=shapes,
-                         annotations=annotations, margin=dict(t=95), legend=LEGEND_TOP,
+                         annotations=annotations, margin=dict(t=70), legend=_legend_inside(0.99, 0.02),
                          xaxis=dict(type="log", exponentformat="power", dtick=1),
                          yaxis=dict(type="log", exponentformat="power", dtick=1))
     return spec.figure(data, layout)
@@ -418,7 +424,8 @@ def stochastic_paths(xs, ys, Z, runs: list[dict], minimum, title: str) -> go.Fig
         data.append(dict(type="scatter", x=_list(t[:, 0]), y=_list(t[:, 1]), mode="lines+markers", name=name,
                          line=dict(color=r["colour"], width=1.5), marker=dict(size=3, color=r["colour"]),
                          hovertemplate=r["name"] + ": w=%{x:.3f}, b=%{y:.3f}<extra></extra>"))
-    layout = spec.layout(title, "slope w", "intercept b", height=560, legend=LEGEND_TOP, margin=dict(t=95),
+    layout = spec.layout(title, "slope w", "intercept b", height=560, legend=_legend_inside(0.99, 0.02),
+                         margin=dict(t=50),
                          xaxis=dict(range=[x0, x1], constrain="domain"), yaxis=dict(range=[y0, y1]))
     return spec.figure(data, layout)
 
