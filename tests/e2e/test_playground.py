@@ -73,8 +73,15 @@ def test_hovering_a_link_shows_its_weight_and_a_click_adds_a_point(server_url, p
     assert "X₁ → layer 1 neuron 1: w = " in tip.inner_text()
 
     points = page.evaluate("() => window.nnvizPlayground.points")
-    page.get_by_label("Click on the output to add a point of class").click()
-    page.get_by_role("option", name="class 1").click()
+    option = page.get_by_role("option", name="class 1")
+    for _ in range(5):  # the dropdown may close again if a rerun lands right after the click
+        page.get_by_label("Click on the output to add a point of class").click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    option.click()
     page.wait_for_function("() => window.nnvizPlayground.addClass === 1", timeout=30_000)
     boundary = page.locator('[data-testid="playground-boundary"]')
     boundary.click(position={"x": 300, "y": 150})
