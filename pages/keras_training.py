@@ -249,7 +249,7 @@ with st.expander("The Keras code for this model (copy it)", expanded=True):
 st.header("4. Train")
 a, b, c = st.columns([1, 1, 3])
 train_clicked = a.button("Train", type="primary", key="keras.train", width="stretch")
-stop_clicked = b.button("Stop", key="keras.stop", width="stretch")
+b.button("Stop", key="keras.stop", width="stretch")  # any click reruns; the rerun stops a training
 c.text_input("Run name", key="keras.run_name", placeholder=f"{data_name}-{settings.layers}")
 status = st.empty()
 chart_slot = st.empty()
