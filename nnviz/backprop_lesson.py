@@ -532,18 +532,21 @@ def train(net: Network, x, y, loss: str, lr: float, steps: int) -> TrainingRun:
     X = np.asarray(x, dtype=float).reshape(1, -1)
     Y = np.asarray(y, dtype=float).reshape(1, -1)
     n_params = n_values(net.sizes) - net.sizes[0] - net.sizes[-1]
-    costs, path = [cost(net, X, Y, loss_fn)], [np.array(flatten(net, [], [])[:n_params])]
+    costs, path = [], []
     diverged_at = None
     with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(1, steps + 1):
-            net = sgd_step(net, backward(net, forward(net, X), Y, loss_fn), lr)
-            c = cost(net, X, Y, loss_fn)
+        for step in range(steps + 1):
+            # One forward pass per step serves both the cost of this step and the next update.
+            trace = forward(net, X)
+            c = loss_fn.value(Y, trace.a[-1])
             params = np.array(flatten(net, [], []))
             if not (math.isfinite(c) and np.all(np.isfinite(params)) and np.max(np.abs(params)) <= DIVERGED):
                 diverged_at = step
                 break
             costs.append(c)
             path.append(params)
+            if step < steps:
+                net = sgd_step(net, backward(net, trace, Y, loss_fn), lr)
     return TrainingRun(np.array(costs), np.array(path), value_names(net.sizes)[:n_params], diverged_at)
 
 
