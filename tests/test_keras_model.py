@@ -194,10 +194,12 @@ def test_per_batch_losses_are_recovered_from_keras_running_means():
     X, y = _data(n=64)
     spec = kspec.ModelSpec(5, kspec.parse_layers("4"), "binary")
     model = km.build(spec, seed=0)
-    live = km.LiveCallback()
-    # Validation off and equal batches: the epoch's loss is the mean of its batches' losses.
-    result = km.fit(model, spec, kspec.TrainSpec(epochs=2, batch_size=16, validation_split=0.0), X, y, live=live)
-    assert result.batch_x == [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
+    # 64 rows, 8 for validation: batches of 20, 20 and 16; the epoch's loss is their sample-weighted mean.
+    result = km.fit(model, spec, kspec.TrainSpec(epochs=2, batch_size=20, validation_split=0.125), X, y)
+    assert result.batch_x == pytest.approx([1 / 3, 2 / 3, 1.0, 4 / 3, 5 / 3, 2.0])
     for epoch in range(2):
-        batches = result.batch_loss[4 * epoch:4 * epoch + 4]
-        assert np.mean(batches) == pytest.approx(result.history["loss"][epoch], rel=1e-5)
+        batches = result.batch_loss[3 * epoch:3 * epoch + 3]
+        assert np.average(batches, weights=[20, 20, 16]) == pytest.approx(result.history["loss"][epoch], rel=1e-5)
+    # The last batch's loss is the one Keras computes on those rows with the weights of that moment: it must
+    # lie within the range of per-sample losses, not be the spike an unweighted recovery gives.
+    assert all(0 < loss < 5 for loss in result.batch_loss)

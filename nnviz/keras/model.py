@@ -87,6 +87,8 @@ class LiveCallback(keras.callbacks.Callback):
         self._running = 0.0
         self.epochs_planned = 0
         self.steps = 0
+        self.batch_size = 0  # set by fit(): with samples, the last (smaller) batch is weighted right
+        self.samples = 0
         self.epoch = 0
         self.stopped = False
         self.interrupt: BaseException | None = None
@@ -105,11 +107,12 @@ class LiveCallback(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         if self.batches and logs and "loss" in logs:
-            # Keras logs the mean over the epoch's batches so far: m_k = ((k-1) m_(k-1) + l_k) / k, so the
-            # batch's own loss is l_k = k m_k - (k-1) m_(k-1) (exact for equal batches; the last may be smaller).
+            # Keras logs the sample-weighted mean over the epoch's batches so far, m_k = (S_(k-1) m_(k-1) + n_k l_k) / S_k
+            # with S_k the samples seen, so the batch's own loss is l_k = (S_k m_k - S_(k-1) m_(k-1)) / n_k.
             mean, k = float(logs["loss"]), batch + 1
+            seen_before, seen = self._seen(k - 1), self._seen(k)
             self.batch_x.append(self.epoch + k / max(self.steps, k))
-            self.batch_loss.append(k * mean - (k - 1) * self._running)
+            self.batch_loss.append((seen * mean - seen_before * self._running) / max(seen - seen_before, 1e-12))
             self._running = mean
         self._tick()
 
@@ -121,6 +124,12 @@ class LiveCallback(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self._update()
+
+    def _seen(self, k: int) -> float:
+        """Training samples seen after k batches of the epoch (k when the batch size is unknown)."""
+        if self.batch_size and self.samples:
+            return float(min(k * self.batch_size, self.samples))
+        return float(k)
 
     @property
     def seconds(self) -> float:
@@ -170,6 +179,8 @@ def fit(model, spec: ModelSpec, train: TrainSpec, X: np.ndarray, y: np.ndarray, 
     check_training(train)
     compile_model(model, spec, train)
     live = live or LiveCallback()
+    live.batch_size = train.batch_size
+    live.samples = int(len(X) * (1 - train.validation_split))  # Keras splits validation off the end like this
     callbacks = [live]
     stopper = None
     if train.early_stopping:
