@@ -78,7 +78,7 @@ SS = st.session_state
 
 def _set_playing(on: bool) -> None:
     SS["playground.playing"] = on
-    SS["playground.pace"] = live.Pace()
+    SS["playground.pace"] = None
     if not on:
         live.leave(SS["playground.session"])
 
@@ -323,7 +323,7 @@ def _frames_tick():
     tr = SS["playground.trainer"]
     playing = SS["playground.playing"] and not tr.finished
     if playing:
-        pace = SS.setdefault("playground.pace", live.Pace())
+        pace = SS["playground.pace"]
         pace.tick()
         seconds, n_frames = pace.plan(live.heartbeat(SS["playground.session"]))
         per_frame = 1 if settings.speed != "fast" else None
@@ -357,7 +357,11 @@ def _frames_tick():
 
 
 with main_col:
-    st.fragment(run_every=live.TICK_SECONDS if SS["playground.playing"] else None)(_frames_tick)()
+    if SS["playground.playing"]:  # a big class ticks less often (see nnviz.ui.playground_canvas)
+        interval = live.tick_interval(live.heartbeat(SS["playground.session"]))
+        if SS.get("playground.pace") is None or SS["playground.pace"].interval != interval:
+            SS["playground.pace"] = live.Pace(interval)
+    st.fragment(run_every=SS["playground.pace"].interval if SS["playground.playing"] else None)(_frames_tick)()
 
 # --- after training: the whole history, the confusion matrix, exports, hand-edited weights -------------------
 if not SS["playground.playing"]:

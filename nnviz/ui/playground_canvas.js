@@ -390,7 +390,7 @@ function loop(s) {
     if (!s.wrap.isConnected) { s.raf = 0; return; }
     if (s.queue.length && now - s.last >= (s.frameMs || FRAME_MS) - 2) {
       // Keep latency bounded: if batches arrive faster than they play, skip ahead.
-      if (s.queue.length > 48) s.queue.splice(0, s.queue.length - 24);
+      if (s.queue.length > 100) s.queue.splice(0, s.queue.length - 50);
       s.last = now;
       show(s, s.queue.shift());
     }

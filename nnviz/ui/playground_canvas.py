@@ -30,7 +30,11 @@ from nnviz.playground import GridPass, Trainer
 
 TICK_SECONDS = 0.33
 MAX_FRAMES = 10
-MAX_FRAMES_LATE = 24
+MAX_FRAMES_LATE = 45
+# Every tick costs Streamlit a fragment run whatever work it carries; a big class ticks less often (with
+# more frames per tick), so that overhead does not eat the core.
+FAST_SESSIONS = 6
+MAX_TICK_SECONDS = 1.5
 FRAMES_PER_SECOND = 30
 THUMB_STRIDE = 4  # 100 x 100 grid -> 25 x 25 thumbnails
 # One Streamlit process runs Python on one core at a time (the GIL; these matrices are too small for NumPy
@@ -97,17 +101,25 @@ def budget(n_playing: int, tick: float = TICK_SECONDS, cores: int = CORES) -> fl
     return min(tick * SOLO_SHARE, tick * cores * MACHINE_SHARE / max(1, n_playing))
 
 
+def tick_interval(n_playing: int) -> float:
+    """Seconds between one session's ticks when ``n_playing`` sessions play: 0.33 s up to a few sessions."""
+    return min(MAX_TICK_SECONDS, TICK_SECONDS * max(1.0, n_playing / FAST_SESSIONS))
+
+
 @dataclass
 class Pace:
-    """One session's measured tick period; a tick that comes late means the machine is busy."""
+    """One session's tick interval and measured tick period; a tick that comes late means the machine is busy."""
 
-    period: float = TICK_SECONDS
+    interval: float = TICK_SECONDS
+    period: float | None = None
     last: float | None = None
 
     def tick(self, now: float | None = None) -> float:
         now = time.monotonic() if now is None else now
+        if self.period is None:
+            self.period = self.interval
         if self.last is not None:
-            gap = min(max(now - self.last, TICK_SECONDS), 1.0)
+            gap = min(max(now - self.last, self.interval), 2 * MAX_TICK_SECONDS)
             self.period = 0.7 * self.period + 0.3 * gap
         self.last = now
         return self.period
@@ -115,8 +127,9 @@ class Pace:
     def plan(self, n_playing: int) -> tuple[float, int]:
         """(seconds of work, frames) for this tick: enough frames to play at 30 frames/s until the next
         tick arrives, and less work when ticks arrive late (the machine is overloaded)."""
-        frames = int(min(MAX_FRAMES_LATE, max(1, round(self.period * FRAMES_PER_SECOND))))
-        return budget(n_playing) * min(1.0, TICK_SECONDS / self.period), frames
+        period = self.period or self.interval
+        frames = int(min(MAX_FRAMES_LATE, max(1, round(period * FRAMES_PER_SECOND))))
+        return budget(n_playing, tick=self.interval) * min(1.0, self.interval / period), frames
 
 
 # --- frames ------------------------------------------------------------------------------------------

@@ -306,6 +306,10 @@ def test_pace_sends_more_frames_and_less_work_when_ticks_come_late():
         pace.tick(now=k * 0.8)
     late_seconds, late_frames = pace.plan(1)
     assert late_frames == 24 and late_seconds < 0.5 * seconds
+    assert live.tick_interval(1) == live.TICK_SECONDS and live.tick_interval(30) == pytest.approx(1.5)
+    big = live.Pace(live.tick_interval(30))
+    big_seconds, big_frames = big.plan(30)
+    assert big_frames == 45 and big_seconds == pytest.approx(1.5 * live.MACHINE_SHARE / 30)
 
 
 def test_play_tick_trains_and_returns_evenly_spaced_frames():
