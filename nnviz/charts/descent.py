@@ -418,11 +418,14 @@ def stochastic_paths(xs, ys, Z, runs: list[dict], minimum, title: str) -> go.Fig
             dict(type="scatter", x=[float(minimum[0])], y=[float(minimum[1])], mode="markers",
                  name="least squares", marker=dict(symbol="star", size=16, color=palette.YELLOW,
                                                    line=dict(width=1.5, color=palette.BLACK)))]
-    for r in runs:
+    # Drawn last to first so the first run (the full batch, the smoothest path) stays visible on top.
+    for rank, r in reversed(list(enumerate(runs))):
         t = np.asarray(r["trajectory"], dtype=float)
         name = r["name"] + (f" (diverged at step {r['diverged_at']})" if r.get("diverged_at") is not None else "")
         data.append(dict(type="scatter", x=_list(t[:, 0]), y=_list(t[:, 1]), mode="lines+markers", name=name,
-                         line=dict(color=r["colour"], width=1.5), marker=dict(size=3, color=r["colour"]),
+                         legendrank=1000 + rank,
+                         line=dict(color=r["colour"], width=2.5 if rank == 0 else 1.5),
+                         marker=dict(size=3, color=r["colour"]),
                          hovertemplate=r["name"] + ": w=%{x:.3f}, b=%{y:.3f}<extra></extra>"))
     layout = spec.layout(title, "slope w", "intercept b", height=560, legend=_legend_inside(0.99, 0.02),
                          margin=dict(t=50),
