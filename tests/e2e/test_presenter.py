@@ -83,6 +83,14 @@ def test_presenter_mode_draws_larger_with_the_sidebar_collapsed(projector, serve
         width = lines.first.evaluate("e => parseFloat(getComputedStyle(e).strokeWidth)")
         assert width >= 3.5
     _shoot(pg, path or "home")
+    charts = pg.locator("[data-testid=stMain] .js-plotly-plot")
+    if charts.count() and path:  # (the home page's thumbnails are small on purpose)
+        # Tick labels of at least 16 px (Plotly's default is 12).
+        tick = charts.first.locator(".xtick text").first
+        assert tick.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 16
+        charts.first.scroll_into_view_if_needed()
+        pg.wait_for_timeout(300)
+        _shoot(pg, f"{path or 'home'}_chart")
 
 
 def test_share_box_shows_the_views_address_and_a_qr_code(projector, server_url):
