@@ -72,7 +72,7 @@ def test_presenter_figure_enlarges_fonts_and_lines_and_leaves_the_original_alone
     big = presenter.presenter_figure(fig)
     assert big.layout.font.size == 18
     assert big.layout.xaxis.tickfont.size >= 16 and big.layout.yaxis.title.font.size == 18
-    assert big.data[0].line.width >= presenter.LINE_WIDTH
+    assert big.data[0].line.width == 2 * presenter.LINE_SCALE
     assert big.data[0].marker.size == 6 * 1.3
     assert big.layout.annotations[0].font.size == 15
     assert fig.layout.font.size is None and fig.data[0].line.width is None  # a copy was changed

@@ -24,7 +24,7 @@ KEY = "_nnviz.present"
 
 ZOOM = 1.5
 FONT_SCALE = 1.5
-LINE_WIDTH = 4.0
+LINE_SCALE = 1.75  # Plotly's default 2 px line becomes 3.5 px; thin helper lines stay thinner
 
 # Browser-zoom-like scaling of the page's text and controls. Plotly charts are
 # excluded (their hover and clip paths break under CSS zoom): they are enlarged
@@ -65,7 +65,7 @@ def presenter_figure(figure) -> go.Figure:
     for trace in fig.data:
         line = getattr(trace, "line", None)
         if line is not None and "width" in line and trace.type in ("scatter", "scattergl", "scatterpolar"):
-            trace.line.width = max((line.width or 2) * 1.75, LINE_WIDTH) if line.width != 0 else 0
+            trace.line.width = (2 if line.width is None else line.width) * LINE_SCALE
         marker = getattr(trace, "marker", None)
         if marker is not None and "size" in marker and isinstance(marker.size, (int, float)):
             trace.marker.size = marker.size * 1.3
