@@ -432,12 +432,3 @@ def stochastic_paths(xs, ys, Z, runs: list[dict], minimum, title: str) -> go.Fig
                          xaxis=dict(range=[x0, x1], constrain="domain"), yaxis=dict(range=[y0, y1]))
     return spec.figure(data, layout)
 
-
-def regression_data(x, y, lines: list[dict], title: str) -> go.Figure:
-    """The noisy points and the fitted lines; ``lines`` items have ``name``, ``colour``, ``xs``, ``ys``."""
-    data = [dict(type="scatter", x=_list(x), y=_list(y), mode="markers", name="data",
-                 marker=dict(size=6, color=palette.GREY))]
-    for line in lines:
-        data.append(dict(type="scatter", x=_list(line["xs"]), y=_list(line["ys"]), mode="lines", name=line["name"],
-                         line=dict(color=line["colour"], width=2)))
-    return spec.figure(data, spec.layout(title, "x", "y", height=360))
