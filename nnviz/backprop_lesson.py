@@ -58,11 +58,17 @@ def pfmt(value: float, digits: int = 4) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def bmatrix(values, digits: int = 4) -> str:
-    """A vector (as a column) or a matrix as a LaTeX ``bmatrix``."""
+def bmatrix(values, digits: int | None = None) -> str:
+    """A vector (as a column) or a matrix as a LaTeX ``bmatrix``.
+
+    Four significant digits, three for matrices wider than three columns so a
+    5 × 5 layer's equation still fits the page.
+    """
     array = np.asarray(values, dtype=float)
     if array.ndim <= 1:
         array = array.reshape(-1, 1)
+    if digits is None:
+        digits = 4 if array.shape[1] <= 3 else 3
     rows = [" & ".join(fmt(v, digits) for v in row) for row in array]
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
 
@@ -408,7 +414,7 @@ def forward_latex(w: Walkthrough, l: int) -> str:
     """zˡ = Wˡaˡ⁻¹ + bˡ and aˡ = σ(zˡ) with the numbers of layer l."""
     name = _activations.get(w.net.activations[l - 2]).label
     return (rf"z^{{{l}}} = W^{{{l}}} a^{{{l - 1}}} + b^{{{l}}} = {bmatrix(w.W(l))} {bmatrix(w.a(l - 1))}"
-            rf" + {bmatrix(w.net.biases[l - 2])} = {bmatrix(w.z(l))}, \quad "
+            rf" + {bmatrix(w.net.biases[l - 2])} = {bmatrix(w.z(l))} \\ "
             rf"a^{{{l}}} = \text{{{name}}}(z^{{{l}}}) = {bmatrix(w.a(l))}")
 
 
@@ -445,15 +451,15 @@ def bp4_latex(w: Walkthrough, l: int) -> str:
     cells = r" \\ ".join(" & ".join(rf"{pfmt(a_prev[k])} \cdot {pfmt(delta[j])}" for k in range(len(a_prev)))
                          for j in range(len(delta)))
     return (rf"\frac{{\partial C}}{{\partial W^{{{l}}}}} = \delta^{{{l}}} (a^{{{l - 1}}})^T = "
-            rf"{bmatrix(delta)} {bmatrix(a_prev.reshape(1, -1))} = "
+            rf"{bmatrix(delta)} {bmatrix(a_prev.reshape(1, -1))} \\ = "
             r"\begin{bmatrix}" + cells + r"\end{bmatrix}" + f" = {bmatrix(w.dW(l))}")
 
 
 def update_latex(w: Walkthrough, l: int) -> tuple[str, str]:
     """Wˡ ← Wˡ − η ∂C/∂Wˡ and bˡ ← bˡ − η ∂C/∂bˡ with the numbers (two lines)."""
     i = l - 2
-    return (rf"W^{{{l}}} \leftarrow W^{{{l}}} - \eta \frac{{\partial C}}{{\partial W^{{{l}}}}} = "
-            rf"{bmatrix(w.W(l))} - {fmt(w.lr)} {bmatrix(w.dW(l))} = {bmatrix(w.updated.weights[i])}",
+    return (rf"W^{{{l}}} \leftarrow W^{{{l}}} - \eta \frac{{\partial C}}{{\partial W^{{{l}}}}} \\ = "
+            rf"{bmatrix(w.W(l))} - {fmt(w.lr)} {bmatrix(w.dW(l))} \\ = {bmatrix(w.updated.weights[i])}",
             rf"b^{{{l}}} \leftarrow b^{{{l}}} - \eta \frac{{\partial C}}{{\partial b^{{{l}}}}} = "
             rf"{bmatrix(w.net.biases[i])} - {fmt(w.lr)} {bmatrix(w.db(l))} = {bmatrix(w.updated.biases[i])}")
 
