@@ -62,3 +62,33 @@ def test_preset_and_reset_buttons_set_the_settings():
     assert _shown(at).startswith("0.9|")
     at.button(key="t.preset.reset").click().run()
     assert _shown(at).startswith("0.1|")
+
+
+def _conditional_page():
+    import dataclasses
+
+    import streamlit as st
+
+    from nnviz.ui import state
+
+    @dataclasses.dataclass(frozen=True)
+    class Settings:
+        show: bool = True
+        lr: float = 0.1
+
+    defaults = Settings()
+    state.init("c", defaults)
+    if st.checkbox("show", key=state.key("c", "show")):
+        st.slider("lr", 0.0, 1.0, key=state.key("c", "lr"))
+    settings = state.sync("c", defaults)
+    st.write(f"{settings.lr}")
+
+
+def test_a_setting_survives_runs_where_its_widget_is_not_drawn():
+    at = AppTest.from_function(_conditional_page).run()
+    at.slider[0].set_value(0.7).run()
+    at.checkbox[0].uncheck().run()
+    at.run()
+    assert _shown(at) == "0.7"
+    at.checkbox[0].check().run()
+    assert at.slider[0].value == 0.7 and _shown(at) == "0.7"

@@ -68,6 +68,9 @@ def init(prefix: str, defaults: Any) -> None:
     for field in dataclasses.fields(defaults):
         k = key(prefix, field.name)
         if k in st.session_state:
+            # Re-assigning makes the value the page's own, so Streamlit does not forget it in a
+            # run that leaves its widget undrawn (a collapsed section, another tab's controls).
+            st.session_state[k] = st.session_state[k]
             continue
         default = getattr(defaults, field.name)
         if field.name in saved:
