@@ -64,7 +64,7 @@ def test_preset_and_reset_buttons_set_the_settings():
     assert _shown(at).startswith("0.1|")
 
 
-def _conditional_page():
+def _alternating_page():
     import dataclasses
 
     import streamlit as st
@@ -73,22 +73,26 @@ def _conditional_page():
 
     @dataclasses.dataclass(frozen=True)
     class Settings:
-        show: bool = True
-        lr: float = 0.1
+        which: str = "a"
+        a: float = 0.1
+        b: float = 0.2
 
     defaults = Settings()
     state.init("c", defaults)
-    if st.checkbox("show", key=state.key("c", "show")):
-        st.slider("lr", 0.0, 1.0, key=state.key("c", "lr"))
+    which = st.radio("which", ["a", "b"], key=state.key("c", "which"))
+    st.slider(which, 0.0, 1.0, key=state.key("c", which))
     settings = state.sync("c", defaults)
-    st.write(f"{settings.lr}")
+    st.write(f"{settings.a}|{settings.b}")
 
 
 def test_a_setting_survives_runs_where_its_widget_is_not_drawn():
-    at = AppTest.from_function(_conditional_page).run()
+    at = AppTest.from_function(_alternating_page).run()
     at.slider[0].set_value(0.7).run()
-    at.checkbox[0].uncheck().run()
+    at.radio[0].set_value("b").run()
+    at.slider[0].set_value(0.9).run()
+    at.radio[0].set_value("a").run()
     at.run()
-    assert _shown(at) == "0.7"
-    at.checkbox[0].check().run()
-    assert at.slider[0].value == 0.7 and _shown(at) == "0.7"
+    at.run()
+    assert _shown(at) == "0.7|0.9"
+    at.radio[0].set_value("b").run()
+    assert at.slider[0].value == 0.9
