@@ -85,3 +85,24 @@ def test_loss_curves_page_lists_the_stored_runs(page, server_url):
     no_exception(page)
     assert page.errors == []
     screenshot(page, "loss_curves")
+
+
+def test_a_second_session_waits_in_line_and_sees_its_position(browser, server_url):
+    first, second = (browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(2))
+    try:
+        _open(first, f"{server_url}/keras_training?{TINY}&epochs=300")
+        _open(second, f"{server_url}/keras_training?{TINY}&epochs=2")
+        first.get_by_role("button", name="Train", exact=True).click()
+        deadline = time.monotonic() + 120
+        while first.evaluate(EPOCHS_DRAWN) < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        second.get_by_role("button", name="Train", exact=True).click()
+        second.get_by_text("you are number 1 in line").wait_for(timeout=30_000)
+        screenshot(second, "keras_training_queued")
+        first.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop", exact=True).click()
+        # The slot passes on: the waiting session trains its 2 epochs by itself.
+        second.get_by_text("2 epochs in").wait_for(timeout=120_000)
+        no_exception(second)
+    finally:
+        first.context.close()
+        second.context.close()
