@@ -26,7 +26,9 @@ def _nginx_or_skip() -> None:
     if shutil.which("nginx") or shutil.which("/usr/sbin/nginx"):
         return
     try:
-        subprocess.run(["apt-get", "install", "-y", "nginx"], check=True, capture_output=True, timeout=300)
+        if subprocess.run(["apt-get", "install", "-y", "nginx"], capture_output=True, timeout=300).returncode:
+            subprocess.run(["apt-get", "update"], check=True, capture_output=True, timeout=300)
+            subprocess.run(["apt-get", "install", "-y", "nginx"], check=True, capture_output=True, timeout=300)
     except (OSError, subprocess.SubprocessError) as exc:
         pytest.skip(f"nginx is not installed and `apt-get install -y nginx` failed ({exc}); "
                     "make serve needs Debian's nginx")
