@@ -16,7 +16,7 @@ ALLOWED = {
     "nnviz/datasets.py": {"numpy", "nnviz", "sklearn"},
     "nnviz/tabular.py": {"numpy", "nnviz", "sklearn", "pandas"},
     "nnviz/charts": {"numpy", "nnviz", "plotly"},
-    "nnviz/ui": {"numpy", "nnviz", "plotly", "streamlit", "pandas", "segno"},
+    "nnviz/ui": {"numpy", "nnviz", "plotly", "streamlit", "pandas", "segno", "threadpoolctl"},
     "nnviz/keras": {"numpy", "nnviz", "pandas", "sklearn", "keras", "tensorflow", "tensorboard", "joblib"},
     "pages": {"numpy", "nnviz", "plotly", "streamlit", "pandas"},
 }

@@ -15,8 +15,6 @@ Values in [−1, 1] map to 0–255 (orange −1, white 0, blue +1).
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import json
 import threading
 import time
@@ -25,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
+from nnviz.playground import FEATURES as _FEATURES
 from nnviz.playground import GridPass, Trainer
 
 TICK_SECONDS = 0.33
@@ -45,11 +45,6 @@ SOLO_SHARE = 0.55
 MACHINE_SHARE = 0.7
 
 # Tiny matrices: BLAS threads only spin and steal the other sessions' core, so each tick runs on one.
-# (threadpoolctl ships with scikit-learn; without it the ticks still work, only slower on a busy machine.)
-try:
-    _one_blas_thread = importlib.import_module("threadpoolctl").threadpool_limits
-except ImportError:  # pragma: no cover
-    _one_blas_thread = None
 
 _CSS = """
 .nnviz-pg { font-family: "Source Sans Pro", sans-serif; color: #222; }
@@ -183,7 +178,7 @@ def play_tick(trainer: Trainer, seconds: float, max_frames: int = MAX_FRAMES,
     tick sizes its work before starting it and never overruns its budget by
     much; ``epochs_per_frame`` fixes the pace instead (1 = TensorFlow Playground's).
     """
-    with _one_blas_thread(1, user_api="blas") if _one_blas_thread else contextlib.nullcontext():
+    with threadpool_limits(1, user_api="blas"):
         return _play_tick(trainer, seconds, max_frames, epochs_per_frame)
 
 
@@ -262,8 +257,6 @@ def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, rep
     head = json.dumps(header).encode()
     return len(head).to_bytes(4, "little") + head + b"".join(body)
 
-
-from nnviz.playground import FEATURES as _FEATURES  # noqa: E402
 
 _LABELS = {name: label for name, (label, _) in _FEATURES.items()}
 
