@@ -39,11 +39,15 @@ p = tabular.prepare(table.frame, table.target, table.task,
                     tabular.PrepSpec(fills=(("mort_acc", "group_mean:total_acc"),)))
 spec = ks.ModelSpec(p.X_train.shape[1], ks.parse_layers("32, 16", dropout=0.2), "binary")
 train = ks.TrainSpec(epochs=EPOCHS, batch_size=BATCH, validation_split=0.2)
-def fit(live):
+import tempfile
+def fit(live, tensorboard=False):
     model = km.compile_model(km.build(spec, seed=1), spec, train)
+    callbacks = [] if live is None else [live]
+    if tensorboard:  # the page always logs for TensorBoard too
+        callbacks.append(km.keras.callbacks.TensorBoard(log_dir=tempfile.mkdtemp(), write_graph=False))
     start, cpu = time.perf_counter(), time.process_time()
     model.fit(p.X_train, p.y_train, validation_split=0.2, batch_size=train.batch_size, epochs=train.epochs,
-              callbacks=[] if live is None else [live], verbose=0)
+              callbacks=callbacks, verbose=0)
     return time.perf_counter() - start, time.process_time() - cpu
 spent = []
 def redraw(live):  # what the page does per update, short of the websocket: build the figure, serialise it
@@ -52,8 +56,10 @@ def redraw(live):  # what the page does per update, short of the websocket: buil
                        batch_values=live.batch_loss).to_json()
     spent[-1] += time.perf_counter() - start
 fit(None)  # warm-up (tracing)
-plain, with_live, epochs_only, updates, share = [], [], [], [], []
+plain, with_live, epochs_only, updates, share, tb, tb_live = [], [], [], [], [], [], []
 for _ in range(REPEAT):
+    tb.append(fit(None, tensorboard=True))
+    tb_live.append(fit(km.LiveCallback(redraw, min_interval=0.2), tensorboard=True))
     plain.append(fit(None))
     live = km.LiveCallback(redraw, min_interval=0.2)
     spent.append(0.0)
@@ -62,7 +68,8 @@ for _ in range(REPEAT):
     share.append(spent[-1] / with_live[-1][0])
     spent.append(0.0)
     epochs_only.append(fit(km.LiveCallback(redraw, min_interval=0.2, batches=False)))
-print(json.dumps({"plain": plain, "live": with_live, "epochs_only": epochs_only, "updates": updates, "share": share}))
+print(json.dumps({"plain": plain, "live": with_live, "epochs_only": epochs_only, "updates": updates, "share": share,
+                  "tb": tb, "tb_live": tb_live}))
 """
 
 FIRST_EPOCH = r"""
@@ -122,12 +129,15 @@ print(json.dumps(result))
 def overhead(epochs: int = 5, batch: int = 128) -> list[dict]:
     code = OVERHEAD.replace("EPOCHS", str(epochs)).replace("BATCH", str(batch)).replace("REPEAT", str(REPEAT_FIT))
     r = _subprocess(code)
-    rows = []
-    for key, what in (("live", "batch+epoch hooks"), ("epochs_only", "epoch hooks only")):
+    rows = [{"measure": f"(fits below: loan set, {epochs} epochs, batch {batch}, [32, 16] + dropout)", "value": "",
+             "detail": ""}]
+    for base, key, what in (("tb", "tb_live", "as on the page (both with TensorBoard)"),
+                            ("plain", "live", "batch+epoch hooks vs no callback"),
+                            ("plain", "epochs_only", "epoch hooks only vs no callback")):
         for i, kind in ((0, "wall"), (1, "CPU")):
-            plain = statistics.median(x[i] for x in r["plain"])
+            plain = statistics.median(x[i] for x in r[base])
             live = statistics.median(x[i] for x in r[key])
-            rows.append({"measure": f"live-update overhead ({kind}), {what}, loan, {epochs} epochs, batch {batch}",
+            rows.append({"measure": f"live-update overhead ({kind}), {what}",
                          "value": f"{100 * (live - plain) / plain:+.1f} %",
                          "detail": f"fit {plain:.2f} s without, {live:.2f} s with (medians of {REPEAT_FIT})"})
     rows.append({"measure": "time inside the redraws / fit time", "value": f"{100 * statistics.median(r['share']):.1f} %",
