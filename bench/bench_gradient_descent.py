@@ -82,7 +82,7 @@ def main(repeat: int = 50) -> None:
     print("(median_ms / p95_ms: wall time of AppTest reruns (bench.common); cpu_*: process CPU time of the same "
           "kind of rerun in a second AppTest; each cache starts cold per AppTest run.)")
     print("(AppTest, server side only, Rosenbrock with SGD + momentum + Adam × 500 steps racing; target p95 "
-          "< 50 ms. The machine has 2 cores shared with other helpers' work: expect noise.)")
+          "< 50 ms. 2 cores; anything else running on the machine adds noise.)")
 
 
 if __name__ == "__main__":

@@ -175,7 +175,7 @@ def main() -> None:
     rows = [*overhead(), *first_epoch()]
     print(table(rows, ["measure", "value", "detail"]), flush=True)
     print(table(reruns(), ["measure", "value", "detail"]))
-    print(f"({time.perf_counter() - start:.0f} s; 2 shared cores, other helpers' jobs running: absolute times are noisy)")
+    print(f"({time.perf_counter() - start:.0f} s; 2 cores; anything else running adds noise to absolute times)")
 
 
 if __name__ == "__main__":
