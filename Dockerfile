@@ -29,7 +29,7 @@ RUN pip install -r requirements.txt
 COPY app.py Makefile ./
 COPY .streamlit .streamlit
 COPY nnviz nnviz
-COPY pages pages
+COPY lessons lessons
 COPY bench bench
 COPY deploy deploy
 COPY scripts scripts

@@ -28,7 +28,7 @@ def home() -> None:
         for i, lesson in enumerate(in_section):
             column = columns[i % 3]
             with column.container(border=True):
-                st.page_link(f"pages/{lesson.file}", label=lesson.title, icon=lesson.icon)
+                st.page_link(f"lessons/{lesson.file}", label=lesson.title, icon=lesson.icon)
                 figure = thumbnail(lesson.url_path)
                 if figure is not None:
                     st.plotly_chart(figure, key=f"thumb.{lesson.url_path}", config={"staticPlot": True})
@@ -38,7 +38,7 @@ def home() -> None:
 sections: dict[str, list] = {"": [st.Page(home, title="Home", icon=":material/home:", default=True)]}
 for lesson in available():
     sections.setdefault(lesson.section, []).append(
-        st.Page(f"pages/{lesson.file}", title=lesson.title, icon=lesson.icon, url_path=lesson.url_path)
+        st.Page(f"lessons/{lesson.file}", title=lesson.title, icon=lesson.icon, url_path=lesson.url_path)
     )
 
 presenter.run(st.navigation(sections))  # presenter mode + share box on every page

@@ -13,7 +13,7 @@ import time
 
 from bench.common import ROOT, summary_ms, table
 
-PAGE = "pages/backpropagation.py"
+PAGE = "lessons/backpropagation.py"
 MAZUR = (0.15, 0.20, 0.25, 0.30, 0.35, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.60, 0.05, 0.10, 0.01, 0.99)
 STAGES = ("forward", "output error", "backpropagate", "gradients", "update")
 

@@ -17,7 +17,7 @@ import time
 from bench.common import ROOT, apptest_rerun_times, summary_ms, table
 from nnviz import descent
 
-PAGE = "pages/gradient_descent.py"
+PAGE = "lessons/gradient_descent.py"
 STOPS = descent.log_options(1e-4, 10.0, per_decade=20)
 
 
@@ -67,7 +67,7 @@ def main(repeat: int = 50) -> None:
         rows.append({"slider change": name, **apptest_rerun_times(PAGE, [change], repeat=repeat),
                      **cpu_rerun_times(change, repeat)})
     # A reference measured in the same conditions: the perceptron page (few widgets, 4 charts).
-    reference = "pages/perceptron.py"
+    reference = "lessons/perceptron.py"
     if (ROOT / reference).exists():
         def _x1(at, i):
             at.slider(key="perceptron.x1").set_value(round(-2.0 + 0.1 * (i % 40), 1))

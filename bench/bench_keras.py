@@ -118,7 +118,7 @@ if TRAINING:
     worker.start()
 def temperature(at, i):
     at.slider(key="activations.temperature").set_value(round(0.1 * (i % 45 + 1), 1))
-result = apptest_rerun_times("pages/activations.py", [temperature], repeat=REPEAT)
+result = apptest_rerun_times("lessons/activations.py", [temperature], repeat=REPEAT)
 stop.set()
 if TRAINING:
     worker.join()

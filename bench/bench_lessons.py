@@ -38,12 +38,12 @@ def _lr_cross_entropy(at, i):
 
 
 ROWS = [
-    ("perceptron", "pages/perceptron.py", "weight w₁ slider", _slider("perceptron.w1", -4.0, 0.2)),
-    ("perceptron", "pages/perceptron.py", "learning rate η on XOR, 60 epochs", _perceptron_xor_lr),
-    ("activations", "pages/activations.py", "weight w slider", _slider("activations.w", -4.0, 0.2)),
-    ("activations", "pages/activations.py", "softmax temperature", _temperature),
-    ("cost_functions", "pages/cost_functions.py", "output a slider", _slider("costs.a", 0.0, 0.02, 45)),
-    ("cost_functions", "pages/cost_functions.py", "η cross-entropy (4 × 300 epochs)", _lr_cross_entropy),
+    ("perceptron", "lessons/perceptron.py", "weight w₁ slider", _slider("perceptron.w1", -4.0, 0.2)),
+    ("perceptron", "lessons/perceptron.py", "learning rate η on XOR, 60 epochs", _perceptron_xor_lr),
+    ("activations", "lessons/activations.py", "weight w slider", _slider("activations.w", -4.0, 0.2)),
+    ("activations", "lessons/activations.py", "softmax temperature", _temperature),
+    ("cost_functions", "lessons/cost_functions.py", "output a slider", _slider("costs.a", 0.0, 0.02, 45)),
+    ("cost_functions", "lessons/cost_functions.py", "η cross-entropy (4 × 300 epochs)", _lr_cross_entropy),
 ]
 
 

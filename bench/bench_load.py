@@ -29,7 +29,7 @@ MATH_PAGES = ["perceptron", "activations", "cost_functions", "gradient_descent",
 
 
 def existing(pages: list[str]) -> list[str]:
-    return [p for p in pages if (ROOT / "pages" / f"{p}.py").exists()]
+    return [p for p in pages if (ROOT / "lessons" / f"{p}.py").exists()]
 
 
 def _row(name: str, setup: str, durations: list[float], stats, cores: float | None,

@@ -608,14 +608,7 @@ async def freed_after_close(base_url: str, page: str, button: str, pids, busy_se
 
 # -- warm-up ----------------------------------------------------------------------------
 async def warm_up(url: str) -> None:
-    """Open the home page once so that the process runs app.py's ``st.navigation``.
-
-    Streamlit 1.67 decides per process: until some session has run the entry
-    script's ``st.navigation``, a first visit to ``/<page>`` runs ``pages/<page>.py``
-    alone in the old pages-folder mode (no app.py: no page config, no presenter
-    mode, the folder's file names as the menu). One home visit after start-up
-    switches the process for good.
-    """
+    """Open the home page once, so that the first measured session does not pay for the imports."""
     session = Session(url, "", loopback_only=False)  # one visit to the machine's own server
     try:
         await session.open()

@@ -60,10 +60,8 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-# Wait for the process on port $1 (pid $2) to answer, then open its home page once:
-# Streamlit runs pages/<name>.py without app.py until one session of the process has
-# run app.py's st.navigation (e.g. a student reloading /<page> after a restart); one
-# home-page visit per process switches it for good.
+# Wait for the process on port $1 (pid $2) to answer, then open its home page once,
+# so that the first student does not wait for the imports and the course-map thumbnails.
 warm_up() {
     local port=$1 child=$2
     for _ in $(seq 1 600); do

@@ -18,13 +18,13 @@ ALLOWED = {
     "nnviz/charts": {"numpy", "nnviz", "plotly"},
     "nnviz/ui": {"numpy", "nnviz", "plotly", "streamlit", "pandas", "segno", "threadpoolctl"},
     "nnviz/keras": {"numpy", "nnviz", "pandas", "sklearn", "keras", "tensorflow", "tensorboard", "joblib"},
-    "pages": {"numpy", "nnviz", "plotly", "streamlit", "pandas"},
+    "lessons": {"numpy", "nnviz", "plotly", "streamlit", "pandas"},
 }
 
 
 def _part(path: Path) -> str:
     rel = path.relative_to(ROOT).as_posix()
-    for part in ("nnviz/charts", "nnviz/ui", "nnviz/keras", "pages", "nnviz/datasets.py", "nnviz/tabular.py"):
+    for part in ("nnviz/charts", "nnviz/ui", "nnviz/keras", "lessons", "nnviz/datasets.py", "nnviz/tabular.py"):
         if rel.startswith(part):
             return part
     return "core"
@@ -40,7 +40,7 @@ def _imports(path: Path) -> set[str]:
     return names - STDLIB
 
 
-FILES = sorted([*ROOT.joinpath("nnviz").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py")])
+FILES = sorted([*ROOT.joinpath("nnviz").rglob("*.py"), *ROOT.joinpath("lessons").glob("*.py")])
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -50,10 +50,10 @@ def test_module_imports_only_what_its_layer_allows(path):
     assert not extra, f"{path.relative_to(ROOT)} ({part}) imports {sorted(extra)}"
 
 
-LIGHT_PAGES = sorted(p.name for p in ROOT.joinpath("pages").glob("*.py") if p.stem != "keras_training")
+LIGHT_PAGES = sorted(p.name for p in ROOT.joinpath("lessons").glob("*.py") if p.stem != "keras_training")
 
 
-@pytest.mark.parametrize("page", ["app.py", *(f"pages/{name}" for name in LIGHT_PAGES)])
+@pytest.mark.parametrize("page", ["app.py", *(f"lessons/{name}" for name in LIGHT_PAGES)])
 def test_pages_other_than_keras_never_import_tensorflow(page):
     code = (
         "import sys; from streamlit.testing.v1 import AppTest;"

@@ -24,7 +24,7 @@ from nnviz import playground as pg
 from nnviz import tabular
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.stem for p in (ROOT / "lessons").glob("*.py"))
 
 CELLS = ["abc", "", " ", "NaN", "nan", "inf", "-inf", "1e400", "-1e400", "None", "null", "0x1F", "١٢", "½",
          "1,5", "1.2.3", "--1", "+-3", "=cmd|' /C calc'!A0", "@SUM(A1)", "\x00", "🙂", "1e-400", "TRUE",
@@ -181,9 +181,9 @@ def _upload_failures(at, uploader: str, cases, parse) -> tuple[list[str], int]:
     return [f"{problem}  (e.g. case {case})" for problem, case in problems.items()], rejected
 
 
-@pytest.mark.skipif("playground" not in PAGES, reason="pages/playground.py does not exist yet")
+@pytest.mark.skipif("playground" not in PAGES, reason="lessons/playground.py does not exist yet")
 def test_bad_csvs_on_the_playground_each_get_the_cores_message():
-    at = AppTest.from_file(str(ROOT / "pages" / "playground.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "lessons" / "playground.py"), default_timeout=60).run()
     at.selectbox(key="playground.dataset").set_value("upload").run()
     _no_traceback(at, "upload chosen")
     cases = bad_csvs(300, seed=8, header=["x1", "x2", "label"])
@@ -193,9 +193,9 @@ def test_bad_csvs_on_the_playground_each_get_the_cores_message():
     assert len(cases) >= 300 and rejected >= len(cases) * 0.8
 
 
-@pytest.mark.skipif("keras_training" not in PAGES, reason="pages/keras_training.py does not exist yet")
+@pytest.mark.skipif("keras_training" not in PAGES, reason="lessons/keras_training.py does not exist yet")
 def test_bad_csvs_on_the_keras_page_each_get_the_cores_message():
-    at = AppTest.from_file(str(ROOT / "pages" / "keras_training.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "lessons" / "keras_training.py"), default_timeout=120).run()
     at.selectbox(key="keras.data").set_value("upload a CSV").run()
     _no_traceback(at, "upload chosen")
     cases = bad_csvs(200, seed=9, header=["age", "income", "rate", "default"])
@@ -272,7 +272,7 @@ def _poke(at, rng: random.Random) -> str:
 def test_random_widget_values_never_crash_a_page(page):
     rounds = 6 if page == "keras_training" else 15
     rng = random.Random(f"widgets-{page}")
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "lessons" / f"{page}.py"), default_timeout=120).run()
     _no_traceback(at, f"{page} first run")
     done = []
     for i in range(rounds):
@@ -285,13 +285,13 @@ def test_random_widget_values_never_crash_a_page(page):
 @pytest.mark.parametrize("page", PAGES)
 def test_garbage_in_a_link_is_ignored_with_a_warning(page):
     """A hand-edited link: every setting of the page gets an unreadable value."""
-    first = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120).run()
+    first = AppTest.from_file(str(ROOT / "lessons" / f"{page}.py"), default_timeout=120).run()
     settings = first.session_state["_nnviz_settings"] if "_nnviz_settings" in first.session_state else {}
     fields = [name for values in settings.values() for name in values]
     if not fields:
         pytest.skip(f"{page} keeps no settings in the URL")
     rng = random.Random(f"link-{page}")
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "lessons" / f"{page}.py"), default_timeout=120)
     for name in fields:
         at.query_params[name] = rng.choice(["nan", "inf", "zzz", "1e999", "", ",,,", "-1", "99999999", "🙂"])
     at.run()

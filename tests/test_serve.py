@@ -76,7 +76,7 @@ def test_two_pages_render_over_websockets_through_nginx(served):
             assert home.session_id and other.session_id and home.session_id != other.session_id
             assert any("see how neural networks learn" in text for text in home.texts)
             assert home.exceptions == [] and other.exceptions == []
-            # app.py's navigation, not Streamlit's pages-folder fallback (serve.sh warms each process up).
+            # app.py's navigation with its sections and Home first.
             assert other.menu[0] == "Home", other.menu
             # The share box shows the page's own address (as the browser reports it) ...
             assert any(text.startswith(f"{served.url}/") for text in other.texts), other.texts

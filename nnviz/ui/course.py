@@ -24,7 +24,7 @@ class Lesson:
 
     @property
     def path(self) -> Path:
-        return ROOT / "pages" / self.file
+        return ROOT / "lessons" / self.file
 
     @property
     def url_path(self) -> str:

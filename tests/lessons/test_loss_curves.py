@@ -11,7 +11,7 @@ from nnviz import curves
 from nnviz.keras.runs import RunStore
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "loss_curves.py")
+PAGE = str(ROOT / "lessons" / "loss_curves.py")
 
 TRAIN = list(np.linspace(1.0, 0.1, 12) + 0.05 * np.sin(np.arange(12)))
 VAL = list(np.concatenate([np.linspace(1.0, 0.4, 6), np.linspace(0.45, 0.9, 6)]))

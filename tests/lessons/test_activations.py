@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from nnviz import activations, encoding, probabilities, saturation
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "activations.py")
+PAGE = str(ROOT / "lessons" / "activations.py")
 
 
 def _arr(value) -> np.ndarray:

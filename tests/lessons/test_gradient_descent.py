@@ -14,7 +14,7 @@ from nnviz import descent, optimizers, surfaces
 from nnviz.charts.descent import decode
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages/gradient_descent.py")
+PAGE = str(ROOT / "lessons/gradient_descent.py")
 KEYS = ("gd.chart.curve", "gd.chart.curve_cost", "gd.chart.race", "gd.chart.race_cost", "gd.chart.arrows",
         "gd.chart.sweep", "gd.chart.sgd_paths", "gd.chart.sgd_cost")
 

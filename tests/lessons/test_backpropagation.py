@@ -15,7 +15,7 @@ from nnviz import losses
 from nnviz.network import backward, forward, sgd_step
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "backpropagation.py")
+PAGE = str(ROOT / "lessons" / "backpropagation.py")
 
 
 def _app(params: dict | None = None) -> AppTest:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from nnviz import playground as pg
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "playground.py")
+PAGE = str(ROOT / "lessons" / "playground.py")
 
 
 def open_page(**query):

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from nnviz import perceptron
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "perceptron.py")
+PAGE = str(ROOT / "lessons" / "perceptron.py")
 
 
 def _arr(value) -> np.ndarray:

@@ -12,7 +12,7 @@ from nnviz.keras.runs import RunStore
 pytestmark = pytest.mark.tensorflow
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "keras_training.py")
+PAGE = str(ROOT / "lessons" / "keras_training.py")
 
 
 def _open(**settings):

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from nnviz import probabilities, slowdown
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "cost_functions.py")
+PAGE = str(ROOT / "lessons" / "cost_functions.py")
 
 
 def _arr(value) -> np.ndarray:
