@@ -55,8 +55,9 @@ a, y = settings.a, settings.y
 point_costs, point_gradients = {}, {}
 for name in slowdown.COSTS:
     try:
-        point_costs[name] = float(slowdown.cost(name, y, a))
-        point_gradients[name] = float(slowdown.cost_gradient(name, y, a))
+        # Both or neither: the chart marks a point only where its cost and slope exist.
+        point_costs[name], point_gradients[name] = (float(slowdown.cost(name, y, a)),
+                                                    float(slowdown.cost_gradient(name, y, a)))
     except ValueError as err:
         st.error(str(err))
 curves = {name: slowdown.cost_curve(name, y) for name in slowdown.COSTS}

@@ -6,7 +6,7 @@ import streamlit as st
 
 from nnviz import descent, optimizers, surfaces
 from nnviz.charts import descent as charts
-from nnviz.ui import state
+from nnviz.ui import limits, state
 
 PREFIX = "gd"
 LR_STOPS = descent.log_options(1e-4, 10.0, per_decade=20)
@@ -238,6 +238,13 @@ st.markdown(
     "sets the size of each step: too small and you never arrive, too large and you jump over the valley."
 )
 state.init(PREFIX, DEFAULTS)
+limits.enforce(PREFIX, DEFAULTS, {
+    "cost": limits.options(surfaces.NAMES_1D), "surface": limits.options(surfaces.NAMES_2D),
+    "arrow_optimizer": limits.options(optimizers.NAMES), "sweep_optimizer": limits.options(optimizers.NAMES),
+    "steps": (1, 200), "race_steps": (10, 1000), "arrow_step": (1, 1000), "sweep_steps": (10, 500),
+    "sgd_steps": (10, 500), "noise": (0.0, 2.0), "data_seed": (0, 9999), "mu_momentum": (0.0, 0.99),
+    "mu_nesterov": (0.0, 0.99), "rho": (0.0, 0.999), "beta_1": (0.0, 0.999), "beta_2": (0.0, 0.9999),
+})
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 
 # ------------------------------------------------------------------------------ 1. one weight

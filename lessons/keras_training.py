@@ -14,7 +14,7 @@ from nnviz.keras import model as km
 from nnviz.keras import spec as kspec
 from nnviz.keras.jobs import QUEUE
 from nnviz.keras.runs import RunStore, sanitize
-from nnviz.ui import state
+from nnviz.ui import limits, state
 
 PREFIX = "keras"
 UPLOAD = "upload a CSV"
@@ -113,6 +113,14 @@ st.latex(r"C(w) = \frac{1}{n}\sum_{i=1}^{n} L\big(y_i, \hat y_i(w)\big), \qquad 
          r"w \leftarrow w - \eta\,\nabla_w C_{\text{batch}}")
 
 state.init(PREFIX, DEFAULTS)
+limits.enforce(PREFIX, DEFAULTS, {
+    "task": limits.options(("auto", *tabular.TASKS)), "categorical": limits.options(("onehot", "drop")),
+    "scaler": limits.options(("minmax", "standard", "none")), "activation": limits.options(kspec.ACTIVATIONS),
+    "optimizer": limits.options(kspec.OPTIMIZERS), "monitor": limits.options(kspec.MONITORS),
+    "learning_rate": limits.options(LEARNING_RATES), "batch_size": limits.options(BATCH_SIZES),
+    "test_fraction": (0.1, 0.5), "dropout": (0.0, 0.8), "epochs": (1, 300), "validation_split": (0.0, 0.5),
+    "patience": (1, 30), "seed": (0, 2**31 - 1),
+})
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 session_id = st.session_state.setdefault("keras.session", uuid.uuid4().hex)
 box = st.session_state.setdefault("keras.box", {})  # this session's trained model, results and run names

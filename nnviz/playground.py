@@ -629,12 +629,18 @@ def parse_csv(text: str, max_rows: int = MAX_UPLOAD_ROWS) -> tuple[np.ndarray, n
     classification task, any other numbers a regression. Every problem raises
     ValueError with a message that says what to fix.
     """
+    text = text.lstrip("\ufeff")  # a byte-order mark some editors put first
     if not text.strip():
         raise ValueError("the file is empty; it needs a header row x1,x2,label and one row per point")
-    rows = list(csv.reader(io.StringIO(text.strip())))
+    try:
+        # splitlines() accepts every line ending (\n, \r\n and the old Mac \r alone).
+        rows = list(csv.reader(text.strip().splitlines()))
+    except csv.Error as err:
+        raise ValueError(f"this is not a readable CSV file ({err}); save it as comma-separated text") from None
     header = [h.strip().lower() for h in rows[0]]
     if header != ["x1", "x2", "label"]:
-        raise ValueError(f"the columns must be x1, x2, label (in that order); this file has: {', '.join(rows[0])}")
+        found = ", ".join(f"'{name.strip()}'" for name in rows[0])
+        raise ValueError(f"the columns must be x1, x2, label (in that order); this file has: {found}")
     body = rows[1:]
     if len(body) < 4:
         raise ValueError(f"need at least 4 points, the file has {len(body)}")

@@ -82,6 +82,8 @@ def read_csv(data: bytes, name: str = "upload.csv") -> Table:
         text = data.decode("latin-1")
         notes.append(f"{name} is not UTF-8 (first undecodable byte on line {_line_of(data, error.start)}); "
                      "it was read as latin-1, so check accented text.")
+    if not text.strip():
+        raise ValueError(f"{name} is empty: there is no header and no data.")
     first = next(line for line in text.splitlines() if line.strip())
     delimiter = ","
     if "," not in first:
@@ -99,6 +101,8 @@ def read_csv(data: bytes, name: str = "upload.csv") -> Table:
     except csv.Error as error:
         raise ValueError(f"{name}: line {reader.line_num} cannot be read as CSV ({error}; an unclosed "
                          "or stray quote?).") from None
+    if not rows:
+        raise ValueError(f"{name} has no values: every line is blank or only separators.")
     header = [cell.strip() for cell in rows[0][1]]
     if len(header) > MAX_COLUMNS:
         raise ValueError(f"{name} has {len(header)} columns; the limit is {MAX_COLUMNS}. Drop some columns first.")
