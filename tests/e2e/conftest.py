@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -34,12 +35,16 @@ def free_port() -> int:
 
 def start_server(port: int, env: dict | None = None, app: str = "app.py") -> subprocess.Popen:
     """Start ``streamlit run`` on loopback and wait until its health check answers."""
+    # The server's output goes to a file: an unread pipe fills up (TensorFlow alone logs kilobytes)
+    # and then blocks the server in the middle of a page.
+    log = tempfile.NamedTemporaryFile("w+b", prefix=f"nnviz-server-{port}-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT,
     )
+    proc.log_path = log.name
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -49,7 +54,7 @@ def start_server(port: int, env: dict | None = None, app: str = "app.py") -> sub
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    raise RuntimeError("streamlit did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
 
 
 @pytest.fixture(scope="session")
