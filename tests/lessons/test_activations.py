@@ -1,6 +1,5 @@
 """The activation-functions page: every control changes the charts exactly as nnviz computes."""
 
-import base64
 import json
 from pathlib import Path
 
@@ -9,18 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnviz import activations, encoding, probabilities, saturation
+from tests.lessons.figures import figure_array as _arr
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "activations.py")
-
-
-def _arr(value) -> np.ndarray:
-    """A figure array from the JSON: a plain list, or Plotly's typed binary array {dtype, bdata, shape}."""
-    if isinstance(value, dict) and "bdata" in value:
-        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return data.reshape([int(n) for n in str(shape).split(",")]) if shape else data
-    return np.asarray(value)
 
 
 def _run(query=None):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from nnviz import backprop_lesson as lesson
 from nnviz import losses
 from nnviz.network import backward, forward, sgd_step
+from tests.lessons.figures import figure_array
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "backpropagation.py")
@@ -33,10 +33,8 @@ def _chart(at, key: str) -> dict:
 
 
 def _array(values) -> np.ndarray:
-    """A trace's x or y: a list, or Plotly's base64 typed array for NumPy input."""
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
-    return np.asarray(values, dtype=float)
+    """A trace's x or y as floats."""
+    return np.asarray(figure_array(values), dtype=float)
 
 
 def _latex(at) -> str:
