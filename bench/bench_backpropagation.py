@@ -9,9 +9,8 @@ cost, much less sensitive to other work sharing the machine).
 from __future__ import annotations
 
 import os
-import time
 
-from bench.common import ROOT, summary_ms, table
+from bench.common import apptest_rerun_times, table
 
 PAGE = "lessons/backpropagation.py"
 MAZUR = (0.15, 0.20, 0.25, 0.30, 0.35, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.60, 0.05, 0.10, 0.01, 0.99)
@@ -37,29 +36,11 @@ def _learning_rate(at, i):
     at.select_slider(key="backprop.lr").set_value((0.1, 0.2, 0.5, 1.0)[i % 4])
 
 
-def _rerun_times(change, repeat: int) -> dict:
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
-    wall, cpu = [], []
-    for i in range(repeat):
-        change(at, i)
-        start, start_cpu = time.perf_counter(), time.process_time()
-        at.run()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-        if at.exception:
-            raise RuntimeError(f"{PAGE} raised: {at.exception[0].message}")
-    w, c = summary_ms(wall), summary_ms(cpu)
-    return {"median_ms": w["median_ms"], "p95_ms": w["p95_ms"], "cpu_median_ms": c["median_ms"],
-            "cpu_p95_ms": c["p95_ms"], "n": repeat}
-
-
 def main(repeat: int = 40) -> None:
     rows = []
     for name, change in [("chain slider w1", _chain_slider), ("edit a weight (2-2-2)", _edit_weight),
                          ("step forward→update", _stage), ("learning rate η", _learning_rate)]:
-        rows.append({"edit": name, **_rerun_times(change, repeat)})
+        rows.append({"edit": name, **apptest_rerun_times(PAGE, [change], repeat=repeat)})
     print(table(rows, ["edit", "median_ms", "p95_ms", "cpu_median_ms", "cpu_p95_ms", "n"]))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"(AppTest, server side only; target p95 < 50 ms. 2 cores shared with other work: "

@@ -12,9 +12,8 @@ a rerun after a slider change stays under 50 ms p95. Rows:
 
 from __future__ import annotations
 
-import time
 
-from bench.common import ROOT, apptest_rerun_times, summary_ms, table
+from bench.common import ROOT, apptest_rerun_times, table
 from nnviz import descent
 
 PAGE = "lessons/gradient_descent.py"
@@ -38,24 +37,6 @@ def _sgd_lr_new_each_time(at, i):
     at.select_slider(key="gd.lr_sgd").set_value(STOPS[(i * 7) % 25])
 
 
-def cpu_rerun_times(change, repeat: int, page: str = PAGE) -> dict:
-    """Median and p95 of the process CPU time of each rerun (less sensitive than wall time to other
-    programs competing for the two cores)."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / page), default_timeout=60).run()
-    durations = []
-    for i in range(repeat):
-        change(at, i)
-        start = time.process_time()
-        at.run()
-        durations.append(time.process_time() - start)
-        if at.exception:
-            raise RuntimeError(at.exception[0].message)
-    out = summary_ms(durations)
-    return {"cpu_median_ms": out["median_ms"], "cpu_p95_ms": out["p95_ms"]}
-
-
 def main(repeat: int = 50) -> None:
     rows = []
     for name, change in [
@@ -64,23 +45,21 @@ def main(repeat: int = 50) -> None:
         ("SGD η back and forth (cached)", _sgd_lr_back_and_forth),
         ("SGD η new each rerun (race rebuilt)", _sgd_lr_new_each_time),
     ]:
-        rows.append({"slider change": name, **apptest_rerun_times(PAGE, [change], repeat=repeat),
-                     **cpu_rerun_times(change, repeat)})
+        rows.append({"slider change": name, **apptest_rerun_times(PAGE, [change], repeat=repeat)})
     # A reference measured in the same conditions: the perceptron page (few widgets, 4 charts).
     reference = "lessons/perceptron.py"
     if (ROOT / reference).exists():
         def _x1(at, i):
             at.slider(key="perceptron.x1").set_value(round(-2.0 + 0.1 * (i % 40), 1))
 
-        ref = {"slider change": "reference: perceptron page, input x₁", **apptest_rerun_times(reference, [_x1],
-                                                                                           repeat=repeat),
-               **cpu_rerun_times(_x1, repeat, reference)}
+        ref = {"slider change": "reference: perceptron page, input x₁",
+               **apptest_rerun_times(reference, [_x1], repeat=repeat)}
         rows.append(ref)
         for row in rows[:-1]:
             row["cpu_vs_ref"] = f"{row['cpu_median_ms'] / ref['cpu_median_ms']:.1f}×"
     print(table(rows, ["slider change", "median_ms", "p95_ms", "cpu_median_ms", "cpu_p95_ms", "cpu_vs_ref", "n"]))
-    print("(median_ms / p95_ms: wall time of AppTest reruns (bench.common); cpu_*: process CPU time of the same "
-          "kind of rerun in a second AppTest; each cache starts cold per AppTest run.)")
+    print("(median_ms / p95_ms: wall time of AppTest reruns; cpu_*: process CPU time of the same reruns "
+          "(bench.common); each cache starts cold per AppTest run.)")
     print("(AppTest, server side only, Rosenbrock with SGD + momentum + Adam × 500 steps racing; target p95 "
           "< 50 ms. 2 cores; anything else running on the machine adds noise.)")
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 
-import time
 
-from bench.common import ROOT, summary_ms, table
+from bench.common import apptest_rerun_times, table
 
 REPEAT = 50
 
@@ -48,26 +47,10 @@ ROWS = [
 
 
 def rerun_times(path: str, change, repeat: int = REPEAT) -> dict:
-    """Wall and CPU time of the AppTest rerun after ``change(at, i)``, median and p95 in ms.
-
-    CPU time (this process, all threads) is the page's own cost and barely moves
-    when other work shares the cores; wall time is what a student waits for.
-    """
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60).run()
-    wall, cpu = [], []
-    for i in range(repeat):
-        change(at, i)
-        start, start_cpu = time.perf_counter(), time.process_time()
-        at.run()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-        if at.exception:
-            raise RuntimeError(f"{path} raised: {at.exception[0].message}")
-    w, c = summary_ms(wall), summary_ms(cpu)
-    return {"median ms": w["median_ms"], "p95 ms": w["p95_ms"], "cpu median ms": c["median_ms"],
-            "cpu p95 ms": c["p95_ms"], "n": repeat}
+    """Wall and CPU time of the AppTest rerun after ``change(at, i)``, median and p95 in ms."""
+    r = apptest_rerun_times(path, [change], repeat=repeat)
+    return {"median ms": r["median_ms"], "p95 ms": r["p95_ms"], "cpu median ms": r["cpu_median_ms"],
+            "cpu p95 ms": r["cpu_p95_ms"], "n": r["n"]}
 
 
 def main() -> None:
