@@ -323,24 +323,29 @@ tabs = st.tabs([OPTIMIZER_LABELS[name] for name in optimizers.NAMES])
 for name, tab in zip(optimizers.NAMES, tabs):
     with tab:
         c1, c2, c3 = st.columns([1, 2, 3])
-        c1.checkbox("race it", key=state.key(PREFIX, f"race_{name}"))
+        racing = c1.checkbox("race it", key=state.key(PREFIX, f"race_{name}"))
         _snap(f"lr_{name}", LR_STOPS)
-        c2.select_slider(f"{OPTIMIZER_LABELS[name]} learning rate η", LR_STOPS, format_func=_fmt_lr,
-                         key=state.key(PREFIX, f"lr_{name}"))
-        with c3:
-            if name in ("momentum", "nesterov"):
-                st.slider("momentum μ", 0.0, 0.99, step=0.01, key=state.key(PREFIX, f"mu_{name}"))
-            elif name == "rmsprop":
-                st.slider("decay ρ", 0.0, 0.999, step=0.001, key=state.key(PREFIX, "rho"), format="%.3f")
-            elif name == "adam":
-                d1, d2, d3 = st.columns(3)
-                d1.slider("β₁", 0.0, 0.999, step=0.001, key=state.key(PREFIX, "beta_1"), format="%.3f")
-                d2.slider("β₂", 0.0, 0.9999, step=0.0001, key=state.key(PREFIX, "beta_2"), format="%.4f")
-                d3.toggle("bias correction", key=state.key(PREFIX, "bias_correction"))
-            if name in ("adagrad", "rmsprop", "adam"):
-                _snap(f"eps_{name}", EPS_STOPS)
-                st.select_slider("ε (keeps the division safe)", EPS_STOPS, format_func=lambda v: f"{v:g}",
-                                 key=state.key(PREFIX, f"eps_{name}"))
+        if name in ("adagrad", "rmsprop", "adam"):
+            _snap(f"eps_{name}", EPS_STOPS)
+        if not racing:
+            # No dead controls: an optimizer that is not racing shows only its formula.
+            c2.caption("Tick *race it* to set its learning rate and hyper-parameters.")
+        else:
+            c2.select_slider(f"{OPTIMIZER_LABELS[name]} learning rate η", LR_STOPS, format_func=_fmt_lr,
+                             key=state.key(PREFIX, f"lr_{name}"))
+            with c3:
+                if name in ("momentum", "nesterov"):
+                    st.slider("momentum μ", 0.0, 0.99, step=0.01, key=state.key(PREFIX, f"mu_{name}"))
+                elif name == "rmsprop":
+                    st.slider("decay ρ", 0.0, 0.999, step=0.001, key=state.key(PREFIX, "rho"), format="%.3f")
+                elif name == "adam":
+                    d1, d2, d3 = st.columns(3)
+                    d1.slider("β₁", 0.0, 0.999, step=0.001, key=state.key(PREFIX, "beta_1"), format="%.3f")
+                    d2.slider("β₂", 0.0, 0.9999, step=0.0001, key=state.key(PREFIX, "beta_2"), format="%.4f")
+                    d3.toggle("bias correction", key=state.key(PREFIX, "bias_correction"))
+                if name in ("adagrad", "rmsprop", "adam"):
+                    st.select_slider("ε (keeps the division safe)", EPS_STOPS, format_func=lambda v: f"{v:g}",
+                                     key=state.key(PREFIX, f"eps_{name}"))
         convention = "keras" if st.session_state[state.key(PREFIX, "keras")] else "paper"
         try:
             preview = optimizers.get(name, convention=convention, **dict(hyper_of(name, LIVE)))

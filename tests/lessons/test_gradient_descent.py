@@ -165,8 +165,10 @@ def test_race_trajectories_are_those_of_nnviz_descent(at):
 
 
 def test_every_optimizer_has_its_own_hyper_parameters_and_formula(at):
+    # An optimizer's hyper-parameters appear once it races.
+    assert not [s for s in at.slider if s.key == "gd.mu_nesterov"]
     at.checkbox(key="gd.race_nesterov").check()
-    at.checkbox(key="gd.race_rmsprop").check()
+    at.checkbox(key="gd.race_rmsprop").check().run()
     at.slider(key="gd.mu_nesterov").set_value(0.5)
     at.slider(key="gd.rho").set_value(0.8)
     at.select_slider(key="gd.lr_rmsprop").set_value(0.0316)
