@@ -274,7 +274,9 @@ out_cols[1].selectbox("cost C", losses.NAMES, format_func=LOSS_LABELS.get, key=s
 
 walkthrough = None
 try:
-    hidden = [getattr(settings, HIDDEN_FIELDS[i]) if i < len(HIDDEN_FIELDS) else 0 for i in range(settings.layers)]
+    if not 1 <= settings.layers <= lesson.MAX_HIDDEN_LAYERS:  # before any list is built from it
+        raise ValueError(f"choose 1 to {lesson.MAX_HIDDEN_LAYERS} hidden layers (got {settings.layers})")
+    hidden = [getattr(settings, HIDDEN_FIELDS[i]) for i in range(settings.layers)]
     sizes = lesson.check_sizes(settings.n_inputs, hidden, settings.n_outputs)
 except ValueError as err:
     sizes = None
