@@ -36,17 +36,20 @@ def test_learning_rate_keyboard_move_changes_the_trajectory(page, server_url):
     screenshot(page, "gradient_descent")
     thumb = _thumb(page, "learning rate η (log scale)")
     thumb.focus()
-    for _ in range(6):  # 0.1 -> 0.2 in six stops of 10^(1/20)
-        thumb.press("ArrowRight")
-    page.wait_for_function("() => location.search.includes('lr=0.2')", timeout=30_000)
+    for _ in range(6):  # 0.1 -> 0.2 in six stops of 10^(1/20), if no key press lands during a rerun
+        thumb.press("ArrowRight", delay=30)
+    page.wait_for_function("() => new URLSearchParams(location.search).has('lr')", timeout=30_000)
     wait_for_app(page)
     page.wait_for_function(f"before => JSON.stringify(({TRACE})([0, 1])) !== JSON.stringify(before)",
                            arg=before, timeout=30_000)
+    wait_for_app(page)
+    lr = float(page.evaluate("() => new URLSearchParams(location.search).get('lr')"))
+    assert 0.1 < lr <= 0.2
     after = page.evaluate(TRACE, [0, 1])
     assert after[0][0] == before[0][0] == -2.0
-    # w <- w - 0.2 * 2 (w - 2): from -2 the first step lands on -0.4 (with η = 0.1 it was -1.2)
+    # w <- w - η · 2 (w - 2): from -2 the first step lands on -2 + 8η (-1.2 with η = 0.1, -0.4 with η = 0.2)
     assert before[0][1] == pytest.approx(-1.2)
-    assert after[0][1] == pytest.approx(-0.4)
+    assert after[0][1] == pytest.approx(-2 + 8 * lr)
     page.get_by_text("Converged").first.wait_for(timeout=30_000)
     no_exception(page)
     assert page.errors == []
