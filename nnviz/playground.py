@@ -367,16 +367,17 @@ class Trainer:
         last = len(self.W) - 1
         for l in range(len(self.W)):
             z = a @ self.W[l].T + self.b[l]
-            if l < last:
-                a = self._act_fns[l](z)
-            elif self.out_act == "sigmoid":
-                a = _sigmoid(z)
-            elif self.out_act == "softmax":
-                a = _softmax(z)
-            else:
-                a = z
+            a = self._act_fns[l](z) if l < last else self._output(z)
             acts.append(a)
         return acts
+
+    def _output(self, z: np.ndarray) -> np.ndarray:
+        """The output layer's activation: sigmoid, softmax or linear (regression)."""
+        if self.out_act == "sigmoid":
+            return _sigmoid(z)
+        if self.out_act == "softmax":
+            return _softmax(z)
+        return z
 
     # --- training -------------------------------------------------------------------------------
 
@@ -412,12 +413,8 @@ class Trainer:
                     a = a * mask
                     deriv = mask if deriv is None else deriv * mask
                 derivs.append(deriv)
-            elif self.out_act == "sigmoid":
-                a = _sigmoid(z)
-            elif self.out_act == "softmax":
-                a = _softmax(z)
             else:
-                a = z
+                a = self._output(z)
             acts.append(a)
         delta = (a - Y) / len(X)
         for l in range(last, -1, -1):
