@@ -1,8 +1,9 @@
-"""Reading a page's Plotly figure JSON back into NumPy, shared by the page tests."""
+"""Helpers shared by the page tests: run a page with AppTest, read its Plotly figures back into NumPy."""
 
 import base64
 
 import numpy as np
+from streamlit.testing.v1 import AppTest
 
 
 def figure_array(value) -> np.ndarray:
@@ -12,3 +13,11 @@ def figure_array(value) -> np.ndarray:
         shape = value.get("shape")
         return data.reshape([int(n) for n in str(shape).split(",")]) if shape else data
     return np.asarray(value)
+
+
+def run_page(page: str, query=None) -> AppTest:
+    """Run the page script once with AppTest, optionally opened with URL settings ``query``."""
+    at = AppTest.from_file(page, default_timeout=30)
+    if query:
+        at.query_params.update(query)
+    return at.run()

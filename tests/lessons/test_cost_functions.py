@@ -5,20 +5,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from nnviz import probabilities, slowdown
 from tests.lessons.figures import figure_array as _arr
+from tests.lessons.figures import run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "cost_functions.py")
 
 
 def _run(query=None):
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    if query:
-        at.query_params.update(query)
-    return at.run()
+    return run_page(PAGE, query)
 
 
 def _figures(at) -> dict:
