@@ -96,3 +96,39 @@ def test_charts_are_enlarged_only_for_the_session_in_presenter_mode():
         spec = json.loads(at.get("plotly_chart")[0].proto.spec)
         sizes.append(spec["layout"].get("font", {}).get("size"))
     assert sizes == [18, None]
+
+
+def _crashing_app():
+    import streamlit as st
+
+    from nnviz.ui import presenter
+
+    def crash():
+        st.markdown("the page's first lines are drawn")
+        raise ZeroDivisionError("a planted bug")
+
+    presenter.run(st.navigation([st.Page(crash, title="Crash", default=True)]))
+
+
+def test_a_crashing_page_shows_an_error_id_that_the_server_log_holds_with_the_traceback():
+    import logging
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("nnviz")
+    logger.addHandler(handler)
+    try:
+        at = AppTest.from_function(_crashing_app, default_timeout=60).run()
+    finally:
+        logger.removeHandler(handler)
+    assert not at.exception  # no traceback in the browser
+    assert at.markdown[0].value == "the page's first lines are drawn"  # what ran before the crash stays
+    message = at.error[0].value
+    error_id = message.split("error id **")[1].split("**")[0]
+    assert len(error_id) == 8 and int(error_id, 16) >= 0
+    logged = [r for r in records if error_id in r.getMessage()]
+    assert len(logged) == 1 and logged[0].exc_info[0] is ZeroDivisionError
+    assert "a planted bug" in logging.Formatter().format(logged[0])
+    # The share box still follows the page, so the view can still be passed on.
+    assert [e.label for e in at.sidebar.expander] == ["Share this view"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import secrets
 import types
 from urllib.parse import urlencode
 
@@ -18,6 +19,9 @@ import plotly.graph_objects as go
 import segno
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.logger import get_logger
+
+LOG = get_logger("nnviz")
 
 PARAM = "present"
 KEY = "_nnviz.present"
@@ -185,5 +189,24 @@ def run(page) -> None:
         st.set_page_config(initial_sidebar_state="collapsed")
         st.html(PRESENTER_CSS)
     slot = st.empty() if is_on() else None
-    page.run()
+    run_page(page)
     share_box(page, slot)
+
+
+def run_page(page) -> str | None:
+    """Run ``page``; a crash becomes a friendly message with an error id, the traceback goes to the server log.
+
+    Streamlit's own handler (with ``client.showErrorDetails = "none"``) shows a generic
+    message with nothing a teacher could look up. Here the same short id is in the
+    student's message and on the log line with the traceback. Streamlit's rerun and
+    stop signals are not ``Exception``s and pass through. Returns the id, or None.
+    """
+    try:
+        page.run()
+    except Exception:  # noqa: BLE001 - any crash of a page script, reported below
+        error_id = secrets.token_hex(4)
+        LOG.exception("nnviz error id %s on page %r", error_id, getattr(page, "url_path", page))
+        st.error(f"Something went wrong on this page (error id **{error_id}**). Your settings are kept: change "
+                 "one, or press *Reset page*. The server log has the details under this id.")
+        return error_id
+    return None
