@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import plotly.graph_objects as go
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnviz.ui import presenter
@@ -67,14 +68,18 @@ def test_share_box_shows_the_address_of_the_current_view():
 
 
 def test_presenter_figure_enlarges_fonts_and_lines_and_leaves_the_original_alone():
-    fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0], mode="lines+markers", marker_size=6))
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[1, 0], mode="lines+markers+text", marker_size=6, text=["a", "b"],
+                               textfont_size=10))
     fig.add_annotation(text="note", x=0, y=0, font_size=10)
+    fig.update_layout(title="a title")
     big = presenter.presenter_figure(fig)
-    assert big.layout.font.size == 18
-    assert big.layout.xaxis.tickfont.size >= 16 and big.layout.yaxis.title.font.size == 18
+    assert big.layout.font.size == pytest.approx(12 * 1.8)  # Plotly's 12 px default, times FONT_SCALE
+    assert big.layout.xaxis.tickfont.size >= 20 and big.layout.yaxis.title.font.size == pytest.approx(21.6)
+    assert big.layout.title.font.size == pytest.approx(16 * 1.5)  # titles grow less: long ones must fit
+    assert big.data[0].textfont.size == pytest.approx(15)
     assert big.data[0].line.width == 2 * presenter.LINE_SCALE
     assert big.data[0].marker.size == 6 * 1.3
-    assert big.layout.annotations[0].font.size == 15
+    assert big.layout.annotations[0].font.size == pytest.approx(18)
     assert fig.layout.font.size is None and fig.data[0].line.width is None  # a copy was changed
 
 
@@ -95,7 +100,7 @@ def test_charts_are_enlarged_only_for_the_session_in_presenter_mode():
         assert not at.exception
         spec = json.loads(at.get("plotly_chart")[0].proto.spec)
         sizes.append(spec["layout"].get("font", {}).get("size"))
-    assert sizes == [18, None]
+    assert sizes == [pytest.approx(21.6), None]
 
 
 def _crashing_app():
