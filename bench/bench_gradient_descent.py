@@ -3,8 +3,10 @@
 Budget (DESIGN.md, issue 4): with 3 optimizers × 500 steps racing on Rosenbrock (the page's default),
 a rerun after a slider change stays under 50 ms p95. Rows:
 
-* a slider whose result is new each time (the 1-D learning rate, the arrow-view step) while the race
-  (SGD, momentum, Adam × 500 steps on Rosenbrock) comes from the cache;
+Only the open section (a lazy tab) runs, so each row opens the section its slider is in, by its link.
+
+* a slider whose result is new each time (the 1-D learning rate, the arrow-view step; the arrow view's run,
+  SGD, momentum, Adam × 500 steps on Rosenbrock, comes from the cache);
 * moving back and forth between two learning rates of one racer (both results cached);
 * a racer's learning rate set to a value never seen before on every rerun: one 500-step run, the race
   figure and its cost chart rebuilt (the worst case, nothing cached).
@@ -39,13 +41,14 @@ def _sgd_lr_new_each_time(at, i):
 
 def main(repeat: int = 50) -> None:
     rows = []
-    for name, change in [
-        ("1-D learning rate η (race cached)", _one_weight_lr),
-        ("arrow-view step (race cached)", _arrow_step),
-        ("SGD η back and forth (cached)", _sgd_lr_back_and_forth),
-        ("SGD η new each rerun (race rebuilt)", _sgd_lr_new_each_time),
+    for name, section, change in [
+        ("1-D learning rate η", "One weight", _one_weight_lr),
+        ("arrow-view step (race cached)", "One step up close", _arrow_step),
+        ("SGD η back and forth (cached)", "Two weights: the race", _sgd_lr_back_and_forth),
+        ("SGD η new each rerun (race rebuilt)", "Two weights: the race", _sgd_lr_new_each_time),
     ]:
-        rows.append({"slider change": name, **apptest_rerun_times(PAGE, [change], repeat=repeat)})
+        rows.append({"slider change": name, "section": section,
+                     **apptest_rerun_times(PAGE, [change], repeat=repeat, query={"section": section})})
     # A reference measured in the same conditions: the perceptron page (few widgets, 4 charts).
     reference = "lessons/perceptron.py"
     if (ROOT / reference).exists():
@@ -57,7 +60,7 @@ def main(repeat: int = 50) -> None:
         rows.append(ref)
         for row in rows[:-1]:
             row["cpu_vs_ref"] = f"{row['cpu_median_ms'] / ref['cpu_median_ms']:.1f}×"
-    print(table(rows, ["slider change", "median_ms", "p95_ms", "cpu_median_ms", "cpu_p95_ms", "cpu_vs_ref", "n"]))
+    print(table(rows, ["slider change", "section", "median_ms", "p95_ms", "cpu_median_ms", "cpu_p95_ms", "cpu_vs_ref", "n"]))
     print("(median_ms / p95_ms: wall time of AppTest reruns; cpu_*: process CPU time of the same reruns "
           "(bench.common); each cache starts cold per AppTest run.)")
     print("(AppTest, server side only, Rosenbrock with SGD + momentum + Adam × 500 steps racing; target p95 "

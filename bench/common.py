@@ -36,16 +36,21 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return durations
 
 
-def apptest_rerun_times(page: str, changes: Iterable[Callable], repeat: int = 50, timeout: float = 60) -> dict:
+def apptest_rerun_times(page: str, changes: Iterable[Callable], repeat: int = 50, timeout: float = 60,
+                        query: dict | None = None) -> dict:
     """Median and p95 (wall and CPU) of a page's rerun after a widget change, measured with AppTest.
 
     ``changes`` are callables ``change(at, i)`` that set a widget on the
     AppTest ``at`` for rerun number ``i`` (cycled); the time measured is the
-    rerun that follows, the server-side cost of one slider move.
+    rerun that follows, the server-side cost of one slider move. ``query``
+    is the link's query string (for example the page's open section).
     """
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout).run()
+    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    at.run()
     if at.exception:
         raise RuntimeError(f"{page} raised: {at.exception[0].message}")
     changes = list(changes)

@@ -115,22 +115,24 @@ def run(surface, optimizer="sgd", start: Sequence[float] | None = None, steps: i
     if not (math.isfinite(costs[0]) and np.all(np.isfinite(grads[0]))):
         raise ValueError(f"the cost of {s.name} is not finite at the start {tuple(p.tolist())}")
     diverged_at = None
-    for t in range(1, n + 1):
-        # A step that flies off can overflow; the result is checked right after, so silence it here only.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    box = s.limit  # computed once: the loop below is the page's hot path
+    # A step that flies off can overflow; each result is checked right after it is made, so the loop
+    # runs with those warnings silenced (one errstate for the whole loop: per step it cost 5 µs of 20).
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for t in range(1, n + 1):
             new = opt.step(points[-1], grads[-1])
-            ok = s.inside(new)
+            ok = s.inside(new, box)
             cost = s.cost(new) if ok else math.nan
             grad = s.grad(new) if ok else None
-        if not ok or not math.isfinite(cost) or not np.all(np.isfinite(grad)):
-            diverged_at = t
-            break
-        updates.append(new - points[-1])
-        if opt.has_velocity:
-            velocities.append(np.array(opt.velocity, dtype=float))
-        points.append(new)
-        costs.append(cost)
-        grads.append(grad)
+            if not ok or not math.isfinite(cost) or not all(map(math.isfinite, grad.tolist())):
+                diverged_at = t
+                break
+            updates.append(new - points[-1])
+            if opt.has_velocity:
+                velocities.append(np.array(opt.velocity, dtype=float))
+            points.append(new)
+            costs.append(cost)
+            grads.append(grad)
     dim = s.dim
     return Run(
         surface=s.name, optimizer=opt.name, learning_rate=opt.learning_rate, steps=n,

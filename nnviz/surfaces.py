@@ -48,11 +48,12 @@ class _Surface:
 
     def inside(self, point, box: Bounds | None = None) -> bool:
         """Whether ``point`` is finite and inside ``box`` (default: the divergence limit)."""
-        p = np.asarray(point, dtype=float).reshape(-1)
-        if not np.all(np.isfinite(p)):
-            return False
         box = self.limit if box is None else box
-        return all(lo <= v <= hi for v, (lo, hi) in zip(p, box))
+        # NaN fails every comparison and ±inf is outside any finite box, so this also checks finiteness.
+        for v, (lo, hi) in zip(np.asarray(point, dtype=float).reshape(-1).tolist(), box):
+            if not lo <= v <= hi:
+                return False
+        return True
 
     def nearest_minimum(self, point) -> tuple[tuple[float, ...] | None, float]:
         """The known minimum closest to ``point`` and the distance to it (``None, inf`` if none)."""

@@ -32,3 +32,26 @@ def test_validate_catches_a_typo_the_fast_path_lets_through():
     fig = spec.figure([dict(type="scatter", x=[1], y=[1], linee=dict(width=2))], spec.layout("t", "x", "y"))
     with pytest.raises(ValueError):
         spec.validate(fig)
+
+
+def test_a_frozen_figure_serialises_once_to_the_same_json_and_refuses_changes():
+    import plotly.io as pio
+
+    data, layout, frames = _example()
+    plain = spec.figure(data, layout, frames)
+    frozen = spec.frozen(spec.figure(*_example()))
+    assert isinstance(frozen, go.Figure)
+    assert pio.to_json(frozen.to_dict(), validate=False) == pio.to_json(plain.to_dict(), validate=False)
+    assert frozen.to_dict() is frozen.to_dict()  # serialised once
+    # What Streamlit does with it (Plotly's to_json pops trace uids) leaves the next rerun's JSON unchanged.
+    first = pio.to_json(frozen, validate=False)
+    assert pio.to_json(frozen, validate=False) == first
+    for change in (lambda f: f.update_layout(title="x"), lambda f: f.add_trace(go.Scatter()),
+                   lambda f: f.update_traces(opacity=0.5)):
+        with pytest.raises(TypeError, match="frozen"):
+            change(frozen)
+    assert spec.frozen(frozen) is frozen
+    # A copy made from it (as presenter mode does) is an ordinary figure again.
+    copy = go.Figure(frozen)
+    copy.update_layout(title="changed")
+    assert frozen.to_dict()["layout"]["title"]["text"] == "title"

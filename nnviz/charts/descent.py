@@ -9,6 +9,7 @@ most ``MAX_FRAMES`` frames so the figure stays small.
 from __future__ import annotations
 
 import base64
+import hashlib
 import struct
 import zlib
 
@@ -208,14 +209,29 @@ def _viridis_rgb(t: np.ndarray) -> np.ndarray:
     return np.round(stops[low] * (1 - frac) + stops[low + 1] * frac).astype(np.uint8)
 
 
+_BACKGROUNDS: dict = {}
+
+
 def background(xs, ys, Z, label: str) -> tuple[dict, dict]:
     """The cost map as a banded picture under the plot (a layout image) and a colour bar for it.
 
     An animated figure cannot keep a contour trace: Plotly.js erases contour and heatmap layers on
     every animation frame, so the race shows the same 25 colour bands as a picture, which frames
-    never touch. Returns ``(layout_image, colourbar_trace)``.
+    never touch. Returns ``(layout_image, colourbar_trace)``; the same map gives the same (shared,
+    not to be mutated) dicts without redrawing the picture, since a new race on an old surface is common.
     """
     Z = np.asarray(Z, dtype=float)
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    key = (label, hashlib.blake2b(b"".join(a.tobytes() for a in (xs, ys, Z)) + str(Z.shape).encode(),
+                                  digest_size=16).digest())
+    if key not in _BACKGROUNDS:
+        if len(_BACKGROUNDS) >= 32:
+            _BACKGROUNDS.clear()
+        _BACKGROUNDS[key] = _draw_background(xs, ys, Z, label)
+    return _BACKGROUNDS[key]
+
+
+def _draw_background(xs, ys, Z, label: str) -> tuple[dict, dict]:
     lo, hi = float(Z.min()), float(Z.max())
     span = hi - lo if hi > lo else 1.0
     band = np.minimum(np.floor((Z - lo) / span * BANDS), BANDS - 1)

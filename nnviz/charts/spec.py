@@ -55,6 +55,38 @@ def figure(data: list, layout: dict, frames: list | None = None) -> go.Figure:
     return fig
 
 
+class FrozenFigure(go.Figure):
+    """A figure that nobody changes any more, so it is serialised once.
+
+    Streamlit calls ``to_dict()`` on every rerun that draws a chart, and Plotly's
+    ``to_dict`` deep-copies the whole figure (its frames too) and re-encodes its
+    arrays: 2 ms for the optimizers' race. A page that caches figures as objects
+    (``st.cache_resource``) freezes them with :func:`frozen`; later reruns get the
+    same dict. Plotly's mutators raise, so a stale dict cannot be served.
+    """
+
+    def to_dict(self):
+        cached = self.__dict__.get("_nnviz_dict")
+        if cached is None:
+            cached = super().to_dict()
+            self.__dict__["_nnviz_dict"] = cached
+        return cached
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("this figure is frozen (cached and shared between sessions); build a new one instead")
+
+    update = update_layout = update_traces = update_xaxes = update_yaxes = _refuse
+    add_trace = add_traces = add_annotation = add_shape = add_vline = add_hline = _refuse
+    __setitem__ = _refuse
+
+
+def frozen(fig: go.Figure) -> FrozenFigure:
+    """``fig`` itself, frozen: serialised once from now on (see :class:`FrozenFigure`)."""
+    if not isinstance(fig, FrozenFigure):
+        fig.__class__ = FrozenFigure
+    return fig
+
+
 def validate(fig: go.Figure) -> go.Figure:
     """Re-build ``fig`` with full validation (for tests): raises on any unknown property."""
     return go.Figure(fig.to_dict())

@@ -16,11 +16,11 @@ TRACE = """([n, t]) => {
 }"""
 
 
-def _open(page, server_url):
-    page.goto(f"{server_url}/gradient_descent")
+def _open(page, server_url, query=""):
+    page.goto(f"{server_url}/gradient_descent{query}")
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=30_000)
     wait_for_app(page)
 
 
@@ -56,12 +56,14 @@ def test_learning_rate_keyboard_move_changes_the_trajectory(page, server_url):
 
 
 def test_huge_learning_rate_says_diverged_and_the_race_runs(page, server_url):
-    page.goto(f"{server_url}/gradient_descent?lr=5.01&lr_adam=10.0")
-    wait_for_app(page)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=30_000)
-    wait_for_app(page)
+    _open(page, server_url, "?lr=5.01&lr_adam=10.0")
     page.get_by_text("Diverged at step 2").first.wait_for(timeout=30_000)
+    assert page.locator(".js-plotly-plot", has_text="the optimizers race").count() == 0  # its tab is closed
+    # Open the race's tab, as a student clicks it: it runs now, with the link's Adam learning rate.
+    page.get_by_role("tab", name="Two weights: the race").click()
     page.get_by_text("Adam diverged at step").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert "section=Two+weights" in page.evaluate("() => location.search")
     no_exception(page)
     race = page.locator(".js-plotly-plot", has_text="the optimizers race")
     race.scroll_into_view_if_needed()
@@ -72,7 +74,7 @@ def test_huge_learning_rate_says_diverged_and_the_race_runs(page, server_url):
 
 
 def test_clicking_the_contour_moves_the_start(page, server_url):
-    _open(page, server_url)
+    _open(page, server_url, "?section=Two+weights%3A+the+race")
     race = page.locator(".js-plotly-plot", has_text="the optimizers race")
     race.scroll_into_view_if_needed()
     wait_for_app(page)

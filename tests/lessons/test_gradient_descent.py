@@ -19,9 +19,36 @@ KEYS = ("gd.chart.curve", "gd.chart.curve_cost", "gd.chart.race", "gd.chart.race
         "gd.chart.sweep", "gd.chart.sgd_paths", "gd.chart.sgd_cost")
 
 
+SECTIONS = ("One weight", "Two weights: the race", "One step up close", "Learning-rate range test", "Mini-batches")
+
+
+def _opened(section: str | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if section is not None:
+        at.query_params["section"] = section  # a link to the section, as a student would follow
+    return at.run()
+
+
 @pytest.fixture
 def at():
-    return AppTest.from_file(PAGE, default_timeout=60).run()
+    return _opened()
+
+
+@pytest.fixture
+def race_at():
+    return _opened("Two weights: the race")
+
+
+def open_section(at, section: str):
+    """Click a section's tab (lazy tabs: only the open one runs)."""
+    at.session_state["gd.section"] = section
+    return at.run()
+
+
+def open_optimizer(at, label: str):
+    """Open one optimizer's tab in the race (lazy tabs too)."""
+    at.session_state["gd.optimizer_tab"] = label
+    return at.run()
 
 
 def charts(at) -> dict:
@@ -55,17 +82,59 @@ def texts(at) -> str:
 
 def test_page_draws_every_section_without_exception(at):
     assert not at.exception
-    figs = charts(at)
+    assert [t.label for t in at.tabs][:5] == list(SECTIONS)
+    figs, headers = {}, []
+    for section in SECTIONS:
+        open_section(at, section)
+        assert not at.exception
+        figs.update(charts(at))
+        headers += [h.value for h in at.subheader]
     assert set(KEYS) <= set(figs)
-    headers = [h.value for h in at.header]
-    assert headers == ["1 · One weight", "2 · Two weights: the optimizers race", "3 · One step up close",
-                       "4 · Which learning rate? The range test", "5 · Stochastic descent: mini-batches"]
+    assert headers == ["One weight: steps down a curve", "Two weights: the optimizers race", "One step up close",
+                       "Which learning rate? The range test", "Stochastic descent: mini-batches"]
     for fig in figs.values():  # every figure is valid Plotly (the builders skip validation for speed)
         go.Figure(fig)
         for t in fig["data"]:
             for axis in ("x", "y", "z"):
                 if axis in t and not isinstance(t[axis], str):
                     assert np.all(np.isfinite(decode(t[axis]).astype(float))), (t.get("name"), axis)
+
+
+def test_only_the_open_section_runs_and_its_name_is_in_the_link(at):
+    # One weight is open: its chart is drawn, the race's is not (nor its widgets).
+    assert set(charts(at)) == {"gd.chart.curve", "gd.chart.curve_cost"}
+    assert not [w for w in at.selectbox if w.key == "gd.surface"]
+    open_section(at, "Two weights: the race")
+    assert set(charts(at)) == {"gd.chart.race", "gd.chart.race_cost"}
+    assert not [w for w in at.select_slider if w.key == "gd.lr"]
+    assert at.query_params["section"] == "Two weights: the race"
+
+def test_settings_of_a_closed_section_or_optimizer_tab_are_kept(at):
+    at.select_slider(key="gd.lr").set_value(0.2).run()
+    open_section(at, "Two weights: the race")
+    assert at.query_params["lr"] == "0.2"  # still in the link while its section is closed
+    open_optimizer(at, "Adam")
+    at.select_slider(key="gd.lr_adam").set_value(0.0316).run()
+    open_optimizer(at, "SGD")  # Adam's tab closes; its learning rate still drives its racer
+    adam = _race_run("adam", 0.0316, beta_1=0.9, beta_2=0.999, epsilon=1e-8, bias_correction=True)
+    np.testing.assert_array_equal(decode(trace(charts(at)["gd.chart.race"], "Adam")["x"]), adam.trajectory[:, 0])
+    open_section(at, "One weight")
+    assert at.select_slider(key="gd.lr").value == 0.2
+    run = descent.run("parabola", "sgd", start=[-2.0], steps=30, learning_rate=0.2)
+    np.testing.assert_array_equal(decode(trace(charts(at)["gd.chart.curve"], "steps")["x"]), run.trajectory[:, 0])
+
+
+def test_a_link_opens_its_section_and_a_bad_one_falls_back_to_the_first(at):
+    at2 = AppTest.from_file(PAGE, default_timeout=60)
+    at2.query_params["section"] = "Learning-rate range test"
+    at2.query_params["sweep_optimizer"] = "adam"
+    at2.run()
+    assert not at2.exception and set(charts(at2)) == {"gd.chart.sweep"}
+    assert at2.selectbox(key="gd.sweep_optimizer").value == "adam"
+    bad = AppTest.from_file(PAGE, default_timeout=60)
+    bad.query_params["section"] = "../../etc"
+    bad.run()
+    assert not bad.exception and "gd.chart.curve" in charts(bad)
 
 
 # ------------------------------------------------------------------------------ 1. one weight
@@ -138,7 +207,8 @@ def _race_run(name, lr, steps=500, start=(-1.2, 1.0), **hyper):
     return descent.run("rosenbrock", name, start=start, steps=steps, learning_rate=lr, **hyper)
 
 
-def test_race_trajectories_are_those_of_nnviz_descent(at):
+def test_race_trajectories_are_those_of_nnviz_descent(race_at):
+    at = race_at
     fig = charts(at)["gd.chart.race"]
     expected = {"SGD": _race_run("sgd", 0.002), "Momentum": _race_run("momentum", 0.001, momentum=0.9),
                 "Adam": _race_run("adam", 0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, bias_correction=True)}
@@ -164,30 +234,37 @@ def test_race_trajectories_are_those_of_nnviz_descent(at):
         assert row[4] == str(summary["steps_to_tolerance"] or "never") and row[5] == "no"
 
 
-def test_every_optimizer_has_its_own_hyper_parameters_and_formula(at):
-    # An optimizer's hyper-parameters appear once it races.
+def test_every_optimizer_has_its_own_hyper_parameters_and_formula(race_at):
+    at = race_at
+    # Only the open optimizer's tab is drawn; its hyper-parameters appear once it races.
+    open_optimizer(at, "Nesterov")
     assert not [s for s in at.slider if s.key == "gd.mu_nesterov"]
-    at.checkbox(key="gd.race_nesterov").check()
+    assert optimizers.get("nesterov").latex in " ".join(e.value for e in at.latex)
+    at.checkbox(key="gd.race_nesterov").check().run()
+    at.slider(key="gd.mu_nesterov").set_value(0.5).run()
+    open_optimizer(at, "RMSProp")
+    assert not [s for s in at.slider if s.key == "gd.mu_nesterov"]
     at.checkbox(key="gd.race_rmsprop").check().run()
-    at.slider(key="gd.mu_nesterov").set_value(0.5)
     at.slider(key="gd.rho").set_value(0.8)
-    at.select_slider(key="gd.lr_rmsprop").set_value(0.0316)
-    at.toggle(key="gd.bias_correction").set_value(False)
-    at.run()
+    at.select_slider(key="gd.lr_rmsprop").set_value(0.0316).run()
+    open_optimizer(at, "Adam")
+    at.toggle(key="gd.bias_correction").set_value(False).run()
     assert not at.exception
+    assert "**Racing:** SGD, Momentum, Nesterov, RMSProp, Adam." in " ".join(m.value for m in at.markdown)
+    assert at.query_params["optimizer_tab"] == "Adam" and at.query_params["mu_nesterov"] == "0.5"
     fig = charts(at)["gd.chart.race"]
     nesterov = _race_run("nesterov", 0.001, momentum=0.5)
     rmsprop = _race_run("rmsprop", 0.0316, rho=0.8, epsilon=1e-8)
     adam = _race_run("adam", 0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, bias_correction=False)
     for name, run in (("Nesterov", nesterov), ("RMSProp", rmsprop), ("Adam", adam)):
         np.testing.assert_array_equal(decode(trace(fig, name)["x"]), run.trajectory[:, 0])
-    latex = " ".join(e.value for e in at.latex)
-    assert optimizers.get("adam", bias_correction=False).latex in latex
-    assert optimizers.get("nesterov").latex in latex
+    assert optimizers.get("adam", bias_correction=False).latex in " ".join(e.value for e in at.latex)
 
 
-def test_keras_formulas_switch(at):
+def test_keras_formulas_switch(race_at):
+    at = race_at
     at.toggle(key="gd.keras").set_value(True).run()
+    open_optimizer(at, "AdaGrad")
     latex = " ".join(e.value for e in at.latex)
     assert optimizers.get("adagrad", convention="keras").latex in latex
     fig = charts(at)["gd.chart.race"]
@@ -195,8 +272,11 @@ def test_keras_formulas_switch(at):
     np.testing.assert_array_equal(decode(trace(fig, "Adam")["x"]), adam.trajectory[:, 0])
 
 
-def test_huge_learning_rate_in_the_race_says_where_it_diverged(at):
-    at.select_slider(key="gd.lr_adam").set_value(10.0)
+def test_huge_learning_rate_in_the_race_says_where_it_diverged(race_at):
+    at = race_at
+    open_optimizer(at, "Adam")
+    at.select_slider(key="gd.lr_adam").set_value(10.0).run()
+    open_optimizer(at, "SGD")
     at.select_slider(key="gd.lr_sgd").set_value(10.0).run()
     sgd = _race_run("sgd", 10.0)
     assert sgd.diverged
@@ -209,7 +289,8 @@ def test_huge_learning_rate_in_the_race_says_where_it_diverged(at):
     assert dict((r[0], r[5]) for r in race_table(at))["SGD"] == f"at step {sgd.diverged_at}"
 
 
-def test_changing_the_surface_moves_start_and_marks_its_minima(at):
+def test_changing_the_surface_moves_start_and_marks_its_minima(race_at):
+    at = race_at
     at.selectbox(key="gd.surface").set_value("himmelblau").run()
     s = surfaces.get("himmelblau")
     assert (at.slider(key="gd.x0").value, at.slider(key="gd.y0").value) == s.start
@@ -222,13 +303,15 @@ def test_changing_the_surface_moves_start_and_marks_its_minima(at):
 
 
 def test_saddle_surface_marks_the_saddle_point(at):
-    at.button(key="gd.preset.Saddle").click().run()
+    at.button(key="gd.preset.Saddle").click().run()  # the preset opens the race
+    assert at.session_state["gd.section"] == "Two weights: the race"
     fig = charts(at)["gd.chart.race"]
     assert trace(fig, "saddle point")["x"] == [0.0]
     assert not at.exception
 
 
-def test_3d_toggle_draws_the_surface(at):
+def test_3d_toggle_draws_the_surface(race_at):
+    at = race_at
     at.toggle(key="gd.show_3d").set_value(True).run()
     fig = charts(at)["gd.chart.race3d"]
     assert fig["data"][0]["type"] == "surface"
@@ -239,6 +322,7 @@ def test_3d_toggle_draws_the_surface(at):
 
 # ------------------------------------------------------------------------------ 3. arrows
 def test_arrow_view_shows_gradient_momentum_and_update(at):
+    open_section(at, 'One step up close')
     at.slider(key="gd.arrow_step").set_value(25).run()
     fig = charts(at)["gd.chart.arrows"]
     run = _race_run("momentum", 0.001, momentum=0.9)
@@ -252,6 +336,7 @@ def test_arrow_view_shows_gradient_momentum_and_update(at):
 
 
 def test_arrow_view_of_sgd_has_no_momentum(at):
+    open_section(at, 'One step up close')
     at.selectbox(key="gd.arrow_optimizer").set_value("sgd").run()
     fig = charts(at)["gd.chart.arrows"]
     assert len(fig["layout"]["annotations"]) == 2
@@ -259,6 +344,7 @@ def test_arrow_view_of_sgd_has_no_momentum(at):
 
 # ------------------------------------------------------------------------------ 4. sweep
 def test_sweep_matches_nnviz_and_marks_the_first_diverging_rate(at):
+    open_section(at, 'Learning-rate range test')
     at.selectbox(key="gd.sweep_optimizer").set_value("momentum").run()
     sw = descent.sweep("rosenbrock", "momentum", (-1.2, 1.0), 100, momentum=0.9)
     fig = charts(at)["gd.chart.sweep"]
@@ -271,6 +357,7 @@ def test_sweep_matches_nnviz_and_marks_the_first_diverging_rate(at):
 
 # ------------------------------------------------------------------------------ 5. stochastic
 def test_stochastic_paths_are_those_of_nnviz_descent(at):
+    open_section(at, 'Mini-batches')
     problem = descent.regression_problem(n_samples=100, noise=0.5, seed=0)
     paths = descent.stochastic_descent(problem, (None, 1, 8, 32), learning_rate=0.1, steps=100, seed=0)
     fig = charts(at)["gd.chart.sgd_paths"]
@@ -282,6 +369,7 @@ def test_stochastic_paths_are_those_of_nnviz_descent(at):
 
 
 def test_stochastic_with_a_huge_rate_says_diverged(at):
+    open_section(at, 'Mini-batches')
     at.select_slider(key="gd.sgd_lr").set_value(10.0).run()
     assert not at.exception
     assert "full batch diverged at step" in " ".join(e.value for e in at.error)
