@@ -112,7 +112,8 @@ def browser_rows(seconds: float) -> list[dict]:
     return rows
 
 
-def class_rows(sizes: list[int], seconds: float) -> list[dict]:
+def class_rows(sizes: list[int], seconds: float, workers: int = 0) -> list[dict]:
+    """``workers=0``: one ``streamlit run`` process; ``workers=N``: ``make serve`` (N processes behind nginx)."""
     from bench.load import CpuMeter, Server, Session, run, sliders
 
     class Student(Session):
@@ -138,7 +139,7 @@ def class_rows(sizes: list[int], seconds: float) -> list[dict]:
     rows = []
     query = SETTINGS["spiral [8, 8]"][1]
     for n in sizes:
-        with Server() as server:
+        with Server(workers=workers) as server:
             async def scenario():
                 students = [Student(server.url, "playground", query=query, seed=i) for i in range(n)]
                 for group in range(0, n, 5):  # arrive five at a time, as a class does
@@ -159,18 +160,23 @@ def class_rows(sizes: list[int], seconds: float) -> list[dict]:
             try:
                 result, others, cores = run(scenario())
             except Exception as exc:  # a class too big for the machine: say so and go on
-                rows.append({"sessions": n, "epochs_per_s_min": f"failed: {type(exc).__name__}: {exc}"[:60]})
+                rows.append({"server": _setup(workers), "sessions": n,
+                             "epochs_per_s_min": f"failed: {type(exc).__name__}: {exc}"[:60]})
                 continue
             if others.errors:
                 print(f"  {n} sessions: slider errors, e.g. {others.errors[0]}")
             epochs = [r[0] for r in result]
             frames = [r[1] for r in result]
             ms = [d * 1000 for d in others.rerun]
-            rows.append({"sessions": n, "epochs_per_s_min": min(epochs), "epochs_per_s_median": statistics.median(epochs),
+            rows.append({"server": _setup(workers), "sessions": n, "epochs_per_s_min": min(epochs), "epochs_per_s_median": statistics.median(epochs),
                          "frames_per_s_min": min(frames), "frames_per_s_median": statistics.median(frames),
                          "other_page_p95_ms": percentile(ms, 95) if ms else float("nan"),
                          "server_cores": cores})
     return rows
+
+
+def _setup(workers: int) -> str:
+    return f"make serve ({workers} + nginx)" if workers else "streamlit run"
 
 
 def main() -> None:
@@ -186,9 +192,11 @@ def main() -> None:
     if sizes:
         print(f"\n-- a class playing spiral [8, 8] at once (simulated browsers), {seconds:.0f} s, "
               "while 5 students move sliders on /perceptron every second --")
-        print(table(class_rows(sizes, seconds), ["sessions", "epochs_per_s_min", "epochs_per_s_median",
-                                                 "frames_per_s_min", "frames_per_s_median", "other_page_p95_ms",
-                                                 "server_cores"]))
+        rows = []
+        for workers in [int(w) for w in os.environ.get("NNVIZ_PG_WORKERS", f"0,{os.cpu_count() or 2}").split(",")]:
+            rows += class_rows(sizes, seconds, workers)
+        print(table(rows, ["server", "sessions", "epochs_per_s_min", "epochs_per_s_median", "frames_per_s_min",
+                           "frames_per_s_median", "other_page_p95_ms", "server_cores"]))
 
 
 if __name__ == "__main__":

@@ -146,7 +146,7 @@ class Session:
 
     async def close(self) -> None:
         """Close the tab: the WebSocket goes away as when a student closes the browser tab."""
-        for task in self._ticks.values():
+        for task, _ in self._ticks.values():
             task.cancel()
         if self._ws is not None:
             await self._ws.close()
@@ -185,15 +185,20 @@ class Session:
             self.query = msg.page_info_changed.query_string
         elif kind == "script_finished":
             self._finished.put_nowait(msg.script_finished)
-        elif kind == "auto_rerun" and msg.auto_rerun.fragment_id not in self._ticks:
-            # st.fragment(run_every=...): the browser, not the server, sends each tick.
-            self._ticks[msg.auto_rerun.fragment_id] = asyncio.create_task(
-                self._tick(msg.auto_rerun.fragment_id, msg.auto_rerun.interval))
+        elif kind == "auto_rerun":
+            # st.fragment(run_every=...): the browser, not the server, sends each tick. Like Streamlit's
+            # frontend (App.handleAutoRerun), keep the timer if the interval is the same, else replace it.
+            fragment_id, interval = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
+            ticking = self._ticks.get(fragment_id)
+            if ticking is None or ticking[1] != interval:
+                if ticking is not None:
+                    ticking[0].cancel()
+                self._ticks[fragment_id] = (asyncio.create_task(self._tick(fragment_id, interval)), interval)
         elif kind == "stop_auto_rerun":
             for fragment_id in msg.stop_auto_rerun.fragment_ids or list(self._ticks):
-                task = self._ticks.pop(fragment_id, None)
-                if task:
-                    task.cancel()
+                ticking = self._ticks.pop(fragment_id, None)
+                if ticking:
+                    ticking[0].cancel()
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             self._element(msg.delta.new_element)
 

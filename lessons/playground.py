@@ -325,7 +325,8 @@ def _frames_tick():
     if playing:
         pace = SS["playground.pace"]
         pace.tick()
-        seconds, n_frames = pace.plan(live.heartbeat(SS["playground.session"]))
+        n_playing = live.heartbeat(SS["playground.session"])
+        seconds, n_frames = pace.plan(n_playing)
         per_frame = 1 if settings.speed != "fast" else None
         frames = live.play_tick(tr, seconds, max_frames=n_frames, epochs_per_frame=per_frame)
     else:
@@ -353,6 +354,10 @@ def _frames_tick():
         st.info(tr.stop_reason.capitalize() + ".")
     if SS["playground.playing"] and tr.finished:
         _set_playing(False)
+        st.rerun(scope="app")
+    if playing and live.retune(pace.interval, n_playing):
+        # The tick interval is set when the fragment is drawn (a full run): redraw it when the class has grown
+        # or shrunk, so 30 students do not each keep the 0.33 s ticks they started with alone.
         st.rerun(scope="app")
 
 

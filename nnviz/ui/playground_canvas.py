@@ -40,9 +40,12 @@ THUMB_STRIDE = 4  # 100 x 100 grid -> 25 x 25 thumbnails
 # One Streamlit process runs Python on one core at a time (the GIL; these matrices are too small for NumPy
 # to release it usefully), so the share is of one core per process: `make serve` runs a process per core.
 CORES = 1
-# Share of a tick one lone session may spend computing, and of the machine all sessions may use.
+# Share of a tick one lone session may spend computing, and of a process's core all its sessions may use
+# together (CPU time, measured per thread: waiting for the GIL or the compute lock does not count). The
+# rest is for Streamlit's own cost per tick (about 14 ms of a fragment rerun outside nnviz's code, measured
+# with 30 sessions) and for the students on other pages: 0.7 made their slider p95 three times longer.
 SOLO_SHARE = 0.55
-MACHINE_SHARE = 0.7
+MACHINE_SHARE = 0.5
 
 # Tiny matrices: BLAS threads only spin and steal the other sessions' core, so each tick runs on one.
 
@@ -70,8 +73,12 @@ _component = st.components.v2.component("nnviz_playground_canvas", js=_JS, css=_
 # --- the fair-share governor -----------------------------------------------------------------------
 
 _LOCK = threading.Lock()
+# One session trains at a time in a process. Python runs one thread at a time anyway (the GIL); every extra
+# thread that wants it makes every other one wait longer for its turn, so 30 training threads would make a
+# slider on another page wait seconds. Sessions waiting here sleep without asking for the GIL.
+_COMPUTING = threading.Lock()
 _PLAYING: dict[str, float] = {}
-ALIVE_SECONDS = 2.0
+ALIVE_SECONDS = 5.0  # well over the longest tick period (MAX_TICK_SECONDS, late ticks): a busy class is counted whole
 
 
 def heartbeat(session: str, now: float | None = None) -> int:
@@ -92,13 +99,19 @@ def leave(session: str) -> None:
 
 
 def budget(n_playing: int, tick: float = TICK_SECONDS, cores: int = CORES) -> float:
-    """Seconds of computation one session may spend per tick when ``n_playing`` sessions share the machine."""
+    """CPU seconds one session may spend per tick when ``n_playing`` sessions share the process."""
     return min(tick * SOLO_SHARE, tick * cores * MACHINE_SHARE / max(1, n_playing))
 
 
 def tick_interval(n_playing: int) -> float:
     """Seconds between one session's ticks when ``n_playing`` sessions play: 0.33 s up to a few sessions."""
     return min(MAX_TICK_SECONDS, TICK_SECONDS * max(1.0, n_playing / FAST_SESSIONS))
+
+
+def retune(interval: float, n_playing: int) -> bool:
+    """Whether a session ticking every ``interval`` s should take the interval for ``n_playing`` sessions
+    (more than 25 % off: small changes in the class are not worth a full rerun)."""
+    return abs(tick_interval(n_playing) - interval) > 0.25 * interval
 
 
 @dataclass
@@ -174,11 +187,15 @@ def play_tick(trainer: Trainer, seconds: float, max_frames: int = MAX_FRAMES,
               epochs_per_frame: int | None = None) -> list[tuple[dict, bytes]]:
     """Train for about ``seconds`` and return up to ``max_frames`` evenly spaced frames.
 
-    The epoch and frame costs are running averages kept on the trainer, so a
-    tick sizes its work before starting it and never overruns its budget by
-    much; ``epochs_per_frame`` fixes the pace instead (1 = TensorFlow Playground's).
+    ``seconds`` is CPU time. The epoch and frame costs are running averages
+    of this thread's CPU time, kept on the trainer, so a tick sizes its work
+    before starting it and never overruns its budget by much, however busy
+    the process is (wall-clock costs grow with every other session and
+    shrank the work in a feedback loop: 5 epochs/s each for 10 sessions).
+    ``epochs_per_frame`` fixes the pace instead (1 = TensorFlow Playground's).
+    One session computes at a time (``_COMPUTING``).
     """
-    with threadpool_limits(1, user_api="blas"):
+    with _COMPUTING, threadpool_limits(1, user_api="blas"):
         return _play_tick(trainer, seconds, max_frames, epochs_per_frame)
 
 
@@ -194,14 +211,14 @@ def _play_tick(trainer, seconds, max_frames, epochs_per_frame):
     done_before = 0
     for i in range(frames):
         goal = round((i + 1) * total / frames)
-        start = time.perf_counter()
+        start = time.thread_time()
         trained = trainer.run(goal - done_before)
         if trained:
-            timing["epoch"] = 0.8 * timing["epoch"] + 0.2 * (time.perf_counter() - start) / trained
+            timing["epoch"] = 0.8 * timing["epoch"] + 0.2 * (time.thread_time() - start) / trained
         done_before = goal
-        start = time.perf_counter()
+        start = time.thread_time()
         out.append(capture(trainer))
-        timing["frame"] = 0.8 * timing["frame"] + 0.2 * (time.perf_counter() - start)
+        timing["frame"] = 0.8 * timing["frame"] + 0.2 * (time.thread_time() - start)
         if trainer.finished:
             break
     return out
