@@ -8,16 +8,22 @@ import streamlit as st
 from nnviz import activations, losses
 from nnviz import backprop_lesson as lesson
 from nnviz.charts import backprop as charts
-from nnviz.ui import state
+from nnviz.charts import spec
+from nnviz.ui import limits, state
 
 PREFIX = "backprop"
 HIDDEN_FIELDS = ("n1", "n2", "n3", "n4")
 ACT_FIELDS = ("act1", "act2", "act3", "act4")
 DIFFERENTIABLE = [n for n in activations.NAMES if activations.get(n).differentiable]
+# One section per tab; only the open one runs and is sent to the browser (lazy tabs), which keeps a
+# rerun after a slider move cheap.
+SECTIONS = ("A chain of single neurons", "A real network, step by step", "Check yourself")
 
 
 @dataclass(frozen=True)
 class Settings:
+    # The open tab.
+    section: str = SECTIONS[0]
     # A chain of single neurons.
     x: float = 0.5
     y: float = 1.0
@@ -57,16 +63,18 @@ class Settings:
 DEFAULTS = Settings()
 PRESETS = {
     "Mazur's example": {
-        "n_inputs": 2, "layers": 1, "n1": 2, "n_outputs": 2, "act1": "sigmoid", "act_out": "sigmoid",
-        "loss": "quadratic", "values": lesson.MAZUR_VALUES, "lr": 0.5, "stage": "forward"},
-    "δᴸ = a − y": {"loss": "binary_crossentropy", "act_out": "sigmoid", "stage": "output error"},
-    "Saturated neuron": {"w3": 6.0, "b3": 4.0, "y": 0.0, "nudge": "w3"},
+        "section": SECTIONS[1], "n_inputs": 2, "layers": 1, "n1": 2, "n_outputs": 2, "act1": "sigmoid",
+        "act_out": "sigmoid", "loss": "quadratic", "values": lesson.MAZUR_VALUES, "lr": 0.5, "stage": "forward"},
+    "δᴸ = a − y": {
+        "section": SECTIONS[1], "loss": "binary_crossentropy", "act_out": "sigmoid", "stage": "output error"},
+    "Saturated neuron": {"section": SECTIONS[0], "w3": 6.0, "b3": 4.0, "y": 0.0, "nudge": "w3"},
     "Deep tanh net": {
-        "n_inputs": 2, "layers": 3, "n1": 4, "n2": 4, "n3": 4, "n_outputs": 1, "act1": "tanh", "act2": "tanh",
-        "act3": "tanh", "act_out": "sigmoid", "values": (), "seed": 3, "stage": "backpropagate"},
+        "section": SECTIONS[1], "n_inputs": 2, "layers": 3, "n1": 4, "n2": 4, "n3": 4, "n_outputs": 1,
+        "act1": "tanh", "act2": "tanh", "act3": "tanh", "act_out": "sigmoid", "values": (), "seed": 3,
+        "stage": "backpropagate"},
     "η too large": {
-        "layers": 1, "n1": 3, "n_outputs": 1, "act1": "relu", "act_out": "linear", "values": (), "seed": 1,
-        "lr": 40.0, "steps": 50},
+        "section": SECTIONS[1], "layers": 1, "n1": 3, "n_outputs": 1, "act1": "relu", "act_out": "linear",
+        "values": (), "seed": 1, "lr": 40.0, "steps": 50},
 }
 LOSS_LABELS = {name: losses.get(name).label for name in losses.NAMES}
 STAGE_TITLES = {
@@ -82,8 +90,9 @@ EPS_OPTIONS = [1.0, 0.5, 0.1, 0.01, 0.001, 0.0001]
 LR_OPTIONS = [0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 40.0]
 CHAIN_RANGES = {"x": (-2.0, 2.0), "y": (0.0, 1.0), **{p: (-8.0, 8.0) for p in lesson.CHAIN_PARAMETERS}}
 RANGES = {**CHAIN_RANGES, "steps": (1, 500), "seed": (0, 2**31 - 1), "exercise": (0, 2**31 - 1)}
-OPTIONS = {"eps": EPS_OPTIONS, "lr": LR_OPTIONS, "nudge": lesson.CHAIN_PARAMETERS, "loss": losses.NAMES,
-           "stage": lesson.STAGES, "act_out": DIFFERENTIABLE, **{f: DIFFERENTIABLE for f in ACT_FIELDS}}
+OPTIONS = {"section": limits.options(SECTIONS), "eps": EPS_OPTIONS, "lr": LR_OPTIONS,
+           "nudge": lesson.CHAIN_PARAMETERS, "loss": losses.NAMES, "stage": lesson.STAGES,
+           "act_out": DIFFERENTIABLE, **{f: DIFFERENTIABLE for f in ACT_FIELDS}}
 
 
 def _reset_out_of_range() -> None:
@@ -132,23 +141,25 @@ def _gradient_check(sizes, acts, values, loss):
 
 
 # Figures are pure results of these hashable settings; caching the (never mutated) figure
-# objects spares the rebuild on every rerun that did not touch them (see the benchmark).
+# objects spares the rebuild on every rerun that did not touch them, and freezing them the
+# serialisation too (see the benchmark).
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _training(sizes, acts, values, loss, lr, steps):
     net, x, y = lesson.unflatten(sizes, values, acts)
     run = lesson.train(net, x, y, loss, lr, steps)
-    return run, charts.cost_figure(run.costs, run.diverged_at), charts.parameter_paths_figure(run.path, run.names)
+    return (run, spec.frozen(charts.cost_figure(run.costs, run.diverged_at)),
+            spec.frozen(charts.parameter_paths_figure(run.path, run.names)))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _chain_figure(x, y, params):
     params = dict(params)
     ch = lesson.chain(x, y, params)
-    return charts.network_diagram(
+    return spec.frozen(charts.network_diagram(
         (1, 1, 1, 1), [[[params["w1"]]], [[params["w2"]]], [[params["w3"]]]],
         [None] + [[ch.z[l]] for l in (1, 2, 3)], [[a] for a in ch.a],
         title="The chain: x → neuron 1 → neuron 2 → neuron 3", show_legend=False, height=260,
-        layer_names=["input x = a⁽⁰⁾", "neuron 1", "neuron 2", "neuron 3 → C₀"])
+        layer_names=["input x = a⁽⁰⁾", "neuron 1", "neuron 2", "neuron 3 → C₀"]))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -156,7 +167,7 @@ def _sensitivity_figure(x, y, params, name, eps):
     params = dict(params)
     sens = lesson.sensitivity(x, y, params, name, eps)
     values, costs = lesson.chain_cost_curve(x, y, params, name)
-    return charts.sensitivity_figure(values, costs, name, params[name], sens.cost, sens.gradient, eps)
+    return spec.frozen(charts.sensitivity_figure(values, costs, name, params[name], sens.cost, sens.gradient, eps))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -170,10 +181,20 @@ def _network_figure(sizes, acts, values, loss, lr, stage):
     elif at >= 2:
         delta = [w.delta(l) for l in range(2, L + 1)]
     highlight = {0: range(2, L + 1), 1: (L,), 2: range(2, L), 3: range(2, L + 1), 4: ()}[at]
-    return charts.network_diagram(
+    return spec.frozen(charts.network_diagram(
         w.net.sizes, w.net.weights, [None] + [w.z(l) for l in range(2, L + 1)], [w.a(l) for l in range(1, L + 1)],
         delta=delta, dW=w.grads.dW if at >= 3 else None, new_weights=w.updated.weights if at == 4 else None,
-        highlight=tuple(highlight), width_by="gradient" if at >= 3 else "weight", title=STAGE_TITLES[stage])
+        highlight=tuple(highlight), width_by="gradient" if at >= 3 else "weight", title=STAGE_TITLES[stage]))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _exercise_figure(sizes, acts, values, loss, lr):
+    net, x, y = lesson.unflatten(sizes, values, acts)
+    w = lesson.walk(net, x, y, loss, lr)
+    L = w.n_layers
+    return spec.frozen(charts.network_diagram(
+        w.net.sizes, w.net.weights, [None] + [w.z(l) for l in range(2, L + 1)], [w.a(l) for l in range(1, L + 1)],
+        title="The network: its weights, and z and a of every neuron"))
 
 
 def _editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -183,106 +204,19 @@ def _editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     )
 
 
-st.title("Backpropagation")
-st.markdown(
-    "Backpropagation is the chain rule, applied from the cost backwards. It finds how much every "
-    "weight and bias changes the cost C, ∂C/∂w and ∂C/∂b, in one backward pass. Gradient descent "
-    "then moves each parameter a small step against its gradient."
-)
-state.init(PREFIX, DEFAULTS)
-_reset_out_of_range()
-state.presets_bar(PREFIX, DEFAULTS, PRESETS)
-# Widget values (and callbacks' changes) are in session state before the script runs,
-# so the settings read once here are the ones the widgets below will show.
-settings = state.current(PREFIX, Settings)
+def _network_numbers(settings: Settings):
+    """The network's layer sizes, activations and numbers as the settings hold them.
 
-# ---------------------------------------------------------------------------
-st.header("1 · A chain of single neurons")
-st.markdown(
-    "Three neurons in a row, one weight and one bias each. The cost of one example depends on all "
-    "six numbers: C₀(w₁, b₁, w₂, b₂, w₃, b₃). Every gradient is a product of small local "
-    "derivatives, one per link of the chain."
-)
-cols = st.columns(4)
-CHAIN_LABELS = {"x": "input x = a⁽⁰⁾", "y": "target y", "w1": "weight w₁", "b1": "bias b₁", "w2": "weight w₂",
-                "b2": "bias b₂", "w3": "weight w₃", "b3": "bias b₃"}
-for i, (field, (lo, hi)) in enumerate(CHAIN_RANGES.items()):
-    cols[i % 4].slider(CHAIN_LABELS[field], lo, hi, step=0.1, key=state.key(PREFIX, field))
-chain_params = {p: getattr(settings, p) for p in lesson.CHAIN_PARAMETERS}
-ch = lesson.chain(settings.x, settings.y, chain_params)
-
-left, right = st.columns([1, 1])
-with left:
-    st.latex(r"z^{(l)} = w_l\, a^{(l-1)} + b_l, \quad a^{(l)} = \sigma(z^{(l)}), \quad " + lesson.CHAIN_COST_LATEX)
-    st.dataframe(pd.DataFrame(
-        {"z": [ch.z[l] for l in (1, 2, 3)], "a = σ(z)": [ch.a[l] for l in (1, 2, 3)],
-         "σ'(z)": [ch.sigma_prime[l] for l in (1, 2, 3)]},
-        index=pd.RangeIndex(1, 4, name="neuron")), width="stretch")
-    st.latex(rf"C_0 = (a^{{(3)}} - y)^2 = ({lesson.fmt(ch.a[3])} - {lesson.fmt(ch.y)})^2 = {lesson.fmt(ch.cost)}")
-with right:
-    st.plotly_chart(
-        _chain_figure(settings.x, settings.y, tuple(chain_params.items())), key="backprop.chain_diagram")
-
-st.markdown("**Each gradient, factor by factor** (symbols first, then their numbers, then the product):")
-st.latex(r"\begin{gathered}" + r" \\[10pt] ".join(
-    lesson.chain_product_latex(ch, name) for name in ("w3", "b3", "w2", "b2", "w1", "b1")) + r"\end{gathered}")
-
-st.subheader("Sensitivity check")
-st.markdown(
-    "A gradient is a promise: nudge a parameter by a small ε and the cost changes by about "
-    "ε · ∂C₀/∂p. Try a large ε to see the promise break (the curve bends away from its tangent)."
-)
-c1, c2 = st.columns(2)
-c1.radio("parameter p", lesson.CHAIN_PARAMETERS, horizontal=True, key=state.key(PREFIX, "nudge"))
-c2.select_slider("nudge ε", options=EPS_OPTIONS, key=state.key(PREFIX, "eps"))
-sens = lesson.sensitivity(settings.x, settings.y, chain_params, settings.nudge, settings.eps)
-p = f"{settings.nudge[0]}_{settings.nudge[1]}"
-st.latex(
-    rf"C_0({p} + \varepsilon) - C_0({p}) = {lesson.fmt(sens.nudged_cost, 6)} - "
-    rf"{lesson.fmt(sens.cost, 6)} = {lesson.fmt(sens.actual_change, 6)} \quad \approx \quad "
-    rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {p}}} = "
-    rf"{lesson.fmt(sens.eps)} \times {lesson.pfmt(sens.gradient, 6)} = {lesson.fmt(sens.predicted_change, 6)}"
-)
-st.plotly_chart(_sensitivity_figure(settings.x, settings.y, tuple(chain_params.items()), settings.nudge, settings.eps),
-                key="backprop.sensitivity")
-
-# ---------------------------------------------------------------------------
-st.header("2 · A real network, step by step")
-st.markdown(
-    "Now whole layers at once. Each layer's numbers are a matrix Wˡ (row j = neuron j, column k = "
-    "input k, so the entry is wˡⱼₖ) and a vector bˡ; the input is layer 1. Edit any number, then "
-    "click through the five steps."
-)
-st.latex(r"\text{(BP1)}\; " + lesson.BP1 + r" \qquad \text{(BP2)}\; " + lesson.BP2)
-st.latex(r"\text{(BP3)}\; " + lesson.BP3 + r" \qquad \text{(BP4)}\; " + lesson.BP4)
-
-shape_cols = st.columns(4)
-shape_cols[0].number_input("inputs", step=1, key=state.key(PREFIX, "n_inputs"), on_change=_reseed)
-shape_cols[1].number_input("hidden layers", step=1, key=state.key(PREFIX, "layers"), on_change=_reseed)
-shape_cols[2].number_input("outputs", step=1, key=state.key(PREFIX, "n_outputs"), on_change=_reseed)
-shape_cols[3].number_input("seed (new numbers)", step=1, key=state.key(PREFIX, "seed"), on_change=_reseed)
-n_hidden_shown = min(max(int(settings.layers), 1), lesson.MAX_HIDDEN_LAYERS)
-layer_cols = st.columns(max(n_hidden_shown, 3))
-for i in range(n_hidden_shown):
-    with layer_cols[i]:
-        st.number_input(f"neurons in hidden layer {i + 1}", step=1, key=state.key(PREFIX, HIDDEN_FIELDS[i]),
-                        on_change=_reseed)
-        st.selectbox(f"activation of layer {i + 2}", DIFFERENTIABLE, key=state.key(PREFIX, ACT_FIELDS[i]))
-out_cols = st.columns(2)
-out_cols[0].selectbox("output activation", DIFFERENTIABLE, key=state.key(PREFIX, "act_out"))
-out_cols[1].selectbox("cost C", losses.NAMES, format_func=LOSS_LABELS.get, key=state.key(PREFIX, "loss"))
-
-walkthrough = None
-try:
-    if not 1 <= settings.layers <= lesson.MAX_HIDDEN_LAYERS:  # before any list is built from it
-        raise ValueError(f"choose 1 to {lesson.MAX_HIDDEN_LAYERS} hidden layers (got {settings.layers})")
-    hidden = [getattr(settings, HIDDEN_FIELDS[i]) for i in range(settings.layers)]
-    sizes = lesson.check_sizes(settings.n_inputs, hidden, settings.n_outputs)
-except ValueError as err:
-    sizes = None
-    st.error(f"Cannot build this network: {err}.")
-
-if sizes is not None:
+    None, with the reason shown, when the settings do not make a network.
+    """
+    try:
+        if not 1 <= settings.layers <= lesson.MAX_HIDDEN_LAYERS:  # before any list is built from it
+            raise ValueError(f"choose 1 to {lesson.MAX_HIDDEN_LAYERS} hidden layers (got {settings.layers})")
+        hidden = [getattr(settings, HIDDEN_FIELDS[i]) for i in range(settings.layers)]
+        sizes = lesson.check_sizes(settings.n_inputs, hidden, settings.n_outputs)
+    except ValueError as err:
+        st.error(f"Cannot build this network: {err}.")
+        return None
     acts = tuple(getattr(settings, f) for f in ACT_FIELDS[:settings.layers]) + (settings.act_out,)
     live = settings.values
     if len(live) != lesson.n_values(sizes):
@@ -290,8 +224,91 @@ if sizes is not None:
             st.warning(f"The stored numbers do not fit a {'-'.join(map(str, sizes))} network; "
                        f"drawn afresh from seed {settings.seed}.")
         live = lesson.lesson_values(sizes, acts, settings.seed)
+    return sizes, acts, live
+
+
+def chain_section(settings: Settings) -> None:
+    st.markdown(
+        "Three neurons in a row, one weight and one bias each. The cost of one example depends on all "
+        "six numbers: C₀(w₁, b₁, w₂, b₂, w₃, b₃). Every gradient is a product of small local "
+        "derivatives, one per link of the chain."
+    )
+    cols = st.columns(4)
+    labels = {"x": "input x = a⁽⁰⁾", "y": "target y", "w1": "weight w₁", "b1": "bias b₁", "w2": "weight w₂",
+              "b2": "bias b₂", "w3": "weight w₃", "b3": "bias b₃"}
+    for i, (field, (lo, hi)) in enumerate(CHAIN_RANGES.items()):
+        cols[i % 4].slider(labels[field], lo, hi, step=0.1, key=state.key(PREFIX, field))
+    chain_params = {p: getattr(settings, p) for p in lesson.CHAIN_PARAMETERS}
+    ch = lesson.chain(settings.x, settings.y, chain_params)
+
+    left, right = st.columns([1, 1])
+    with left:
+        st.latex(r"z^{(l)} = w_l\, a^{(l-1)} + b_l, \quad a^{(l)} = \sigma(z^{(l)}), \quad " + lesson.CHAIN_COST_LATEX)
+        st.dataframe(pd.DataFrame(
+            {"z": [ch.z[l] for l in (1, 2, 3)], "a = σ(z)": [ch.a[l] for l in (1, 2, 3)],
+             "σ'(z)": [ch.sigma_prime[l] for l in (1, 2, 3)]},
+            index=pd.RangeIndex(1, 4, name="neuron")), width="stretch")
+        st.latex(rf"C_0 = (a^{{(3)}} - y)^2 = ({lesson.fmt(ch.a[3])} - {lesson.fmt(ch.y)})^2 = {lesson.fmt(ch.cost)}")
+    with right:
+        st.plotly_chart(
+            _chain_figure(settings.x, settings.y, tuple(chain_params.items())), key="backprop.chain_diagram")
+
+    st.markdown("**Each gradient, factor by factor** (symbols first, then their numbers, then the product):")
+    st.latex(r"\begin{gathered}" + r" \\[10pt] ".join(
+        lesson.chain_product_latex(ch, name) for name in ("w3", "b3", "w2", "b2", "w1", "b1")) + r"\end{gathered}")
+
+    st.subheader("Sensitivity check")
+    st.markdown(
+        "A gradient is a promise: nudge a parameter by a small ε and the cost changes by about "
+        "ε · ∂C₀/∂p. Try a large ε to see the promise break (the curve bends away from its tangent)."
+    )
+    c1, c2 = st.columns(2)
+    c1.radio("parameter p", lesson.CHAIN_PARAMETERS, horizontal=True, key=state.key(PREFIX, "nudge"))
+    c2.select_slider("nudge ε", options=EPS_OPTIONS, key=state.key(PREFIX, "eps"))
+    sens = lesson.sensitivity(settings.x, settings.y, chain_params, settings.nudge, settings.eps)
+    p = f"{settings.nudge[0]}_{settings.nudge[1]}"
+    st.latex(
+        rf"C_0({p} + \varepsilon) - C_0({p}) = {lesson.fmt(sens.nudged_cost, 6)} - "
+        rf"{lesson.fmt(sens.cost, 6)} = {lesson.fmt(sens.actual_change, 6)} \quad \approx \quad "
+        rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {p}}} = "
+        rf"{lesson.fmt(sens.eps)} \times {lesson.pfmt(sens.gradient, 6)} = {lesson.fmt(sens.predicted_change, 6)}"
+    )
+    st.plotly_chart(
+        _sensitivity_figure(settings.x, settings.y, tuple(chain_params.items()), settings.nudge, settings.eps),
+        key="backprop.sensitivity")
+
+
+def network_section(settings: Settings) -> None:
+    st.markdown(
+        "Now whole layers at once. Each layer's numbers are a matrix Wˡ (row j = neuron j, column k = "
+        "input k, so the entry is wˡⱼₖ) and a vector bˡ; the input is layer 1. Edit any number, then "
+        "click through the five steps."
+    )
+    st.latex(r"\text{(BP1)}\; " + lesson.BP1 + r" \qquad \text{(BP2)}\; " + lesson.BP2)
+    st.latex(r"\text{(BP3)}\; " + lesson.BP3 + r" \qquad \text{(BP4)}\; " + lesson.BP4)
+
+    shape_cols = st.columns(4)
+    shape_cols[0].number_input("inputs", step=1, key=state.key(PREFIX, "n_inputs"), on_change=_reseed)
+    shape_cols[1].number_input("hidden layers", step=1, key=state.key(PREFIX, "layers"), on_change=_reseed)
+    shape_cols[2].number_input("outputs", step=1, key=state.key(PREFIX, "n_outputs"), on_change=_reseed)
+    shape_cols[3].number_input("seed (new numbers)", step=1, key=state.key(PREFIX, "seed"), on_change=_reseed)
+    n_hidden_shown = min(max(int(settings.layers), 1), lesson.MAX_HIDDEN_LAYERS)
+    layer_cols = st.columns(max(n_hidden_shown, 3))
+    for i in range(n_hidden_shown):
+        with layer_cols[i]:
+            st.number_input(f"neurons in hidden layer {i + 1}", step=1, key=state.key(PREFIX, HIDDEN_FIELDS[i]),
+                            on_change=_reseed)
+            st.selectbox(f"activation of layer {i + 2}", DIFFERENTIABLE, key=state.key(PREFIX, ACT_FIELDS[i]))
+    out_cols = st.columns(2)
+    out_cols[0].selectbox("output activation", DIFFERENTIABLE, key=state.key(PREFIX, "act_out"))
+    out_cols[1].selectbox("cost C", losses.NAMES, format_func=LOSS_LABELS.get, key=state.key(PREFIX, "loss"))
+
+    built = _network_numbers(settings)
+    if built is None:
+        return
+    sizes, acts, live = built
     # The editors start from `base`; a change made elsewhere (a preset, the update step, a
-    # link) starts a fresh generation of editors so old cell edits are not replayed on top.
+    # link, another tab) starts a fresh generation of editors so old cell edits are not replayed on top.
     if st.session_state.get(f"{PREFIX}._written") != live:
         st.session_state[f"{PREFIX}._base"] = live
     base = st.session_state[f"{PREFIX}._base"]
@@ -336,18 +353,17 @@ if sizes is not None:
     st.select_slider("learning rate η", options=LR_OPTIONS, key=state.key(PREFIX, "lr"))
     try:
         net, x, y = lesson.unflatten(sizes, [edited[n] for n in names], acts)
-        walkthrough = lesson.walk(net, x, y, settings.loss, settings.lr)
+        w = lesson.walk(net, x, y, settings.loss, settings.lr)
     except ValueError as err:
         st.error(f"Cannot use these numbers: {err}.")
-    else:
-        values = lesson.flatten(net, x, y)
-        if values != live:
-            st.session_state[state.key(PREFIX, "values")] = values
-            live = values
+        st.session_state[f"{PREFIX}._written"] = live
+        return
+    values = lesson.flatten(net, x, y)
+    if values != live:
+        st.session_state[state.key(PREFIX, "values")] = values
+        live = values
     st.session_state[f"{PREFIX}._written"] = live
 
-if walkthrough is not None:
-    w = walkthrough
     L = w.n_layers
     step_cols = st.columns([5, 1])
     if st.session_state.get(state.key(PREFIX, "stage")) not in lesson.STAGES:
@@ -413,10 +429,26 @@ if walkthrough is not None:
     train_cols[0].plotly_chart(cost_fig, key="backprop.cost")
     train_cols[1].plotly_chart(paths_fig, key="backprop.paths")
 
-    # -----------------------------------------------------------------------
-    st.header("3 · Check yourself")
+
+def exercise_section(settings: Settings) -> None:
+    # The network of the second tab, rebuilt from the settings: its editors are not drawn here.
+    built = _network_numbers(settings)
+    if built is None:
+        st.caption(f"Fix the network in *{SECTIONS[1]}* first.")
+        return
+    sizes, acts, values = built
+    try:
+        net, x, y = lesson.unflatten(sizes, values, acts)
+        w = lesson.walk(net, x, y, settings.loss, settings.lr)
+    except ValueError as err:
+        st.error(f"Cannot use these numbers: {err}. Fix them in *{SECTIONS[1]}*.")
+        return
+    loss = losses.get(settings.loss)
+    st.markdown(f"The network of *{SECTIONS[1]}* (change it there), after its forward pass:")
+    st.plotly_chart(_exercise_figure(w.net.sizes, w.net.activations, lesson.flatten(w.net, w.x, w.y),
+                                     settings.loss, settings.lr), key="backprop.exercise_network")
     exercise = lesson.make_exercise(w, settings.exercise)
-    st.markdown(exercise.prompt + " Use the network's numbers above (cost: " + loss.label + ").")
+    st.markdown(exercise.prompt + f" The cost is {loss.label}.")
     ex_cols = st.columns([2, 1])
     typed = ex_cols[0].text_input("your answer", key=f"{PREFIX}.answer", placeholder="e.g. 0.0123")
     ex_cols[1].button("New exercise", on_click=_new_exercise, key=f"{PREFIX}.new_exercise", width="stretch")
@@ -426,6 +458,30 @@ if walkthrough is not None:
         st.markdown("**Worked solution**")
         for line in exercise.solution:
             st.latex(line)
+
+
+st.title("Backpropagation")
+st.markdown(
+    "Backpropagation is the chain rule, applied from the cost backwards. It finds how much every "
+    "weight and bias changes the cost C, ∂C/∂w and ∂C/∂b, in one backward pass. Gradient descent "
+    "then moves each parameter a small step against its gradient."
+)
+state.init(PREFIX, DEFAULTS)
+_reset_out_of_range()
+state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+# Widget values (and callbacks' changes) are in session state before the script runs,
+# so the settings read once here are the ones the widgets below will show.
+settings = state.current(PREFIX, Settings)
+
+# Only the open tab's section runs and is sent to the browser; the others' settings stay in session state.
+tabs = st.tabs(SECTIONS, key=state.key(PREFIX, "section"), on_change="rerun")
+for tab, section in zip(tabs, (chain_section, network_section, exercise_section)):
+    with tab:
+        if tab.open:
+            section(settings)
+if not tabs[1].open:
+    # Streamlit forgets the cell edits of editors it did not draw: next time, start them from the numbers.
+    st.session_state.pop(f"{PREFIX}._written", None)
 
 settings = state.sync(PREFIX, DEFAULTS)
 st.info(

@@ -1,4 +1,8 @@
-"""The backpropagation page, driven through AppTest: every shown number against nnviz directly."""
+"""The backpropagation page, driven through AppTest: every shown number against nnviz directly.
+
+The page's three sections are lazy tabs: only the open one runs, so each test opens the section it
+exercises (by session state, as a click on the tab does, or by the link).
+"""
 
 from __future__ import annotations
 
@@ -16,13 +20,31 @@ from tests.lessons.figures import figure_array
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "backpropagation.py")
+CHAIN, NETWORK, EXERCISE = "A chain of single neurons", "A real network, step by step", "Check yourself"
+SECTION = "backprop.section"
 
 
-def _app(params: dict | None = None) -> AppTest:
+def _app(params: dict | None = None, section: str | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=60)
     if params:
         at.query_params.update(params)
+    at.run()
+    return open_section(at, section) if section else at
+
+
+def open_section(at: AppTest, label: str) -> AppTest:
+    """Select a tab as a click on it does, and rerun."""
+    at.session_state[SECTION] = label
     return at.run()
+
+
+def _drawn_sections(at) -> list[str]:
+    """The labels of the tabs that have content."""
+    return [tab.label for tab in at.tabs if tab.children]
+
+
+def _chart_keys(at) -> list[str]:
+    return [chart.proto.id.rsplit("-", 1)[-1] for chart in at.get("plotly_chart")]
 
 
 def _chart(at, key: str) -> dict:
@@ -50,8 +72,12 @@ def _node_text(fig) -> list[str]:
     return nodes[0]["text"]
 
 
-def test_default_page_shows_mazurs_network_forward_with_its_cost():
+def test_default_page_opens_on_the_chain_and_the_network_tab_shows_mazurs_forward_pass():
     at = _app()
+    assert not at.exception and not at.error
+    assert at.session_state[SECTION] == CHAIN and _drawn_sections(at) == [CHAIN]
+    assert dict(at.query_params) == {}
+    open_section(at, NETWORK)
     assert not at.exception and not at.error
     net, x, y = _mazur()
     trace = forward(net, [x])
@@ -61,11 +87,11 @@ def test_default_page_shows_mazurs_network_forward_with_its_cost():
     nodes = _node_text(_chart(at, "backprop.network"))
     assert nodes[2] == "z = 0.378<br>a = 0.593"  # hidden neuron 1: z = 0.3775, a = 0.593269992
     assert nodes[4].startswith("z = 1.11<br>a = 0.751")  # output neuron 1: a = 0.75136507
-    assert dict(at.query_params) == {}
+    assert dict(at.query_params) == {"section": NETWORK}
 
 
 def test_stepping_through_shows_the_numbers_of_backward_and_the_update():
-    at = _app()
+    at = _app(section=NETWORK)
     net, x, y = _mazur()
     loss = losses.get("quadratic")
     trace = forward(net, [x])
@@ -115,10 +141,11 @@ def test_stepping_through_shows_the_numbers_of_backward_and_the_update():
     assert lesson.bmatrix(new_trace.a[2][0]) in _latex(at)
 
 
-def test_cross_entropy_preset_shows_delta_is_a_minus_y():
-    at = _app()
+def test_cross_entropy_preset_opens_the_network_and_shows_delta_is_a_minus_y():
+    at = _app()  # on the chain: the preset opens the section it is about
     at.button(key="backprop.preset.δᴸ = a − y").click().run()
     assert not at.exception
+    assert _drawn_sections(at) == [NETWORK]
     net, x, y = _mazur()
     a = forward(net, [x]).a[-1][0]
     text = _latex(at)
@@ -127,7 +154,7 @@ def test_cross_entropy_preset_shows_delta_is_a_minus_y():
 
 
 def test_chain_sliders_show_each_factor_and_the_sensitivity_check():
-    at = _app()
+    at = _app(section=CHAIN)
     at.slider(key="backprop.w1").set_value(2.0).run()
     params = {"w1": 2.0, "b1": 0.1, "w2": -1.2, "b2": 0.3, "w3": 1.5, "b3": -0.4}
     ch = lesson.chain(0.5, 1.0, params)
@@ -147,7 +174,7 @@ def test_chain_sliders_show_each_factor_and_the_sensitivity_check():
 
 
 def test_training_chart_is_the_cost_of_repeated_updates():
-    at = _app()
+    at = _app(section=NETWORK)
     at.slider(key="backprop.steps").set_value(30).run()
     net, x, y = _mazur()
     run = lesson.train(net, x, y, "quadratic", 0.5, 30)
@@ -157,8 +184,10 @@ def test_training_chart_is_the_cost_of_repeated_updates():
 
 
 def test_a_link_with_a_shape_and_a_seed_reproduces_the_network():
-    at = _app({"layers": "2", "n1": "3", "n2": "4", "n_outputs": "1", "act1": "tanh", "values": "", "seed": "5"})
+    at = _app({"layers": "2", "n1": "3", "n2": "4", "n_outputs": "1", "act1": "tanh", "values": "", "seed": "5",
+               "section": NETWORK})
     assert not at.exception and not at.error
+    assert _drawn_sections(at) == [NETWORK]
     sizes = (2, 3, 4, 1)
     acts = ("tanh", "sigmoid", "sigmoid")
     net, x, y = lesson.unflatten(sizes, lesson.lesson_values(sizes, acts, 5), acts)
@@ -170,7 +199,7 @@ def test_a_link_with_a_shape_and_a_seed_reproduces_the_network():
 
 
 def test_changing_the_shape_redraws_the_numbers_from_the_seed():
-    at = _app()
+    at = _app(section=NETWORK)
     at.number_input(key="backprop.n1").set_value(3).run()
     assert not at.exception
     assert at.session_state["backprop.values"] == ()
@@ -181,15 +210,27 @@ def test_preset_deep_tanh_and_reset():
     at = _app()
     at.button(key="backprop.preset.Deep tanh net").click().run()
     assert not at.exception
+    assert _drawn_sections(at) == [NETWORK]
     assert len(_node_text(_chart(at, "backprop.network"))) == 2 + 4 + 4 + 4 + 1
     assert at.radio(key="backprop.stage").value == "backpropagate"
     at.button(key="backprop.preset.reset").click().run()
     assert dict(at.query_params) == {}
+    assert _drawn_sections(at) == [CHAIN]
+    open_section(at, NETWORK)
     assert r"= 0.298371" in _latex(at)
 
 
+def test_the_saturated_neuron_preset_opens_the_chain():
+    at = _app(section=NETWORK)
+    at.button(key="backprop.preset.Saturated neuron").click().run()
+    assert not at.exception
+    assert _drawn_sections(at) == [CHAIN]
+    assert at.slider(key="backprop.w3").value == 6.0 and at.radio(key="backprop.nudge").value == "w3"
+    assert at.session_state[SECTION] == CHAIN and "section" not in at.query_params  # the default tab
+
+
 def test_divergence_is_said_in_words_not_drawn_as_nan():
-    at = _app()
+    at = _app()  # the preset opens the network's tab
     at.button(key="backprop.preset.η too large").click().run()
     assert not at.exception
     assert any("Diverged at step" in w.value for w in at.warning)
@@ -203,14 +244,15 @@ def test_divergence_is_said_in_words_not_drawn_as_nan():
     ({"n_inputs": "9"}, "the input layer has 9 neurons"),
     ({"values": ",".join(["0.5"] * 15 + ["5000"])}, "too large"),
 ])
-def test_bad_settings_give_a_message_not_a_traceback(params, message):
-    at = _app(params)
+@pytest.mark.parametrize("section", [NETWORK, EXERCISE])
+def test_bad_settings_give_a_message_not_a_traceback(params, message, section):
+    at = _app(params, section=section)
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
 
 
 def test_bad_values_in_session_state_give_a_message_and_keep_the_last_good_link():
-    at = _app()
+    at = _app(section=NETWORK)
     values = list(lesson.MAZUR_VALUES)
     values[3] = float("nan")  # what a cleared editor cell becomes
     at.session_state["backprop.values"] = tuple(values)
@@ -221,14 +263,14 @@ def test_bad_values_in_session_state_give_a_message_and_keep_the_last_good_link(
 
 
 def test_unreadable_link_values_fall_back_with_a_warning():
-    at = _app({"values": "0.1,abc,0.3"})
+    at = _app({"values": "0.1,abc,0.3", "section": NETWORK})
     assert not at.exception
     assert any("values" in w.value for w in at.warning)
     assert r"= 0.298371" in _latex(at)
 
 
 def test_exercise_says_right_or_wrong_and_shows_the_worked_solution():
-    at = _app()
+    at = _app(section=EXERCISE)
     net, x, y = _mazur()
     w = lesson.walk(net, x, y, "quadratic", 0.5)
     ex = lesson.make_exercise(w, 0)
@@ -244,11 +286,11 @@ def test_exercise_says_right_or_wrong_and_shows_the_worked_solution():
         lesson.make_exercise(w, 1).symbol in m.value for m in at.markdown)
 
 
-
 @pytest.mark.parametrize("params, field, default", [
     ({"w1": "100"}, "w1", 0.8), ({"steps": "0"}, "steps", 100), ({"eps": "0.3"}, "eps", 0.01),
     ({"lr": "3.3"}, "lr", 0.5), ({"act1": "sigmod"}, "act1", "sigmoid"), ({"stage": "zzz"}, "stage", "forward"),
     ({"exercise": "-5"}, "exercise", 0), ({"seed": "-3", "values": ""}, "seed", 0),
+    ({"section": "Nonexistent tab"}, "section", CHAIN),
 ])
 def test_out_of_range_link_values_are_reset_with_a_warning(params, field, default):
     at = _app(params)
@@ -260,12 +302,96 @@ def test_out_of_range_link_values_are_reset_with_a_warning(params, field, defaul
 def test_every_figure_on_every_step_passes_plotlys_validation():
     import plotly.graph_objects as go
 
-    at = _app({"layers": "2", "n1": "3", "n2": "2", "values": "", "loss": "binary_crossentropy"})
-    for stage in lesson.STAGES:
-        at.radio(key="backprop.stage").set_value(stage).run()
-        charts = at.get("plotly_chart")
-        assert len(charts) == 5
-        for chart in charts:
+    def check(at, expected: list[str]):
+        assert not at.exception
+        assert sorted(_chart_keys(at)) == sorted(expected)
+        for chart in at.get("plotly_chart"):
             fig = json.loads(chart.proto.spec)
             go.Figure(fig)  # raises on any property Plotly does not know
             assert fig["layout"]["title"]["text"]
+
+    at = _app({"layers": "2", "n1": "3", "n2": "2", "values": "", "loss": "binary_crossentropy"})
+    check(at, ["backprop.chain_diagram", "backprop.sensitivity"])
+    open_section(at, NETWORK)
+    for stage in lesson.STAGES:
+        at.radio(key="backprop.stage").set_value(stage).run()
+        check(at, ["backprop.network", "backprop.cost", "backprop.paths"])
+    open_section(at, EXERCISE)
+    check(at, ["backprop.exercise_network"])
+
+
+# -- the sections are lazy tabs ---------------------------------------------------------------------
+
+
+def test_only_the_open_sections_elements_are_drawn():
+    at = _app()
+    chain_sliders = {f"backprop.{name}" for name in ("x", "y", *lesson.CHAIN_PARAMETERS)}
+    assert {s.key for s in at.slider} == chain_sliders
+    assert not at.radio(key="backprop.nudge").disabled
+    assert "backprop.stage" not in {r.key for r in at.radio} and not at.text_input
+
+    open_section(at, NETWORK)
+    assert not at.exception
+    assert {s.key for s in at.slider} == {"backprop.steps"}  # no chain slider
+    assert {r.key for r in at.radio} == {"backprop.stage"} and len(at.data_editor) == 4  # W2, W3, x, y
+    assert not at.text_input and "backprop.sensitivity" not in _chart_keys(at)
+
+    open_section(at, EXERCISE)
+    assert not at.exception
+    assert not at.slider and not at.radio and not at.data_editor and not at.number_input
+    assert [t.key for t in at.text_input] == ["backprop.answer"]
+    # The title, the presets and "What to notice" stay above and below the tabs.
+    assert at.title[0].value == "Backpropagation" and "What to notice" in at.info[-1].value
+    assert at.button(key="backprop.preset.reset")
+
+
+def test_the_open_section_round_trips_through_the_link():
+    at = _app(section=NETWORK)
+    assert at.query_params["section"] == NETWORK
+    at.radio(key="backprop.stage").set_value("gradients").run()
+    link = {name: at.query_params[name] for name in at.query_params}
+    assert link == {"section": NETWORK, "stage": "gradients"}
+
+    again = _app(link)  # the copied link, opened elsewhere
+    assert not again.exception
+    assert _drawn_sections(again) == [NETWORK]
+    assert again.radio(key="backprop.stage").value == "gradients"
+    open_section(again, CHAIN)
+    assert "section" not in again.query_params  # the default tab leaves the link short
+    assert again.query_params["stage"] == "gradients"  # the closed tab's setting stays in the link
+
+
+def test_a_setting_of_a_closed_section_keeps_its_value_and_link():
+    at = _app(section=CHAIN)
+    at.slider(key="backprop.w1").set_value(2.0).run()
+    open_section(at, NETWORK)
+    assert not at.exception
+    assert at.session_state["backprop.w1"] == 2.0 and at.query_params["w1"] == "2.0"
+    at.select_slider(key="backprop.lr").set_value(1.0).run()
+    open_section(at, CHAIN)
+    assert at.slider(key="backprop.w1").value == 2.0
+    assert at.query_params["lr"] == "1.0" and at.query_params["w1"] == "2.0"
+
+
+def test_a_bad_section_in_the_link_opens_the_first_tab():
+    at = _app({"section": "A real network"})  # a truncated link
+    assert not at.exception and not at.error
+    assert at.session_state[SECTION] == CHAIN and _drawn_sections(at) == [CHAIN]
+    assert "section" not in at.query_params
+
+
+def test_the_exercise_uses_the_network_of_the_second_tab_after_an_update():
+    at = _app(section=NETWORK)
+    at.radio(key="backprop.stage").set_value("update").run()
+    at.button(key="backprop.apply").click().run()
+    net, x, y = _mazur()
+    updated = sgd_step(net, backward(net, forward(net, [x]), [y], losses.get("quadratic")), 0.5)
+    open_section(at, EXERCISE)  # the editors of the second tab are not drawn now
+    assert not at.exception and not at.error
+    exercise = lesson.make_exercise(lesson.walk(updated, x, y, "quadratic", 0.5), 0)
+    assert any(exercise.prompt in m.value for m in at.markdown)
+    at.text_input(key="backprop.answer").input(f"{exercise.answer:.8f}").run()
+    assert any("Right" in s.value for s in at.success)
+    nodes = _node_text(_chart(at, "backprop.exercise_network"))
+    a = forward(updated, [x]).a[1][0][0]
+    assert nodes[2].endswith(f"a = {a:.3g}")
