@@ -203,3 +203,29 @@ def test_per_batch_losses_are_recovered_from_keras_running_means():
     # The last batch's loss is the one Keras computes on those rows with the weights of that moment: it must
     # lie within the range of per-sample losses, not be the spike an unweighted recovery gives.
     assert all(0 < loss < 5 for loss in result.batch_loss)
+
+
+def test_training_takes_the_process_work_slot_batch_by_batch_and_always_gives_it_back():
+    import threading
+
+    from nnviz.workslot import SLOT
+
+    X, y = _data()
+    spec = kspec.ModelSpec(5, kspec.parse_layers("8"), "binary")
+    model = km.build(spec, seed=0)
+    live = km.LiveCallback(min_interval=0.0)
+    done = []
+    with SLOT:  # a playground tick is computing: the training waits before its first batch
+        trainer = threading.Thread(target=lambda: done.append(
+            km.fit(model, spec, kspec.TrainSpec(epochs=3, batch_size=16), X, y, live=live)))
+        trainer.start()
+        trainer.join(1.0)
+        assert trainer.is_alive() and live.batch_loss == []
+    trainer.join(60)
+    assert done and done[0].epochs_run == 3 and len(live.batch_loss) == 3 * 5
+    assert not SLOT.locked()
+    # A fit that fails gives the slot back too.
+    bad = kspec.TrainSpec(epochs=2, batch_size=16)
+    with pytest.raises(Exception):
+        km.fit(model, spec, bad, X, y.astype(str), live=km.LiveCallback())
+    assert not SLOT.locked()

@@ -16,6 +16,7 @@ import numpy as np
 from nnviz.keras import load
 from nnviz.keras.runs import RunStore
 from nnviz.keras.spec import ModelSpec, TrainSpec, check_training
+from nnviz.workslot import SLOT
 
 keras = load()
 
@@ -95,6 +96,7 @@ class LiveCallback(keras.callbacks.Callback):
         self.updates = 0
         self._start = 0.0
         self._last = -math.inf
+        self._holding = False
 
     def on_train_begin(self, logs=None):
         self.epochs_planned = int(self.params.get("epochs") or 0)
@@ -105,7 +107,20 @@ class LiveCallback(keras.callbacks.Callback):
         self.epoch = epoch
         self._running = 0.0
 
+    def on_train_batch_begin(self, batch, logs=None):
+        # One heavy computation at a time in the process (see nnviz.workslot): a batch waits for a playground
+        # tick to finish, and the next tick waits for this batch.
+        if not self._holding:
+            SLOT.acquire()
+            self._holding = True
+
+    def _let_go(self) -> None:
+        if self._holding:
+            self._holding = False
+            SLOT.release()
+
     def on_train_batch_end(self, batch, logs=None):
+        self._let_go()
         if self.batches and logs and "loss" in logs:
             # Keras logs the sample-weighted mean over the epoch's batches so far, m_k = (S_(k-1) m_(k-1) + n_k l_k) / S_k
             # with S_k the samples seen, so the batch's own loss is l_k = (S_k m_k - S_(k-1) m_(k-1)) / n_k.
@@ -123,6 +138,7 @@ class LiveCallback(keras.callbacks.Callback):
         self._tick()
 
     def on_train_end(self, logs=None):
+        self._let_go()
         self._update()
 
     def _seen(self, k: int) -> float:
@@ -191,8 +207,11 @@ def fit(model, spec: ModelSpec, train: TrainSpec, X: np.ndarray, y: np.ndarray, 
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False))
     keras.utils.set_random_seed(train.seed)
     start = time.perf_counter()
-    model.fit(X, y, validation_split=train.validation_split, batch_size=train.batch_size, epochs=train.epochs,
-              callbacks=callbacks, verbose=0)
+    try:
+        model.fit(X, y, validation_split=train.validation_split, batch_size=train.batch_size, epochs=train.epochs,
+                  callbacks=callbacks, verbose=0)
+    finally:
+        live._let_go()  # a batch that raised never reached on_train_batch_end
     early = restored = None
     if stopper is not None and stopper.stopped_epoch > 0 and not live.stopped:
         early = stopper.stopped_epoch + 1

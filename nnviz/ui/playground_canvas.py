@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 
 from nnviz.playground import FEATURES as _FEATURES
 from nnviz.playground import GridPass, Trainer
+from nnviz.workslot import SLOT
 
 TICK_SECONDS = 0.33
 MAX_FRAMES = 10
@@ -73,10 +74,8 @@ _component = st.components.v2.component("nnviz_playground_canvas", js=_JS, css=_
 # --- the fair-share governor -----------------------------------------------------------------------
 
 _LOCK = threading.Lock()
-# One session trains at a time in a process. Python runs one thread at a time anyway (the GIL); every extra
-# thread that wants it makes every other one wait longer for its turn, so 30 training threads would make a
-# slider on another page wait seconds. Sessions waiting here sleep without asking for the GIL.
-_COMPUTING = threading.Lock()
+# One session trains at a time in a process, and not while a Keras batch runs (nnviz.workslot).
+_COMPUTING = SLOT
 _PLAYING: dict[str, float] = {}
 ALIVE_SECONDS = 5.0  # well over the longest tick period (MAX_TICK_SECONDS, late ticks): a busy class is counted whole
 
