@@ -17,7 +17,7 @@ ACT_FIELDS = ("act1", "act2", "act3", "act4")
 DIFFERENTIABLE = [n for n in activations.NAMES if activations.get(n).differentiable]
 # One section per tab; only the open one runs and is sent to the browser (lazy tabs), which keeps a
 # rerun after a slider move cheap.
-SECTIONS = ("A chain of single neurons", "A real network, step by step", "Check yourself")
+SECTIONS = ("A chain of single neurons", "A real network, step by step", "Train N steps", "Check yourself")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ PRESETS = {
         "act1": "tanh", "act2": "tanh", "act3": "tanh", "act_out": "sigmoid", "values": (), "seed": 3,
         "stage": "backpropagate"},
     "η too large": {
-        "section": SECTIONS[1], "layers": 1, "n1": 3, "n_outputs": 1, "act1": "relu", "act_out": "linear",
+        "section": SECTIONS[2], "layers": 1, "n1": 3, "n_outputs": 1, "act1": "relu", "act_out": "linear",
         "values": (), "seed": 1, "lr": 40.0, "steps": 50},
 }
 LOSS_LABELS = {name: losses.get(name).label for name in losses.NAMES}
@@ -418,11 +418,27 @@ def network_section(settings: Settings) -> None:
         st.latex(rf"C: {lesson.fmt(w.cost, 6)} \;\rightarrow\; {lesson.fmt(w.updated_cost, 6)}")
         st.button("Apply this update and start again", on_click=_apply_update,
                   args=(lesson.flatten(w.updated, w.x, w.y),), key=f"{PREFIX}.apply")
+    st.caption(f"Repeat these steps many times in *{SECTIONS[2]}*.")
 
-    st.subheader("Train N steps")
-    st.slider("steps N", 1, 500, key=state.key(PREFIX, "steps"))
-    run, cost_fig, paths_fig = _training(w.net.sizes, w.net.activations, numbers, settings.loss, settings.lr,
-                                         settings.steps)
+
+def train_section(settings: Settings) -> None:
+    # The network of the second tab, rebuilt from the settings: its editors are not drawn here.
+    built = _network_numbers(settings)
+    if built is None:
+        st.caption(f"Fix the network in *{SECTIONS[1]}* first.")
+        return
+    sizes, acts, values = built
+    st.markdown(f"The network of *{SECTIONS[1]}* (change it there) on its one example: forward pass, "
+                "backward pass, update, again and again. The cost falls and every parameter moves along "
+                "its own path.")
+    controls = st.columns(2)
+    controls[0].slider("steps N", 1, 500, key=state.key(PREFIX, "steps"))
+    controls[1].select_slider("learning rate η", options=LR_OPTIONS, key=state.key(PREFIX, "lr"))
+    try:
+        run, cost_fig, paths_fig = _training(sizes, acts, values, settings.loss, settings.lr, settings.steps)
+    except ValueError as err:
+        st.error(f"Cannot use these numbers: {err}. Fix them in *{SECTIONS[1]}*.")
+        return
     if run.diverged_at is not None:
         st.warning(f"Diverged at step {run.diverged_at}: the numbers blew up. Lower the learning rate η.")
     train_cols = st.columns(2)
@@ -475,7 +491,7 @@ settings = state.current(PREFIX, Settings)
 
 # Only the open tab's section runs and is sent to the browser; the others' settings stay in session state.
 tabs = st.tabs(SECTIONS, key=state.key(PREFIX, "section"), on_change="rerun")
-for tab, section in zip(tabs, (chain_section, network_section, exercise_section)):
+for tab, section in zip(tabs, (chain_section, network_section, train_section, exercise_section)):
     with tab:
         if tab.open:
             section(settings)

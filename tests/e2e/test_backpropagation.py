@@ -1,6 +1,6 @@
 """The backpropagation page in a real browser: open a tab, click through the five steps, edit, move a slider.
 
-The three sections are lazy tabs: only the open one is drawn, so each test clicks its tab first.
+The four sections are lazy tabs: only the open one is drawn, so each test clicks its tab first.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from nnviz import backprop_lesson as lesson
 from tests.e2e.conftest import no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
-CHAIN, NETWORK, EXERCISE = "A chain of single neurons", "A real network, step by step", "Check yourself"
+CHAIN, NETWORK, TRAIN, EXERCISE = ("A chain of single neurons", "A real network, step by step", "Train N steps",
+                                  "Check yourself")
 
 STEP_TITLES = ["Step 1 · forward", "Step 2 · output error", "Step 3 · backpropagate", "Step 4 · gradients",
                "Step 5 · update"]
@@ -144,8 +145,9 @@ def test_clearing_a_cell_gives_a_message_not_a_traceback(page, server_url):
 
 def test_each_tab_draws_its_own_section_and_keeps_it_in_the_link(page, server_url):
     _open(page, server_url)
-    assert page.get_by_role("tab").count() == 3
+    assert page.get_by_role("tab").count() == 4
     page.locator(".js-plotly-plot", has_text="The chain").wait_for(timeout=30_000)
+    page.locator('[data-testid="stSlider"]', has_text="weight w₁").wait_for(timeout=30_000)  # drawn after the chart
     assert page.locator('[data-testid="stSlider"]', has_text="weight w₁").count() == 1
     assert page.locator('[data-testid="stAlert"]', has_text="What to notice").count() == 1
     screenshot(page, "backpropagation_tab_chain")
@@ -156,6 +158,12 @@ def test_each_tab_draws_its_own_section_and_keeps_it_in_the_link(page, server_ur
     assert page.locator('[data-testid="stSlider"]', has_text="weight w₁").count() == 0  # the chain is not drawn
     page.get_by_text("seed (new numbers)").wait_for(timeout=30_000)  # the number inputs load a moment later
     screenshot(page, "backpropagation_tab_network")
+
+    _open_tab(page, TRAIN)
+    page.locator(".js-plotly-plot", has_text="Every parameter").first.wait_for(timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() == 2  # the cost per step and the parameters' paths
+    assert "section=Train+N+steps" in page.url
+    screenshot(page, "backpropagation_tab_train")
 
     _open_tab(page, EXERCISE)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)

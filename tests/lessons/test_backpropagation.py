@@ -20,7 +20,8 @@ from tests.lessons.figures import figure_array
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "backpropagation.py")
-CHAIN, NETWORK, EXERCISE = "A chain of single neurons", "A real network, step by step", "Check yourself"
+CHAIN, NETWORK, TRAIN, EXERCISE = ("A chain of single neurons", "A real network, step by step", "Train N steps",
+                                  "Check yourself")
 SECTION = "backprop.section"
 
 
@@ -174,13 +175,28 @@ def test_chain_sliders_show_each_factor_and_the_sensitivity_check():
 
 
 def test_training_chart_is_the_cost_of_repeated_updates():
-    at = _app(section=NETWORK)
+    at = _app(section=TRAIN)
     at.slider(key="backprop.steps").set_value(30).run()
     net, x, y = _mazur()
     run = lesson.train(net, x, y, "quadratic", 0.5, 30)
     fig = _chart(at, "backprop.cost")
     np.testing.assert_array_equal(_array(fig["data"][0]["y"]), run.costs)
     assert len(_chart(at, "backprop.paths")["data"]) == 12
+
+
+def test_training_tab_trains_the_network_as_edited_in_the_step_by_step_tab():
+    at = _app(section=NETWORK)
+    edited = list(lesson.MAZUR_VALUES)
+    edited[0] = 0.9  # w2[1,1], as a cell edit stores it
+    at.session_state["backprop.values"] = tuple(edited)
+    at.run()
+    open_section(at, TRAIN)
+    at.select_slider(key="backprop.lr").set_value(1.0).run()
+    net, x, y = lesson.unflatten((2, 2, 2), tuple(edited), "sigmoid")
+    run = lesson.train(net, x, y, "quadratic", 1.0, 100)
+    np.testing.assert_array_equal(_array(_chart(at, "backprop.cost")["data"][0]["y"]), run.costs)
+    open_section(at, NETWORK)  # the same η is shown beside the update step
+    assert at.select_slider(key="backprop.lr").value == 1.0
 
 
 def test_a_link_with_a_shape_and_a_seed_reproduces_the_network():
@@ -230,9 +246,9 @@ def test_the_saturated_neuron_preset_opens_the_chain():
 
 
 def test_divergence_is_said_in_words_not_drawn_as_nan():
-    at = _app()  # the preset opens the network's tab
+    at = _app()
     at.button(key="backprop.preset.η too large").click().run()
-    assert not at.exception
+    assert not at.exception and _drawn_sections(at) == [TRAIN]  # the preset opens the training's tab
     assert any("Diverged at step" in w.value for w in at.warning)
     fig = _chart(at, "backprop.cost")
     assert "diverged at step" in fig["layout"]["annotations"][0]["text"]
@@ -315,7 +331,9 @@ def test_every_figure_on_every_step_passes_plotlys_validation():
     open_section(at, NETWORK)
     for stage in lesson.STAGES:
         at.radio(key="backprop.stage").set_value(stage).run()
-        check(at, ["backprop.network", "backprop.cost", "backprop.paths"])
+        check(at, ["backprop.network"])
+    open_section(at, TRAIN)
+    check(at, ["backprop.cost", "backprop.paths"])
     open_section(at, EXERCISE)
     check(at, ["backprop.exercise_network"])
 
@@ -332,9 +350,13 @@ def test_only_the_open_sections_elements_are_drawn():
 
     open_section(at, NETWORK)
     assert not at.exception
-    assert {s.key for s in at.slider} == {"backprop.steps"}  # no chain slider
+    assert not at.slider  # no chain slider, no training slider
     assert {r.key for r in at.radio} == {"backprop.stage"} and len(at.data_editor) == 4  # W2, W3, x, y
     assert not at.text_input and "backprop.sensitivity" not in _chart_keys(at)
+
+    open_section(at, TRAIN)
+    assert not at.exception and not at.data_editor and not at.radio
+    assert {s.key for s in at.slider} == {"backprop.steps"} and _chart_keys(at) == ["backprop.cost", "backprop.paths"]
 
     open_section(at, EXERCISE)
     assert not at.exception
