@@ -112,6 +112,13 @@ class Optimizer:
         grad : ndarray or list of ndarray
             ∂C/∂params, the same structure and shapes.
         """
+        if (self._slots is not None and not self._is_list and type(params) is np.ndarray and type(grad) is np.ndarray
+                and params.dtype == grad.dtype == np.float64 and params.shape == grad.shape == self._structure[1][0]):
+            # The same single array as last step (a descent run's hot loop): the checks below already passed.
+            self.iterations += 1
+            delta = self._delta(self._slots[0], grad, self.iterations)
+            self._last_gradient, self._last_update = [grad], [delta]
+            return params + delta
         is_list = isinstance(params, (list, tuple))
         ps = [np.asarray(p, dtype=float) for p in params] if is_list else [np.asarray(params, dtype=float)]
         if is_list != isinstance(grad, (list, tuple)) or (is_list and len(grad) != len(params)):

@@ -140,13 +140,15 @@ class Surface2D(_Surface):
         """(∂C/∂x, ∂C/∂y), elementwise."""
         return self.gradient_fn(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
+    # One point at a time (a descent run's hot loop): x and y are NumPy float64 scalars, which overflow to
+    # inf like arrays do, and cost a fraction of 0-d arrays' overhead.
     def cost(self, point) -> float:
         x, y = np.asarray(point, dtype=float).reshape(-1)
-        return float(self.value(x, y))
+        return float(self.fn(x, y))
 
     def grad(self, point) -> np.ndarray:
         x, y = np.asarray(point, dtype=float).reshape(-1)
-        gx, gy = self.gradient(x, y)
+        gx, gy = self.gradient_fn(x, y)
         return np.array([float(gx), float(gy)])
 
 

@@ -16,6 +16,8 @@ from typing import Any, Mapping
 
 import streamlit as st
 
+from nnviz.ui import heap
+
 _STORE = "_nnviz_settings"
 _PRESENT = "present"
 
@@ -106,6 +108,7 @@ def sync(prefix: str, defaults: Any) -> Any:
         params[_PRESENT] = "1"
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
+    heap.settle(prefix)  # once per page and process: see nnviz.ui.heap
     return settings
 
 
