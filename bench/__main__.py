@@ -1,14 +1,15 @@
 """Run every benchmark module ``bench/bench_*.py`` (or the named ones) and print their tables.
 
 Each module has ``main() -> None`` that prints its own table; they run one
-after another in this process's order so that ratios inside a module are
-measured side by side.
+after another, each in a fresh Python process (as a fresh server would be:
+what one benchmark leaves on the heap must not slow the next one's garbage
+collections), so that ratios inside a module are measured side by side.
 """
 
 from __future__ import annotations
 
-import importlib
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,7 +29,7 @@ def main(names: list[str]) -> None:
           f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}")
     for name in modules:
         print(f"\n== {name} ==", flush=True)
-        importlib.import_module(f"bench.{name}").main()
+        subprocess.run([sys.executable, "-c", f"import bench.{name} as b; b.main()"], cwd=HERE.parent, check=True)
 
 
 if __name__ == "__main__":

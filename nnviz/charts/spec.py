@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.utils import convert_to_base64
 
 from nnviz.charts import palette
 
@@ -68,7 +69,13 @@ class FrozenFigure(go.Figure):
     def to_dict(self):
         cached = self.__dict__.get("_nnviz_dict")
         if cached is None:
-            cached = super().to_dict()
+            # Plotly's own to_dict, with a plain copy of the dict/list tree instead of deepcopy (the
+            # figure's arrays are read-only leaves here; convert_to_base64 replaces them in the copy).
+            cached = {"data": _tree_copy(self._data), "layout": _tree_copy(self._layout)}
+            frames = [_tree_copy(frame._props) for frame in self._frame_objs]
+            if frames:
+                cached["frames"] = frames
+            convert_to_base64(cached)
             self.__dict__["_nnviz_dict"] = cached
         return cached
 
@@ -78,6 +85,15 @@ class FrozenFigure(go.Figure):
     update = update_layout = update_traces = update_xaxes = update_yaxes = _refuse
     add_trace = add_traces = add_annotation = add_shape = add_vline = add_hline = _refuse
     __setitem__ = _refuse
+
+
+def _tree_copy(value):
+    """A copy of nested dicts and lists; other values (numbers, strings, arrays) are shared."""
+    if isinstance(value, dict):
+        return {k: _tree_copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_tree_copy(v) for v in value]
+    return value
 
 
 def frozen(fig: go.Figure) -> FrozenFigure:
