@@ -218,6 +218,13 @@ def _poke(at, rng: random.Random) -> str:
     for kind in ("slider", "select_slider", "number_input", "selectbox", "radio", "multiselect", "checkbox",
                  "toggle", "text_input", "text_area"):
         widgets += [w for w in getattr(at, kind) if not w.disabled]
+    # Lazy tabs (a page's sections, the race's optimizers): open one, or put a label of another group there.
+    tab_keys = [k for k in at.session_state._state._state.filtered_state if k.endswith((".section", "_tab"))]
+    labels = [t.label for t in at.tabs]
+    if tab_keys and labels and rng.random() < 0.25:
+        key, label = rng.choice(tab_keys), rng.choice(labels)
+        at.session_state[key] = label
+        return f"tab {key} = {label!r}"
     buttons = [b for b in at.button if b.key and ".preset." in b.key and not b.disabled]
     if buttons and rng.random() < 0.15:
         button = rng.choice(buttons)
