@@ -44,7 +44,7 @@ CORES = 1
 # Share of a tick one lone session may spend computing, and of a process's core all its sessions may use
 # together (CPU time, measured per thread: waiting for the GIL or the compute lock does not count). The
 # rest is for Streamlit's own cost per tick (about 14 ms of a fragment rerun outside nnviz's code, measured
-# with 30 sessions) and for the students on other pages: 0.7 made their slider p95 three times longer.
+# with 30 sessions) and for the students on other pages: 0.7 made their slider p95 up to twice as long.
 SOLO_SHARE = 0.55
 MACHINE_SHARE = 0.5
 
