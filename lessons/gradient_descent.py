@@ -14,7 +14,7 @@ LR_STOPS = descent.log_options(1e-4, 10.0, per_decade=20)
 EPS_STOPS = descent.log_options(1e-10, 0.1, per_decade=1)
 RACE_TOLERANCE = 1e-3
 # One topic per screen: only the open section runs and is sent (lazy tabs), which also keeps a rerun cheap.
-SECTIONS = ("One weight", "Two weights: the race", "One step up close", "Learning-rate range test", "Mini-batches")
+SECTIONS = ("One weight", "Two weights: the race", "One step up close", "Range test", "Mini-batches")
 
 
 @dataclass(frozen=True)

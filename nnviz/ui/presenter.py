@@ -41,6 +41,7 @@ PRESENTER_CSS = f"""
 [data-testid="stMain"] [data-testid="stPlotlyChart"] {{ zoom: {1 / ZOOM:.6f}; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: 3rem; max-width: 100%; }}
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p {{ font-size: 1.1rem; }}
+[data-testid="stMain"] [role="tab"] p {{ font-size: 1.15rem; }}
 [data-testid="stMain"] button p {{ white-space: normal; overflow: visible; text-overflow: clip; }}
 [data-testid="stSidebar"] {{ zoom: 1.15; }}
 </style>

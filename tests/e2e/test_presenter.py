@@ -75,6 +75,10 @@ def test_presenter_mode_draws_larger_with_the_sidebar_collapsed(projector, serve
     assert pg.errors == []
     # Larger: the page title is drawn at least 25 % taller than without presenter mode.
     assert _title_height(pg) >= 1.25 * normal
+    # Section tabs (lazy tabs on the bigger pages) get labels of at least 18 px before the page's 1.5× zoom.
+    tabs = pg.locator('[data-testid=stMain] [role=tab] p')
+    if tabs.count():
+        assert tabs.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 18
     # The sidebar starts collapsed.
     assert pg.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true"
     # Chart lines are thicker than Plotly's 2 px (the widest line of the page, at least 3.5 px).

@@ -19,7 +19,7 @@ KEYS = ("gd.chart.curve", "gd.chart.curve_cost", "gd.chart.race", "gd.chart.race
         "gd.chart.sweep", "gd.chart.sgd_paths", "gd.chart.sgd_cost")
 
 
-SECTIONS = ("One weight", "Two weights: the race", "One step up close", "Learning-rate range test", "Mini-batches")
+SECTIONS = ("One weight", "Two weights: the race", "One step up close", "Range test", "Mini-batches")
 
 
 def _opened(section: str | None = None) -> AppTest:
@@ -126,7 +126,7 @@ def test_settings_of_a_closed_section_or_optimizer_tab_are_kept(at):
 
 def test_a_link_opens_its_section_and_a_bad_one_falls_back_to_the_first(at):
     at2 = AppTest.from_file(PAGE, default_timeout=60)
-    at2.query_params["section"] = "Learning-rate range test"
+    at2.query_params["section"] = "Range test"
     at2.query_params["sweep_optimizer"] = "adam"
     at2.run()
     assert not at2.exception and set(charts(at2)) == {"gd.chart.sweep"}
@@ -344,7 +344,7 @@ def test_arrow_view_of_sgd_has_no_momentum(at):
 
 # ------------------------------------------------------------------------------ 4. sweep
 def test_sweep_matches_nnviz_and_marks_the_first_diverging_rate(at):
-    open_section(at, 'Learning-rate range test')
+    open_section(at, 'Range test')
     at.selectbox(key="gd.sweep_optimizer").set_value("momentum").run()
     sw = descent.sweep("rosenbrock", "momentum", (-1.2, 1.0), 100, momentum=0.9)
     fig = charts(at)["gd.chart.sweep"]
