@@ -15,7 +15,7 @@ ALLOWED = {
     "core": {"numpy", "nnviz"},
     "nnviz/datasets.py": {"numpy", "nnviz", "sklearn"},
     "nnviz/tabular.py": {"numpy", "nnviz", "sklearn", "pandas"},
-    "nnviz/charts": {"numpy", "nnviz", "plotly"},
+    "nnviz/charts": {"numpy", "nnviz", "plotly", "_plotly_utils"},  # _plotly_utils ships inside plotly
     "nnviz/ui": {"numpy", "nnviz", "plotly", "streamlit", "pandas", "segno", "threadpoolctl"},
     "nnviz/keras": {"numpy", "nnviz", "pandas", "sklearn", "keras", "tensorflow", "tensorboard", "joblib"},
     "lessons": {"numpy", "nnviz", "plotly", "streamlit", "pandas"},
