@@ -32,7 +32,7 @@ def curves(curves, show_derivative: bool = True, sigmoid_peak: float | None = No
                                line=dict(width=0), fillcolor=_rgba(colour, 0.10)))
     if sigmoid_peak is not None and show_derivative:
         annotations.append(dict(x=0, y=sigmoid_peak, text=f"max σ′ = σ′(0) = {sigmoid_peak:g}", showarrow=True,
-                                arrowhead=2, ax=-90, ay=-50, font=dict(size=13), bgcolor="white"))
+                                arrowhead=2, ax=-90, ay=-50, font=dict(size=13), bgcolor=palette.LEGEND_BG))
     z = curves[0].z if curves else np.array([-1.0, 1.0])
     # Unbounded functions (ReLU, linear) would flatten the others: show at most −1.5 … 3.
     low = max(-1.5, min(float(c.f.min()) for c in curves) - 0.1) if curves else -1.0

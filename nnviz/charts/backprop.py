@@ -137,7 +137,7 @@ def network_diagram(
     labelled = n_edges <= LABELLED_EDGES
     data.append(dict(
         type="scatter", x=label_x, y=label_y, mode="text" if labelled else "markers",
-        text=label_text if labelled else None, textfont=dict(size=11, color=palette.BLACK),
+        text=label_text if labelled else None, textfont=dict(size=11),
         marker=dict(size=8, color="rgba(0,0,0,0)"), hovertext=hover, hoverinfo="text",
         name="∂C/∂w" if by_gradient else "w", showlegend=False,
     ))
@@ -166,7 +166,7 @@ def network_diagram(
             ring_width.append(4 if lit else 1.5)
     data.append(dict(
         type="scatter", x=node_x, y=node_y, mode="markers+text", text=node_text, textposition="top center",
-        textfont=dict(size=12, color=palette.BLACK), hovertext=node_hover, hoverinfo="text", showlegend=False, cliponaxis=False,
+        textfont=dict(size=12), hovertext=node_hover, hoverinfo="text", showlegend=False, cliponaxis=False,
         marker=dict(size=26, color="white", line=dict(color=ring, width=ring_width)),
     ))
     if highlight:

@@ -33,7 +33,7 @@ LEGEND_TOP = dict(orientation="h", x=0.0, xanchor="left", y=1.02, yanchor="botto
 
 def _legend_inside(x: float, y: float) -> dict:
     return dict(orientation="v", x=x, y=y, xanchor="right" if x > 0.5 else "left",
-                yanchor="top" if y > 0.5 else "bottom", bgcolor="rgba(255,255,255,0.8)")
+                yanchor="top" if y > 0.5 else "bottom", bgcolor=palette.LEGEND_BG)
 
 
 def _frame_steps(n_points: int, max_frames: int | None = None) -> list[int]:
@@ -141,7 +141,7 @@ def steps_on_curve(w_grid, c_grid, trajectory, costs, tangents, minima, title: s
     layout = spec.layout(f"{title}: step {last}, w = {w[last]:.4g}, C = {c[last]:.4g}", "weight w", "cost C(w)",
                          height=520, margin=dict(b=140, t=60),
                          legend=dict(orientation="v", x=0.5, xanchor="center", y=0.99, yanchor="top",
-                                     bgcolor="rgba(255,255,255,0.75)"),
+                                     bgcolor=palette.LEGEND_BG),
                          xaxis=dict(range=[float(w_grid[0]), float(w_grid[-1])]),
                          yaxis=dict(range=list(y_range)), **_player(steps, frame_ms))
     return spec.figure(data, layout, frames)

@@ -32,7 +32,7 @@ def lines(x: np.ndarray, ys: Sequence[np.ndarray], names: Sequence[str], x_title
         fig.add_trace(go.Scatter(x=x, y=y, name=name, mode="lines", line=dict(width=2, dash=dash)))
     _thumb(fig, x_title, y_title)
     if len(names) > 1:
-        fig.update_layout(showlegend=True, legend=dict(x=0.01, y=0.99, bgcolor="rgba(255,255,255,0.7)",
+        fig.update_layout(showlegend=True, legend=dict(x=0.01, y=0.99, bgcolor=palette.LEGEND_BG,
                                                        font=dict(size=9)))
     return fig
 

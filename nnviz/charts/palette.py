@@ -20,6 +20,10 @@ NEGATIVE, POSITIVE = ORANGE, BLUE
 DIVERGING = [[0.0, ORANGE], [0.5, "#F7F7F7"], [1.0, BLUE]]
 
 HEIGHT = 380
+# Backgrounds and grid lines that work in Streamlit's light and dark themes alike (the text on them takes
+# the theme's text colour): a faint grey veil instead of white.
+LEGEND_BG = "rgba(128,128,128,0.14)"
+GRID = "rgba(128,128,128,0.25)"
 
 
 def layout(fig: go.Figure, title: str, x: str, y: str, height: int = HEIGHT) -> go.Figure:

@@ -24,7 +24,7 @@ def neuron_diagram(x, w, b: float, z: float, out: float, activation: str) -> go.
         data.append(dict(type="scatter", x=[xa, xb], y=[ya, yb], mode="lines", hoverinfo="skip",
                          showlegend=False,
                          line=dict(width=1 + 9 * abs(weight) / biggest, color=_sign_colour(weight))))
-        annotations.append(dict(x=(xa + xb) / 2, y=(ya + yb) / 2, showarrow=False, bgcolor="white",
+        annotations.append(dict(x=(xa + xb) / 2, y=(ya + yb) / 2, showarrow=False, bgcolor=palette.LEGEND_BG,
                                 text=f"{label} = {weight:.2f}", font=dict(size=14)))
     data.append(dict(type="scatter", x=[2.0, 3.6], y=[1.0, 1.0], mode="lines", hoverinfo="skip",
                      showlegend=False, line=dict(width=2, color=palette.GREY)))

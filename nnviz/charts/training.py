@@ -29,11 +29,10 @@ def _light_layout(title: str, x: str, y: str) -> dict:
     The live chart is rebuilt up to five times a second while Keras trains; ``template="plotly_white"``
     and ``update_layout(xaxis_title=...)`` cost ~30 ms each per figure, this costs ~1 ms (bench_keras).
     """
-    grid = dict(gridcolor="#EBF0F8", zerolinecolor="#EBF0F8", linecolor="#EBF0F8", automargin=True)
+    grid = dict(gridcolor=palette.GRID, zerolinecolor=palette.GRID, linecolor=palette.GRID, automargin=True)
     return dict(title=dict(text=title), xaxis=dict(title=dict(text=x), **grid), yaxis=dict(title=dict(text=y), **grid),
                 height=palette.HEIGHT, colorway=list(palette.SEQUENCE), margin=dict(l=50, r=20, t=50, b=45),
-                legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
-                plot_bgcolor="white", paper_bgcolor="white", font=dict(color="#2a3f5f"))
+                legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
 
 
 def live_curves(history: Mapping[str, Sequence[float]], metric: str = "loss", *, epochs: int | None = None,

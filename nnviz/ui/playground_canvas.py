@@ -51,7 +51,7 @@ MACHINE_SHARE = 0.5
 # Tiny matrices: BLAS threads only spin and steal the other sessions' core, so each tick runs on one.
 
 _CSS = """
-.nnviz-pg { font-family: "Source Sans Pro", sans-serif; color: #222; }
+.nnviz-pg { font-family: "Source Sans Pro", sans-serif; color: inherit; }  /* the theme's text colour */
 .nnviz-pg-stats { display: flex; gap: 1.4rem; align-items: baseline; margin-bottom: 0.3rem; }
 .nnviz-pg-epoch { font-size: 1.6rem; font-weight: 600; font-variant-numeric: tabular-nums; min-width: 9ch; }
 .nnviz-pg-loss { font-size: 1rem; font-variant-numeric: tabular-nums; }
@@ -60,7 +60,7 @@ _CSS = """
 .nnviz-pg-row { display: flex; flex-direction: row-reverse; justify-content: flex-end; gap: 1.2rem;
   align-items: flex-start; flex-wrap: wrap; }
 .nnviz-pg-net-box { position: relative; }
-.nnviz-pg-caption { font-size: 0.85rem; color: #555; margin-bottom: 0.2rem; max-width: 480px; }
+.nnviz-pg-caption { font-size: 0.85rem; opacity: 0.8; margin-bottom: 0.2rem; max-width: 480px; }
 .nnviz-pg-tip { position: absolute; display: none; background: #222; color: #fff; padding: 2px 6px;
   border-radius: 4px; font-size: 0.8rem; pointer-events: none; white-space: nowrap; }
 .nnviz-pg-boundary { display: block; cursor: crosshair; }
