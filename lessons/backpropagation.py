@@ -421,11 +421,17 @@ def network_section(settings: Settings) -> None:
     st.caption(f"Repeat these steps many times in *{SECTIONS[2]}*.")
 
 
-def train_section(settings: Settings) -> None:
-    # The network of the second tab, rebuilt from the settings: its editors are not drawn here.
+def _network_of_the_step_tab(settings: Settings):
+    """The network of the second tab, rebuilt from the settings (its editors are not drawn in this tab)."""
     built = _network_numbers(settings)
     if built is None:
         st.caption(f"Fix the network in *{SECTIONS[1]}* first.")
+    return built
+
+
+def train_section(settings: Settings) -> None:
+    built = _network_of_the_step_tab(settings)
+    if built is None:
         return
     sizes, acts, values = built
     st.markdown(f"The network of *{SECTIONS[1]}* (change it there) on its one example: forward pass, "
@@ -447,10 +453,8 @@ def train_section(settings: Settings) -> None:
 
 
 def exercise_section(settings: Settings) -> None:
-    # The network of the second tab, rebuilt from the settings: its editors are not drawn here.
-    built = _network_numbers(settings)
+    built = _network_of_the_step_tab(settings)
     if built is None:
-        st.caption(f"Fix the network in *{SECTIONS[1]}* first.")
         return
     sizes, acts, values = built
     try:

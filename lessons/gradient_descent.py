@@ -430,8 +430,9 @@ def arrow_view() -> None:
         st.selectbox("optimizer", optimizers.NAMES, format_func=OPTIMIZER_LABELS.get,
                      key=state.key(PREFIX, "arrow_optimizer"))
         st.slider("step", 1, 1000, key=state.key(PREFIX, "arrow_step"))
+    args = run_args(settings.arrow_optimizer, settings)
     try:
-        arrow_run = cached_run(*run_args(settings.arrow_optimizer, settings))
+        arrow_run = cached_run(*args)
     except ValueError as err:
         arrow_run = None
         st.error(str(err))
@@ -442,7 +443,7 @@ def arrow_view() -> None:
             step = min(int(settings.arrow_step), arrow_run.steps_taken)
             if step < settings.arrow_step:
                 st.caption(f"This run has {arrow_run.steps_taken} steps; showing step {step}.")
-            st.plotly_chart(arrow_figure(run_args(settings.arrow_optimizer, settings), step), key="gd.chart.arrows")
+            st.plotly_chart(arrow_figure(args, step), key="gd.chart.arrows")
             st.caption("Red: where plain gradient descent would step (−η∇C). Purple: what the optimizer's memory "
                        "adds (momentum) or, for Adam, its running mean of gradients as a step. Black: "
                        "the step actually taken, the sum of the other two for momentum. The view zooms to the "
@@ -460,8 +461,8 @@ def range_test() -> None:
         st.selectbox("optimizer ", optimizers.NAMES, format_func=OPTIMIZER_LABELS.get,
                      key=state.key(PREFIX, "sweep_optimizer"))
         st.slider("steps per run", 10, 500, step=10, key=state.key(PREFIX, "sweep_steps"))
-        st.caption(f"On {surface.label} from ({LIVE.x0:g}, {LIVE.y0:g}), with the optimizer's other "
-                   f"hyper-parameters: surface, start and hyper-parameters are set in *{SECTIONS[1]}*.")
+        st.caption(f"On {surface.label} from ({settings.x0:g}, {settings.y0:g}), with the optimizer's other "
+                   f"hyper-parameters; surface, start and hyper-parameters are set in *{SECTIONS[1]}*.")
     sweep_args = (settings.surface, settings.sweep_optimizer, (float(settings.x0), float(settings.y0)),
                   int(settings.sweep_steps), "keras" if settings.keras else "paper",
                   hyper_of(settings.sweep_optimizer, settings))

@@ -22,10 +22,13 @@ KEYS = ("gd.chart.curve", "gd.chart.curve_cost", "gd.chart.race", "gd.chart.race
 SECTIONS = ("One weight", "Two weights: the race", "One step up close", "Range test", "Mini-batches")
 
 
-def _opened(section: str | None = None) -> AppTest:
+def _opened(section: str | None = None, **params) -> AppTest:
+    """The page opened from a link: its section and any other settings, as a student would follow it."""
     at = AppTest.from_file(PAGE, default_timeout=60)
     if section is not None:
-        at.query_params["section"] = section  # a link to the section, as a student would follow
+        params["section"] = section
+    for name, value in params.items():
+        at.query_params[name] = value
     return at.run()
 
 
@@ -124,16 +127,11 @@ def test_settings_of_a_closed_section_or_optimizer_tab_are_kept(at):
     np.testing.assert_array_equal(decode(trace(charts(at)["gd.chart.curve"], "steps")["x"]), run.trajectory[:, 0])
 
 
-def test_a_link_opens_its_section_and_a_bad_one_falls_back_to_the_first(at):
-    at2 = AppTest.from_file(PAGE, default_timeout=60)
-    at2.query_params["section"] = "Range test"
-    at2.query_params["sweep_optimizer"] = "adam"
-    at2.run()
-    assert not at2.exception and set(charts(at2)) == {"gd.chart.sweep"}
-    assert at2.selectbox(key="gd.sweep_optimizer").value == "adam"
-    bad = AppTest.from_file(PAGE, default_timeout=60)
-    bad.query_params["section"] = "../../etc"
-    bad.run()
+def test_a_link_opens_its_section_and_a_bad_one_falls_back_to_the_first():
+    linked = _opened("Range test", sweep_optimizer="adam")
+    assert not linked.exception and set(charts(linked)) == {"gd.chart.sweep"}
+    assert linked.selectbox(key="gd.sweep_optimizer").value == "adam"
+    bad = _opened("../../etc")
     assert not bad.exception and "gd.chart.curve" in charts(bad)
 
 
