@@ -16,7 +16,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     NNVIZ_LISTEN=0.0.0.0 \
     NNVIZ_PORT=8501 \
     NNVIZ_RUNS_DIR=/data/runs \
-    NNVIZ_SERVE_DIR=/tmp/nnviz-serve
+    NNVIZ_SERVE_DIR=/tmp/nnviz-serve \
+    NUMBA_CACHE_DIR=/tmp/nnviz-numba
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends nginx \

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nnviz import datasets
+from nnviz import datasets, fastnet
 from nnviz import optimizers as _optimizers
 from nnviz.network import Network
 
@@ -213,6 +213,16 @@ def loss_value(kind: str, Y: np.ndarray, A: np.ndarray) -> float:
     return float(-np.sum(Y * np.log(P)) / n)
 
 
+def row_losses(kind: str, Y: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """Each row's cost (``loss_value`` is their mean)."""
+    if kind == "linear":
+        return np.sum((Y - A) ** 2, axis=1) / 2
+    P = np.clip(A, EPSILON, 1 - EPSILON)
+    if kind == "sigmoid":
+        return -(Y[:, 0] * np.log(P[:, 0]) + (1 - Y[:, 0]) * np.log(1 - P[:, 0]))
+    return -np.sum(Y * np.log(P), axis=1)
+
+
 def predictions(kind: str, A: np.ndarray) -> np.ndarray:
     """Predicted classes (or values for regression) from the output activations."""
     if kind == "linear":
@@ -351,6 +361,10 @@ class Trainer:
         self._grid_cache: dict = {}
         self._act_fns = [_ACT[a][0] for a in self.hidden_acts]
         self._act_derivs = [_ACT[a][1] for a in self.hidden_acts]
+        self._plans = {masked: fastnet.plan(self.sizes, self.hidden_acts, self.out_act, masked)
+                       for masked in (False, True)}
+        self._workspaces: dict[int, tuple] = {}
+        self._rows = None  # training and test rows together, for evaluate
         self.metrics = self.evaluate()
 
     # --- the network as the lesson's objects ---------------------------------------------------
@@ -389,16 +403,57 @@ class Trainer:
         w = self.params[self.weight_mask]
         return float(lam * np.sum(np.abs(w))) if kind == "L1" else float(0.5 * lam * np.sum(w * w))
 
+    def _workspace(self, n: int) -> tuple:
+        """The kernels' scratch arrays for ``n`` rows (activations, σ' then δ, dropout masks)."""
+        work = self._workspaces.get(n)
+        if work is None:
+            units = int(sum(self.sizes))
+            work = (np.empty((n, units)), np.empty((n, units)), np.ones((n, max(1, units - self.sizes[0] - self.sizes[-1]))))
+            if len(self._workspaces) > 8:  # batch sizes come and go; keep a few
+                self._workspaces.clear()
+            self._workspaces[n] = work
+        return work
+
+    def _dropout_masks(self, rng, n: int) -> list[np.ndarray]:
+        """One inverted-dropout mask per hidden layer: 0 with probability p, else 1/(1 − p)."""
+        p = self.config.dropout
+        return [(rng.random((n, h)) >= p) / (1.0 - p) for h in self.sizes[1:-1]]
+
     def gradient(self, X, Y, dropout_rng=None) -> np.ndarray:
         """∂(C + penalty)/∂params on the batch (X, Y), written into and returning ``self.grad``.
+
+        Computed by the compiled kernel :func:`nnviz.fastnet.gradient`;
+        :meth:`gradient_reference` is the same in NumPy. With ``dropout_rng``,
+        each hidden neuron is dropped with probability ``config.dropout`` and
+        the survivors scaled by 1/(1 − p) (inverted dropout).
+        """
+        X = np.ascontiguousarray(X, dtype=float)
+        Y = np.ascontiguousarray(Y, dtype=float)
+        A, D, M = self._workspace(len(X))
+        masked = dropout_rng is not None and self.config.dropout > 0
+        if masked:
+            masks = self._dropout_masks(dropout_rng, len(X))
+            if masks:
+                M[...] = np.concatenate(masks, axis=1)
+        fastnet.gradient(self.params, self.grad, self._plans[masked], X, Y, A, D, M)
+        self._add_penalty_gradient()
+        return self.grad
+
+    def _add_penalty_gradient(self) -> None:
+        lam, kind = self.config.regularization_rate, self.config.regularization
+        if kind != "none" and lam > 0:
+            w = self.params[self.weight_mask]
+            self.grad[self.weight_mask] += lam * (np.sign(w) if kind == "L1" else w)
+
+    def gradient_reference(self, X, Y, dropout_rng=None) -> np.ndarray:
+        """:meth:`gradient` in NumPy, layer by layer as the lesson writes it (the tests hold the two equal).
 
         The output layer's δ is (a − y)/n for all three pairs (sigmoid with
         binary cross-entropy, softmax with categorical cross-entropy, linear
         with the quadratic cost); the hidden layers follow the four equations.
-        With ``dropout_rng``, each hidden neuron is dropped with probability
-        ``config.dropout`` and the survivors scaled by 1/(1 − p) (inverted dropout).
         """
-        p = self.config.dropout if dropout_rng is not None else 0.0
+        masks = (self._dropout_masks(dropout_rng, len(X))
+                 if dropout_rng is not None and self.config.dropout > 0 else None)
         a = X
         acts, derivs = [a], []
         last = len(self.W) - 1
@@ -408,10 +463,9 @@ class Trainer:
                 a = self._act_fns[l](z)
                 d = self._act_derivs[l]
                 deriv = d(a) if d is not None else None
-                if p > 0:
-                    mask = (dropout_rng.random(a.shape) >= p) / (1.0 - p)
-                    a = a * mask
-                    deriv = mask if deriv is None else deriv * mask
+                if masks is not None:
+                    a = a * masks[l]
+                    deriv = masks[l] if deriv is None else deriv * masks[l]
                 derivs.append(deriv)
             else:
                 a = self._output(z)
@@ -424,10 +478,7 @@ class Trainer:
                 delta = delta @ self.W[l]
                 if derivs[l - 1] is not None:
                     delta *= derivs[l - 1]
-        lam, kind = self.config.regularization_rate, self.config.regularization
-        if kind != "none" and lam > 0:
-            w = self.params[self.weight_mask]
-            self.grad[self.weight_mask] += lam * (np.sign(w) if kind == "L1" else w)
+        self._add_penalty_gradient()
         return self.grad
 
     def cost(self, X, Y) -> float:
@@ -448,26 +499,41 @@ class Trainer:
             return
         order = self.rng.permutation(n)
         X, Y = self.X_train[order], self.Y_train[order]
-        bs = int(self.config.batch_size)
+        cfg = self.config
+        bs = int(cfg.batch_size)
+        if (type(self.optimizer) is _optimizers.SGD and cfg.dropout == 0
+                and (cfg.regularization == "none" or cfg.regularization_rate == 0)):
+            # The default set-up: the whole epoch in one compiled call, the same arithmetic as the loop below.
+            A, D, M = self._workspace(min(bs, n))
+            steps = fastnet.sgd_epoch(self.params, self.grad, self._plans[False], X, Y, bs,
+                                      self.optimizer.learning_rate, A, D, M)
+            self.optimizer.iterations += steps
+            return
         for start in range(0, n, bs):
             self.train_step(X[start:start + bs], Y[start:start + bs])
 
     def evaluate(self) -> tuple:
-        """(train loss, test loss, train accuracy, test accuracy); accuracy is NaN for regression."""
+        """(train loss, test loss, train accuracy, test accuracy); accuracy is NaN for regression.
+
+        One forward pass over the training and test rows together (half the NumPy calls of two).
+        """
+        n_train, n_test = len(self.X_train), len(self.X_test)
+        if self._rows is None:
+            self._rows = (np.concatenate([self.X_train, self.X_test]), np.concatenate([self.Y_train, self.Y_test]),
+                          np.concatenate([self.data.y_train, self.data.y_test]).astype(int))
+        X, Y, y = self._rows
+        if len(X) == 0:
+            return (float("nan"),) * 4
+        A = self.forward(X)[-1]
+        per_row = row_losses(self.out_act, Y, A)
+        right = (predictions(self.out_act, A) == y) if self.data.task != "regression" else None
         out = []
-        accs = []
-        for X, Y, y in ((self.X_train, self.Y_train, self.data.y_train), (self.X_test, self.Y_test, self.data.y_test)):
-            if len(X) == 0:
-                out.append(float("nan"))
-                accs.append(float("nan"))
-                continue
-            A = self.forward(X)[-1]
-            out.append(loss_value(self.out_act, Y, A))
-            if self.data.task == "regression":
-                accs.append(float("nan"))
-            else:
-                accs.append(float(np.mean(predictions(self.out_act, A) == np.asarray(y, int))))
-        return (out[0], out[1], accs[0], accs[1])
+        for part in (slice(0, n_train), slice(n_train, n_train + n_test)):
+            n = part.stop - part.start
+            loss = float(np.sum(per_row[part]) / n) if n else float("nan")
+            acc = float(np.mean(right[part])) if n and right is not None else float("nan")
+            out.append((loss, acc))
+        return (out[0][0], out[1][0], out[0][1], out[1][1])
 
     @property
     def finished(self) -> bool:
@@ -536,6 +602,7 @@ class Trainer:
         self.data = with_points(self.data, points, labels)
         self.X_train = feature_matrix(self.data.X_train, self.config.features)
         self.Y_train = targets(self.data.y_train, self.data.task, self.data.n_classes)
+        self._rows = None
         self._grid_cache = {}
         self.metrics = self.evaluate()
 

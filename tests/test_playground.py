@@ -77,6 +77,39 @@ def test_training_step_equals_network_backward_plus_the_optimizer(dataset, out, 
             np.testing.assert_allclose(t.b[l], expected[2 * l + 1], rtol=1e-10, atol=1e-12)
 
 
+@settings(max_examples=60, deadline=None)
+@given(hidden=st.lists(st.integers(1, 8), min_size=0, max_size=4),
+       acts=st.lists(st.sampled_from(pg.HIDDEN_ACTIVATIONS), min_size=4, max_size=4),
+       task=st.sampled_from([("circle", 2), ("blobs", 3), ("blobs", 5), ("regression_plane", 0)]),
+       dropout=st.sampled_from([0.0, 0.4]), regularization=st.sampled_from(["none", "L1", "L2"]),
+       rows=st.integers(1, 12), seed=st.integers(0, 2**16))
+def test_the_compiled_gradient_equals_the_numpy_reference(hidden, acts, task, dropout, regularization, rows, seed):
+    t = small_trainer(dataset=task[0], n_classes=max(task[1], 3), hidden=tuple(hidden),
+                      activations=tuple(acts[:len(hidden)]), dropout=dropout, regularization=regularization,
+                      regularization_rate=0.1, features=("x1", "x2", "sin_x1"), seed=seed % 100)
+    t.params[...] = np.random.default_rng(seed).normal(0, 1.5, t.params.shape)
+    X, Y = t.X_train[:rows], t.Y_train[:rows]
+    masks = dropout > 0
+    compiled = t.gradient(X, Y, np.random.default_rng(seed) if masks else None).copy()
+    reference = t.gradient_reference(X, Y, np.random.default_rng(seed) if masks else None).copy()
+    np.testing.assert_allclose(compiled, reference, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("batch_size", [10, 7, 1, 30])
+def test_the_compiled_sgd_epoch_equals_the_step_by_step_loop(batch_size):
+    runs = [small_trainer(dataset="spiral", n_samples=90, hidden=(8, 8), batch_size=batch_size, learning_rate=0.3)
+            for _ in range(2)]
+    fast, loop = runs
+    for _ in range(3):
+        fast.train_epoch()  # plain SGD without dropout or penalty: one compiled call per epoch
+        order = loop.rng.permutation(len(loop.X_train))
+        X, Y = loop.X_train[order], loop.Y_train[order]
+        for start in range(0, len(X), batch_size):
+            loop.train_step(X[start:start + batch_size], Y[start:start + batch_size])
+        np.testing.assert_array_equal(fast.params, loop.params)
+    assert fast.optimizer.iterations == loop.optimizer.iterations == 3 * -(-len(X) // batch_size)
+
+
 def numeric_gradient(t, X, Y, eps=1e-6):
     g = np.zeros_like(t.params)
     for i in range(len(t.params)):
