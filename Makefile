@@ -11,6 +11,7 @@ $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -c "from nnviz import fastnet; fastnet.warm()"
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -170,3 +170,13 @@ def sgd_epoch(params, grad, net, X, Y, batch_size, learning_rate, A, D, M):
             params[k] = params[k] + (-learning_rate * grad[k])
         steps += 1
     return steps
+
+
+def warm() -> None:
+    """Compile the kernels (a few seconds, once per machine: Numba caches them beside this file)."""
+    net = plan((2, 3, 1), ("tanh",), "sigmoid", False)
+    params, grad = np.zeros(13), np.zeros(13)
+    X, Y = np.zeros((4, 2)), np.zeros((4, 1))
+    A, D, M = np.empty((2, 6)), np.empty((2, 6)), np.ones((2, 3))
+    gradient(params, grad, net, X[:2], Y[:2], A, D, M)
+    sgd_epoch(params, grad, net, X, Y, 2, 0.1, A, D, M)
