@@ -9,7 +9,7 @@ from nnviz import activations, losses
 from nnviz import backprop_lesson as lesson
 from nnviz.charts import backprop as charts
 from nnviz.charts import spec
-from nnviz.ui import limits, state
+from nnviz.ui import limits, presenter, state
 
 PREFIX = "backprop"
 HIDDEN_FIELDS = ("n1", "n2", "n3", "n4")
@@ -111,21 +111,25 @@ def _reset_out_of_range() -> None:
         st.warning(f"Settings out of range were reset to their defaults: {', '.join(reset)}.")
 
 
+@presenter.guarded
 def _reseed() -> None:
     # The network's shape changed: its numbers are drawn afresh from the seed.
     st.session_state[state.key(PREFIX, "values")] = ()
 
 
+@presenter.guarded
 def _next_stage() -> None:
     k = state.key(PREFIX, "stage")
     st.session_state[k] = lesson.STAGES[(lesson.STAGES.index(st.session_state[k]) + 1) % len(lesson.STAGES)]
 
 
+@presenter.guarded
 def _apply_update(values: tuple) -> None:
     st.session_state[state.key(PREFIX, "values")] = values
     st.session_state[state.key(PREFIX, "stage")] = "forward"
 
 
+@presenter.guarded
 def _new_exercise() -> None:
     st.session_state[state.key(PREFIX, "exercise")] += 1
     st.session_state[f"{PREFIX}.answer"] = ""

@@ -7,7 +7,7 @@ import streamlit as st
 from nnviz import descent, optimizers, surfaces
 from nnviz.charts import descent as charts
 from nnviz.charts import spec
-from nnviz.ui import limits, state
+from nnviz.ui import limits, presenter, state
 
 PREFIX = "gd"
 LR_STOPS = descent.log_options(1e-4, 10.0, per_decade=20)
@@ -88,11 +88,13 @@ def _fmt_lr(value: float) -> str:
     return f"{value:g}"
 
 
+@presenter.guarded
 def _on_surface_change() -> None:
     s = surfaces.get(st.session_state[state.key(PREFIX, "surface")])
     st.session_state[state.key(PREFIX, "x0")], st.session_state[state.key(PREFIX, "y0")] = s.start
 
 
+@presenter.guarded
 def _on_cost_change() -> None:
     s = surfaces.get(st.session_state[state.key(PREFIX, "cost")])
     st.session_state[state.key(PREFIX, "w0")] = s.start[0]

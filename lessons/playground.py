@@ -9,7 +9,7 @@ from nnviz import optimizers
 from nnviz import playground as pg
 from nnviz.charts import playground as charts
 from nnviz.ui import playground_canvas as live
-from nnviz.ui import state
+from nnviz.ui import presenter, state
 
 PREFIX = "playground"
 DATASETS = {
@@ -76,6 +76,7 @@ K = lambda name: state.key(PREFIX, name)  # noqa: E731
 SS = st.session_state
 
 
+@presenter.guarded
 def _set_playing(on: bool) -> None:
     SS["playground.playing"] = on
     SS["playground.pace"] = None
@@ -83,6 +84,7 @@ def _set_playing(on: bool) -> None:
         live.leave(SS["playground.session"])
 
 
+@presenter.guarded
 def _change_layers(delta: int) -> None:
     hidden = list(SS[K("hidden")])
     if delta > 0 and len(hidden) < pg.MAX_HIDDEN_LAYERS:
@@ -92,22 +94,26 @@ def _change_layers(delta: int) -> None:
     SS[K("hidden")] = tuple(hidden)
 
 
+@presenter.guarded
 def _set_neurons(layer: int) -> None:
     hidden = list(SS[K("hidden")])
     hidden[layer] = int(SS[f"playground.neurons.{layer}"])
     SS[K("hidden")] = tuple(hidden)
 
 
+@presenter.guarded
 def _reset_run() -> None:
     """Start again from the same initial weights (compare settings fairly)."""
     SS["playground.restart"] = True
     _set_playing(False)
 
 
+@presenter.guarded
 def _same_activation_everywhere() -> None:
     SS[K("layer_activations")] = ()
 
 
+@presenter.guarded
 def _set_layer_activation(layer: int) -> None:
     hidden = SS[K("hidden")]
     acts = list(SS[K("layer_activations")]) or [SS[K("activation")]] * len(hidden)
@@ -116,10 +122,12 @@ def _set_layer_activation(layer: int) -> None:
     SS[K("layer_activations")] = tuple(acts)
 
 
+@presenter.guarded
 def _regenerate() -> None:
     SS[K("seed")] = int(SS[K("seed")]) + 1
 
 
+@presenter.guarded
 def _step() -> None:
     _set_playing(False)
     SS["playground.step"] = True
@@ -308,6 +316,7 @@ with main_col:
                              format_func=lambda c: "(off)" if c < 0 else f"class {c}", key="playground.add_class")
 
 
+@presenter.guarded
 def _on_point() -> None:
     """A click on the output with a class chosen: add that point to the training set."""
     point = SS["playground.canvas"].get("point")
@@ -318,6 +327,7 @@ def _on_point() -> None:
         SS["playground.trainer"].add_points([[point["x"], point["y"]]], [label])
 
 
+@presenter.guarded
 def _frames_tick():
     """One tick: train a fair share of epochs and send their frames; or show the paused state."""
     tr = SS["playground.trainer"]

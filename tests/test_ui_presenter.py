@@ -137,3 +137,49 @@ def test_a_crashing_page_shows_an_error_id_that_the_server_log_holds_with_the_tr
     assert "a planted bug" in logging.Formatter().format(logged[0])
     # The share box still follows the page, so the view can still be passed on.
     assert [e.label for e in at.sidebar.expander] == ["Share this view"]
+
+
+def _app_with_crashing_callback_and_fragment():
+    import streamlit as st
+
+    from nnviz.ui import presenter
+
+    def bad_callback():
+        raise KeyError("a planted bug in a callback")
+
+    @st.fragment
+    @presenter.guarded
+    def bad_fragment():
+        st.markdown("the fragment's first line")
+        if st.session_state.get("break_fragment"):
+            raise ValueError("a planted bug in a fragment")
+
+    st.button("Break", key="break", on_click=presenter.guarded(bad_callback))
+    st.checkbox("Break the fragment", key="break_fragment")
+    bad_fragment()
+    st.markdown("the rest of the page")
+
+
+@pytest.mark.parametrize("how,exc_type", [("callback", KeyError), ("fragment", ValueError)])
+def test_a_crashing_callback_or_fragment_shows_an_error_id_that_the_log_holds(how, exc_type):
+    import logging
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("nnviz")
+    logger.addHandler(handler)
+    try:
+        at = AppTest.from_function(_app_with_crashing_callback_and_fragment, default_timeout=60).run()
+        assert not at.error
+        if how == "callback":
+            at.button(key="break").click().run()
+        else:
+            at.checkbox(key="break_fragment").check().run()
+    finally:
+        logger.removeHandler(handler)
+    assert not at.exception
+    error_id = at.error[0].value.split("error id **")[1].split("**")[0]
+    logged = [r for r in records if error_id in r.getMessage()]
+    assert len(logged) == 1 and logged[0].exc_info[0] is exc_type
+    assert at.markdown[-1].value == "the rest of the page"  # the page goes on

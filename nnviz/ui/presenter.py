@@ -211,6 +211,28 @@ def run(page) -> None:
     share_box(page, slot)
 
 
+def _report(where: str) -> str:
+    """Log the exception being handled with a new id and tell the student; returns the id."""
+    error_id = secrets.token_hex(4)
+    LOG.exception("nnviz error id %s in %s", error_id, where)
+    st.error(f"Something went wrong on this page (error id **{error_id}**). Your settings are kept: change "
+             "one, or press *Reset page*. The server log has the details under this id.")
+    return error_id
+
+
+def guarded(fn):
+    """``fn`` (a widget callback or a fragment) with ``run_page``'s handling: a crash shows the message with
+    an error id instead of Streamlit's generic one, and the traceback goes to the log under that id."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - any crash of a callback, reported below
+            _report(getattr(fn, "__qualname__", repr(fn)))
+            return None
+    return wrapper
+
+
 def run_page(page) -> str | None:
     """Run ``page``; a crash becomes a friendly message with an error id, the traceback goes to the server log.
 
@@ -222,9 +244,5 @@ def run_page(page) -> str | None:
     try:
         page.run()
     except Exception:  # noqa: BLE001 - any crash of a page script, reported below
-        error_id = secrets.token_hex(4)
-        LOG.exception("nnviz error id %s on page %r", error_id, getattr(page, "url_path", page))
-        st.error(f"Something went wrong on this page (error id **{error_id}**). Your settings are kept: change "
-                 "one, or press *Reset page*. The server log has the details under this id.")
-        return error_id
+        return _report(f"page {getattr(page, 'url_path', page)!r}")
     return None

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 import streamlit as st
 
-from nnviz.ui import heap
+from nnviz.ui import heap, presenter
 
 _STORE = "_nnviz_settings"
 _PRESENT = "present"
@@ -112,12 +112,14 @@ def sync(prefix: str, defaults: Any) -> Any:
     return settings
 
 
+@presenter.guarded
 def apply(prefix: str, values: Mapping[str, Any]) -> None:
     """Set several settings at once (a preset); call from a button's ``on_click``."""
     for name, value in values.items():
         st.session_state[key(prefix, name)] = value
 
 
+@presenter.guarded
 def reset(prefix: str, defaults: Any) -> None:
     """Put every setting of the page back to its default; call from ``on_click``."""
     apply(prefix, dataclasses.asdict(defaults))
