@@ -197,7 +197,7 @@ def cost_figure(costs, diverged_at=None, title: str = "Cost per step") -> go.Fig
         extra["shapes"] = [dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper",
                                 line=dict(color=palette.VERMILION, dash="dash"))]
         extra["annotations"] = [dict(x=x, y=1, yref="paper", text=f"diverged at step {diverged_at}",
-                                     showarrow=False, font=dict(color=palette.VERMILION), xanchor="right")]
+                                     showarrow=False, xanchor="right", bordercolor=palette.VERMILION, borderwidth=1)]
     return _figure(data, title, "step", "cost C", **extra)
 
 

@@ -165,7 +165,8 @@ def cost_per_step(series: list[dict], title: str = "Cost per step", log_y: bool 
                              marker=dict(symbol="x", size=14, color=palette.VERMILION)))
             annotations.append(dict(x=len(values) - 1, y=float(np.log10(values[-1])) if log_y else float(values[-1]),
                                     text=f"{s['name']}: diverged at step {s['diverged_at']}", showarrow=True,
-                                    arrowhead=2, ax=40, ay=-30, font=dict(color=palette.VERMILION, size=12)))
+                                    arrowhead=2, ax=40, ay=-30, arrowcolor=palette.VERMILION, font=dict(size=12),
+                                    bordercolor=palette.VERMILION, borderwidth=1))
     layout = spec.layout(title, "step", y_title, height=380, annotations=annotations,
                          legend=_legend_inside(0.99, 0.99), margin=dict(t=50),
                          yaxis=dict(type="log" if log_y else "linear", exponentformat="power",
@@ -411,14 +412,14 @@ def lr_sweep(learning_rates, final_gaps, diverged, title: str, bound: float | No
         shapes.append(dict(type="line", x0=first, x1=first, y0=0, y1=1, yref="paper",
                            line=dict(color=palette.VERMILION, dash="dash")))
         annotations.append(dict(x=np.log10(first), y=1, yref="paper", text=f"diverges from η = {first:.3g}",
-                                showarrow=False, xanchor="right", yanchor="bottom",
-                                font=dict(color=palette.VERMILION, size=12)))
+                                showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=12),
+                                bordercolor=palette.VERMILION, borderwidth=1))
     if bound is not None:
         shapes.append(dict(type="line", x0=bound, x1=bound, y0=0, y1=1, yref="paper",
                            line=dict(color=palette.GREEN, dash="dot")))
         annotations.append(dict(x=np.log10(bound), y=0.0, yref="paper", text=f"2/C'' = {bound:.3g}",
-                                showarrow=False, xanchor="left", yanchor="bottom",
-                                font=dict(color=palette.GREEN, size=12)))
+                                showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=12),
+                                bordercolor=palette.GREEN, borderwidth=1))
     layout = spec.layout(title, "learning rate η (log scale)", y_title, height=400, shapes=shapes,
                          annotations=annotations, margin=dict(t=70), legend=_legend_inside(0.99, 0.02),
                          xaxis=dict(type="log", exponentformat="power", dtick=1),

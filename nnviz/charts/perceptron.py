@@ -133,7 +133,7 @@ def errors_per_epoch(errors, n_examples: int, cycle=None, converged=None) -> go.
     for x, colour, text in marks:
         shapes.append(dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=colour, dash="dash")))
         annotations.append(dict(x=x, y=1, yref="paper", text=text, showarrow=False, xanchor="left",
-                                yanchor="bottom", font=dict(color=colour, size=13)))
+                                yanchor="bottom", font=dict(size=13), bordercolor=colour, borderwidth=1))
     layout = spec.layout("Misclassified examples per epoch", "epoch", "errors", height=340,
                          shapes=shapes, annotations=annotations,
                          yaxis=dict(range=[0, max(int(n_examples), 1) + 0.5]),

@@ -67,7 +67,7 @@ def live_curves(history: Mapping[str, Sequence[float]], metric: str = "loss", *,
     if not train:
         layout["yaxis"]["range"] = [0, 1]
         annotations.append(dict(text="No epochs yet: press Train", x=0.5, y=0.5, xref="paper", yref="paper",
-                                showarrow=False, font=dict(size=16, color=palette.GREY)))
+                                showarrow=False, font=dict(size=16)))
     if epochs:
         layout["xaxis"]["range"] = [0.5, epochs + 0.5]
     layout.update(shapes=shapes, annotations=annotations)

@@ -47,13 +47,15 @@ PRESENTER_CSS = f"""
 </style>
 """
 
-# Every page, both themes: Streamlit's theme draws chart tick labels, axis titles and legends in a faded
-# grey (#808495 on white: contrast 3.7, under the 4.5 that small text needs). The text colour of the
-# page (dark in the light theme, light in the dark one) at 85 % keeps them readable in either theme.
+# Every page, both themes: Streamlit's theme draws chart tick labels, axis titles, legends, annotations and
+# text labels in a faded grey (#808495 on white: contrast 3.7, under the 4.5 that small text needs). The text
+# colour of the page (dark in the light theme, light in the dark one) at 85 % keeps them readable in either
+# theme. Coloured notes ("diverged", "converged") keep their colour in their border and in their line.
 CHART_TEXT_CSS = """
 <style>
 [data-testid="stMain"] .js-plotly-plot :is(.xtick, .ytick, .g-xtitle, .g-ytitle, .legendtext, .cbaxis,
-  .cbtitle, .gtitle) text, [data-testid="stMain"] .js-plotly-plot :is(.gtitle, .legendtext) {
+  .cbtitle, .gtitle) text, [data-testid="stMain"] .js-plotly-plot :is(.gtitle, .legendtext, .annotation-text),
+  [data-testid="stMain"] .js-plotly-plot .textpoint text {
   fill: currentColor !important; fill-opacity: 0.85 !important; }
 </style>
 """
