@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -115,18 +117,23 @@ def _crashing_app():
     presenter.run(st.navigation([st.Page(crash, title="Crash", default=True)]))
 
 
-def test_a_crashing_page_shows_an_error_id_that_the_server_log_holds_with_the_traceback():
-    import logging
-
+@contextlib.contextmanager
+def _nnviz_log():
+    """The records logged to the "nnviz" logger while the block runs."""
     records = []
     handler = logging.Handler()
     handler.emit = records.append
     logger = logging.getLogger("nnviz")
     logger.addHandler(handler)
     try:
-        at = AppTest.from_function(_crashing_app, default_timeout=60).run()
+        yield records
     finally:
         logger.removeHandler(handler)
+
+
+def test_a_crashing_page_shows_an_error_id_that_the_server_log_holds_with_the_traceback():
+    with _nnviz_log() as records:
+        at = AppTest.from_function(_crashing_app, default_timeout=60).run()
     assert not at.exception  # no traceback in the browser
     assert at.markdown[0].value == "the page's first lines are drawn"  # what ran before the crash stays
     message = at.error[0].value
@@ -162,22 +169,13 @@ def _app_with_crashing_callback_and_fragment():
 
 @pytest.mark.parametrize("how,exc_type", [("callback", KeyError), ("fragment", ValueError)])
 def test_a_crashing_callback_or_fragment_shows_an_error_id_that_the_log_holds(how, exc_type):
-    import logging
-
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logger = logging.getLogger("nnviz")
-    logger.addHandler(handler)
-    try:
+    with _nnviz_log() as records:
         at = AppTest.from_function(_app_with_crashing_callback_and_fragment, default_timeout=60).run()
         assert not at.error
         if how == "callback":
             at.button(key="break").click().run()
         else:
             at.checkbox(key="break_fragment").check().run()
-    finally:
-        logger.removeHandler(handler)
     assert not at.exception
     error_id = at.error[0].value.split("error id **")[1].split("**")[0]
     logged = [r for r in records if error_id in r.getMessage()]
