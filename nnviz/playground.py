@@ -408,7 +408,8 @@ class Trainer:
         work = self._workspaces.get(n)
         if work is None:
             units = int(sum(self.sizes))
-            work = (np.empty((n, units)), np.empty((n, units)), np.ones((n, max(1, units - self.sizes[0] - self.sizes[-1]))))
+            hidden = max(1, units - self.sizes[0] - self.sizes[-1])
+            work = (np.empty((n, units)), np.empty((n, units)), np.ones((n, hidden)))
             if len(self._workspaces) > 8:  # batch sizes come and go; keep a few
                 self._workspaces.clear()
             self._workspaces[n] = work
