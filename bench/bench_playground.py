@@ -9,7 +9,11 @@
    the fragment ticks a browser sends; epochs/s and frames/s per session from the payloads they receive,
    while other students move sliders on a math page (rerun p95).
 
-Environment: NNVIZ_PG_SECONDS (default 10), NNVIZ_PG_CLASS ("10,30"; "" skips), NNVIZ_PG_BROWSER (1/0).
+4. A slow network: one student reading the WebSocket at 100 KB/s beside one on loopback: frames each gets
+   and the server's memory from start to end.
+
+Environment: NNVIZ_PG_SECONDS (default 10), NNVIZ_PG_CLASS ("10,30"; "" skips), NNVIZ_PG_BROWSER (1/0),
+NNVIZ_PG_SLOW (1/0).
 """
 
 from __future__ import annotations
@@ -114,28 +118,9 @@ def browser_rows(seconds: float) -> list[dict]:
 
 def class_rows(sizes: list[int], seconds: float, workers: int = 0) -> list[dict]:
     """``workers=0``: one ``streamlit run`` process; ``workers=N``: ``make serve`` (N processes behind nginx)."""
-    from bench.load import CpuMeter, Server, Session, run, sliders
+    from bench.load import CpuMeter, Server, run, sliders
 
-    class Student(Session):
-        """A simulated student who reads the playground's frames out of the component payloads."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.frames = 0
-            self.epoch = 0
-
-        def _element(self, element) -> None:
-            if element.WhichOneof("type") == "bidi_component" and element.bidi_component.bytes:
-                blob = element.bidi_component.bytes
-                n = int.from_bytes(blob[:4], "little")
-                header = json.loads(blob[4:4 + n])
-                if not header["replace"]:
-                    self.frames += len(header["frames"])
-                if header["frames"]:
-                    self.epoch = header["frames"][-1]["epoch"]
-            else:
-                super()._element(element)
-
+    Student = _student_class()
     rows = []
     query = SETTINGS["spiral [8, 8]"][1]
     for n in sizes:
@@ -175,6 +160,94 @@ def class_rows(sizes: list[int], seconds: float, workers: int = 0) -> list[dict]
     return rows
 
 
+def _student_class():
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from bench.load import Session
+
+    class Student(Session):
+        """A simulated student who reads the playground's frames out of the component payloads; with
+        ``rate`` (bytes/s) set, one on a slow network, who reads the WebSocket no faster than that."""
+
+        rate = 0.0
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.frames = 0
+            self.epoch = 0
+
+        def _element(self, element) -> None:
+            if element.WhichOneof("type") == "bidi_component" and element.bidi_component.bytes:
+                blob = element.bidi_component.bytes
+                n = int.from_bytes(blob[:4], "little")
+                header = json.loads(blob[4:4 + n])
+                if not header["replace"]:
+                    self.frames += len(header["frames"])
+                if header["frames"]:
+                    self.epoch = header["frames"][-1]["epoch"]
+            else:
+                super()._element(element)
+
+        async def _read(self) -> None:
+            if not self.rate:
+                return await super()._read()
+            import websockets
+
+            try:
+                async for data in self._ws:
+                    msg = ForwardMsg()
+                    msg.ParseFromString(data)
+                    self._handle(msg)
+                    await asyncio.sleep(len(data) / self.rate)
+            except websockets.ConnectionClosed:
+                pass
+            finally:
+                self._finished.put_nowait(None)
+
+    return Student
+
+
+def _rss_mb(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                total += sum(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
+def slow_network_rows(seconds: float, rate: float = 100e3) -> list[dict]:
+    """One student reading at ``rate`` bytes/s beside one on a fast link, both playing in one process:
+    frames each gets, and the server's memory (a server that queued what the slow one cannot take would grow)."""
+    from bench.load import Server, run
+
+    Student = _student_class()
+    with Server() as server:
+        async def scenario():
+            query = SETTINGS["spiral [8, 8]"][1]
+            fast, slow = (Student(server.url, "playground", query=query, seed=i) for i in range(2))
+            slow.rate = rate
+            for s in (fast, slow):
+                await s.open()
+            await asyncio.gather(fast.click("Play"), slow.click("Play"))
+            await asyncio.sleep(5.0)
+            start = [(s.frames, s.epoch) for s in (fast, slow)]
+            rss_start = _rss_mb(server.pids())
+            await asyncio.sleep(seconds)
+            rss_end = _rss_mb(server.pids())
+            result = [((s.frames - f0) / seconds, (s.epoch - e0) / seconds) for s, (f0, e0) in zip((fast, slow), start)]
+            for s in (fast, slow):
+                await s.close()
+            return result, rss_start, rss_end
+
+        result, rss_start, rss_end = run(scenario())
+    return [{"student": name, "link": link, "frames_per_s": r[0], "epochs_per_s": r[1],
+             "server_rss_mb_start": rss_start, "server_rss_mb_end": rss_end}
+            for name, link, r in zip(("fast", "slow"), ("loopback", f"{rate / 1e3:.0f} KB/s"), result)]
+
+
 def _setup(workers: int) -> str:
     return f"make serve ({workers} + nginx)" if workers else "streamlit run"
 
@@ -197,6 +270,12 @@ def main() -> None:
             rows += class_rows(sizes, seconds, workers)
         print(table(rows, ["server", "sessions", "epochs_per_s_min", "epochs_per_s_median", "frames_per_s_min",
                            "frames_per_s_median", "other_page_p95_ms", "server_cores"]))
+    if os.environ.get("NNVIZ_PG_SLOW", "1") == "1":
+        slow_seconds = 3 * seconds
+        print(f"\n-- a student on a slow network beside one on a fast link, both playing spiral [8, 8] on one "
+              f"process, {slow_seconds:.0f} s --")
+        print(table(slow_network_rows(slow_seconds), ["student", "link", "frames_per_s", "epochs_per_s",
+                                                      "server_rss_mb_start", "server_rss_mb_end"]))
 
 
 if __name__ == "__main__":
