@@ -55,7 +55,7 @@ CHART_TEXT_CSS = """
 <style>
 [data-testid="stMain"] .js-plotly-plot :is(.xtick, .ytick, .g-xtitle, .g-ytitle, .legendtext, .cbaxis,
   .cbtitle, .gtitle) text, [data-testid="stMain"] .js-plotly-plot :is(.gtitle, .legendtext, .annotation-text),
-  [data-testid="stMain"] .js-plotly-plot .textpoint text {
+  [data-testid="stMain"] .js-plotly-plot :is(.textpoint text, .slider-label, .slider-current-value) {
   fill: currentColor !important; fill-opacity: 0.85 !important; }
 </style>
 """

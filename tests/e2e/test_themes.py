@@ -2,7 +2,7 @@
 
 A student may switch Streamlit's theme to dark (Settings → Theme); the server here is started with
 ``STREAMLIT_THEME_BASE`` set, the same as a teacher choosing the theme in ``.streamlit/config.toml``.
-For each chart's axis titles, tick labels, chart title, legend, annotations and text labels, the WCAG contrast ratio of the text
+For each chart's axis titles, tick labels, chart title, legend, annotations, text labels and animation slider, the WCAG contrast ratio of the text
 colour against the page background must be at least 4.5 (normal text). Screenshots go to
 ``screenshots/theme_<theme>_<page>.png``.
 """
@@ -29,7 +29,7 @@ CONTRAST = """() => {
   };
   const page = rgb(getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor);
   const out = [];
-  const selector = '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .gtitle, .legendtext, .annotation-text, .textpoint text';
+  const selector = '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .gtitle, .legendtext, .annotation-text, .textpoint text, .slider-label, .slider-current-value';
   for (const el of document.querySelectorAll('[data-testid=stMain] .js-plotly-plot ' + selector.split(', ')
                                              .join(', [data-testid=stMain] .js-plotly-plot '))) {
     if (!el.textContent.trim()) continue;
