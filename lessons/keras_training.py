@@ -43,6 +43,7 @@ class Settings:
     patience: int = 5
     restore_best: bool = True
     seed: int = 42
+    fills: str = ""  # missing-value choices that differ from the page's own: "column=choice;column=choice"
 
 
 DEFAULTS = Settings()
@@ -74,6 +75,12 @@ def _prepare(source: str, _frame: pd.DataFrame, target: str, task: str, spec: ta
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
+def _parse_fills(text: str) -> dict:
+    """"column=choice;column=choice" (the link's form; a column name may hold "=", a choice does not)."""
+    pairs = (item.rpartition("=") for item in text.split(";") if "=" in item)
+    return {column: choice for column, _, choice in pairs}
+
+
 def _fills(source: str, _frame: pd.DataFrame, target: str) -> dict:
     kinds = tabular.column_kinds(_frame, target)
     return {column: (default, tabular.fill_choices(_frame, target, column, kinds=kinds),
@@ -195,14 +202,25 @@ if gaps:
     st.markdown("**Missing values**, column by column (`group_mean:total_acc` fills a gap with the mean of rows "
                 "sharing the same `total_acc`, as the course does for `mort_acc`):")
     gap_columns = st.columns(min(len(gaps), 4))
+    fills_key = state.key(PREFIX, "fills")
+    # The link, a preset or Reset changed the choices since this page last wrote them: they win over the boxes.
+    from_settings = st.session_state[fills_key] != st.session_state.get("keras.fills_written")
+    asked = _parse_fills(st.session_state[fills_key])
+    page_defaults = {}
     for i, (column, (default, choices, percent)) in enumerate(gaps.items()):
         key = f"keras.fill.{data_name}.{column}"
-        if key not in st.session_state:
-            group = [c for c in choices if c.startswith("group_mean:total_acc")]
-            st.session_state[key] = group[0] if group else default
+        group = [c for c in choices if c.startswith("group_mean:total_acc")]
+        page_defaults[column] = group[0] if group else default
+        if key not in st.session_state or from_settings:
+            st.session_state[key] = asked[column] if asked.get(column) in choices else page_defaults[column]
         fill = gap_columns[i % len(gap_columns)].selectbox(
             f"{column} ({percent:.1f} % missing)", choices, key=key)
         fills.append((column, fill))
+    written = ";".join(f"{column}={fill}" for column, fill in fills
+                       if fill != page_defaults[column] and ";" not in column)
+    st.session_state[fills_key] = st.session_state["keras.fills_written"] = written
+else:
+    st.session_state[state.key(PREFIX, "fills")] = st.session_state["keras.fills_written"] = ""
 a, b, c = st.columns(3)
 a.radio("Categorical columns", ("onehot", "drop"), key=state.key(PREFIX, "categorical"), horizontal=True,
         format_func={"onehot": "one-hot encode", "drop": "drop"}.get)

@@ -179,3 +179,34 @@ def test_loan_project_answers_would_this_applicant_repay():
     expected = float(km.predict_rows(results["model"], results["pipeline"], results["raw_test"].iloc[[7]])[0, 0])
     assert f"P(Fully Paid) = {expected:.2f}" in answer
     assert results["class_names"][int(results["y_test"][7])] in answer
+
+
+def _fill_box(at, column):
+    return at.selectbox(key=f"keras.fill.loan_default.{column}")
+
+
+def test_missing_value_choices_are_in_the_link_and_reset_with_the_page():
+    at = _open()
+    assert _fill_box(at, "mort_acc").value == "group_mean:total_acc" and "fills" not in at.query_params
+    _fill_box(at, "mort_acc").set_value("median").run()
+    _fill_box(at, "emp_length").set_value("drop_rows").run()
+    assert not at.exception
+    link = at.query_params["fills"]
+    assert sorted(link.split(";")) == ["emp_length=drop_rows", "mort_acc=median"]
+
+    # The link opens the same choices in a new session; an unknown column or choice is ignored.
+    again = _open(fills=link + ";mort_acc_typo=mean;revol_util=not_a_fill")
+    assert not again.exception and not again.error
+    assert _fill_box(again, "mort_acc").value == "median"
+    assert _fill_box(again, "emp_length").value == "drop_rows"
+    assert _fill_box(again, "revol_util").value == "group_mean:total_acc"
+    assert sorted(again.query_params["fills"].split(";")) == ["emp_length=drop_rows", "mort_acc=median"]
+
+    again.button(key="keras.preset.reset").click().run()
+    assert _fill_box(again, "mort_acc").value == "group_mean:total_acc" and "fills" not in again.query_params
+
+
+def test_a_data_set_without_gaps_keeps_no_fill_choices_in_the_link():
+    at = _open(fills="mort_acc=median")
+    at.selectbox(key="keras.data").set_value("iris").run()
+    assert not at.exception and "fills" not in at.query_params
