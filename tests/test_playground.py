@@ -92,7 +92,8 @@ def test_the_compiled_gradient_equals_the_numpy_reference(hidden, acts, task, dr
     masks = dropout > 0
     compiled = t.gradient(X, Y, np.random.default_rng(seed) if masks else None).copy()
     reference = t.gradient_reference(X, Y, np.random.default_rng(seed) if masks else None).copy()
-    np.testing.assert_allclose(compiled, reference, rtol=1e-12, atol=1e-14)
+    # The two sum in different orders: differences are rounding, relative to the gradient's size.
+    np.testing.assert_allclose(compiled, reference, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(reference).max()))
 
 
 @pytest.mark.parametrize("batch_size", [10, 7, 1, 30])
