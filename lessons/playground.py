@@ -79,6 +79,8 @@ SS = st.session_state
 @presenter.guarded
 def _set_playing(on: bool) -> None:
     SS["playground.playing"] = on
+    if on:
+        SS.pop("playground.crash", None)
     SS["playground.pace"] = None
     if not on:
         live.leave(SS["playground.session"])
@@ -327,7 +329,15 @@ def _on_point() -> None:
         SS["playground.trainer"].add_points([[point["x"], point["y"]]], [label])
 
 
-@presenter.guarded
+def _pause_after_crash(error_id: str) -> None:
+    """A crash while playing: pause (instead of repeating it every tick) and keep its message up."""
+    if SS["playground.playing"]:
+        SS["playground.crash"] = error_id
+        _set_playing(False)
+        st.rerun(scope="app")
+
+
+@presenter.guarded(on_error=_pause_after_crash)
 def _frames_tick():
     """One tick: train a fair share of epochs and send their frames; or show the paused state."""
     tr = SS["playground.trainer"]
@@ -376,6 +386,8 @@ with main_col:
         interval = live.tick_interval(live.heartbeat(SS["playground.session"]))
         if SS.get("playground.pace") is None or SS["playground.pace"].interval != interval:
             SS["playground.pace"] = live.Pace(interval)
+    if SS.get("playground.crash"):
+        st.error(presenter.error_message(SS["playground.crash"]))
     st.fragment(run_every=SS["playground.pace"].interval if SS["playground.playing"] else None)(_frames_tick)()
 
 # --- after training: the whole history, the confusion matrix, exports, hand-edited weights -------------------

@@ -181,3 +181,29 @@ def test_a_crashing_callback_or_fragment_shows_an_error_id_that_the_log_holds(ho
     logged = [r for r in records if error_id in r.getMessage()]
     assert len(logged) == 1 and logged[0].exc_info[0] is exc_type
     assert at.markdown[-1].value == "the rest of the page"  # the page goes on
+
+
+def _app_with_a_fragment_that_stops_after_a_crash():
+    import streamlit as st
+
+    from nnviz.ui import presenter
+
+    def remember(error_id):
+        st.session_state["crashed"] = error_id
+
+    @st.fragment
+    @presenter.guarded(on_error=remember)
+    def ticking():
+        raise RuntimeError("a planted bug")
+
+    ticking()
+    st.markdown(f"crashed: {st.session_state.get('crashed')}")
+
+
+def test_on_error_gets_the_id_of_the_crash_it_follows():
+    with _nnviz_log() as records:
+        at = AppTest.from_function(_app_with_a_fragment_that_stops_after_a_crash, default_timeout=60).run()
+    assert not at.exception
+    error_id = at.error[0].value.split("error id **")[1].split("**")[0]
+    assert at.markdown[-1].value == f"crashed: {error_id}"
+    assert [r.exc_info[0] for r in records if error_id in r.getMessage()] == [RuntimeError]

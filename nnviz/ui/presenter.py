@@ -213,24 +213,39 @@ def run(page) -> None:
     share_box(page, slot)
 
 
+def error_message(error_id: str) -> str:
+    """What a student reads after a crash."""
+    return (f"Something went wrong on this page (error id **{error_id}**). Your settings are kept: change "
+            "one, or press *Reset page*. The server log has the details under this id.")
+
+
 def _report(where: str) -> str:
     """Log the exception being handled with a new id and tell the student; returns the id."""
     error_id = secrets.token_hex(4)
     LOG.exception("nnviz error id %s in %s", error_id, where)
-    st.error(f"Something went wrong on this page (error id **{error_id}**). Your settings are kept: change "
-             "one, or press *Reset page*. The server log has the details under this id.")
+    st.error(error_message(error_id))
     return error_id
 
 
-def guarded(fn):
+def guarded(fn=None, *, on_error=None):
     """``fn`` (a widget callback or a fragment) with ``run_page``'s handling: a crash shows the message with
-    an error id instead of Streamlit's generic one, and the traceback goes to the log under that id."""
+    an error id instead of Streamlit's generic one, and the traceback goes to the log under that id.
+
+    ``on_error(error_id)`` runs after the report (a playing fragment pauses, so a crash is not repeated
+    every tick).
+    Use as ``@guarded`` or ``@guarded(on_error=...)``.
+    """
+    if fn is None:
+        return functools.partial(guarded, on_error=on_error)
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except Exception:  # noqa: BLE001 - any crash of a callback, reported below
-            _report(getattr(fn, "__qualname__", repr(fn)))
+            error_id = _report(getattr(fn, "__qualname__", repr(fn)))
+            if on_error is not None:
+                on_error(error_id)
             return None
     return wrapper
 

@@ -86,6 +86,27 @@ def test_play_trains_a_tick_of_frames_and_pause_stops():
     assert at.button(key="playground.play").label == "▶ Play"
 
 
+def test_a_crash_while_playing_pauses_and_keeps_its_message_until_play():
+    at = open_page()
+    broken = trainer(at)
+
+    def planted_bug(epochs):
+        raise FloatingPointError("a planted bug in training")
+
+    broken.run = planted_bug  # this session's trainer only
+    at.button(key="playground.play").click().run()
+    assert not at.exception
+    assert at.session_state["playground.playing"] is False
+    assert at.button(key="playground.play").label == "▶ Play"
+    message = [e.value for e in at.error if "error id" in e.value]
+    assert len(message) == 1
+    at.run()  # still there on the next run
+    assert [e.value for e in at.error if "error id" in e.value] == message
+    del broken.run  # the bug is gone: Play clears the message and trains
+    at.button(key="playground.play").click().run()
+    assert not [e for e in at.error if "error id" in e.value] and trainer(at).epoch > 0
+
+
 # (widget getter, new value, check on the page's trainer / payload)
 CONTROLS = [
     ("select_slider", "playground.learning_rate", 0.3,
