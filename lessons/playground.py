@@ -107,6 +107,7 @@ def _set_neurons(layer: int) -> None:
 def _reset_run() -> None:
     """Start again from the same initial weights (compare settings fairly)."""
     SS["playground.restart"] = True
+    SS.pop("playground.crash", None)
     _set_playing(False)
 
 
@@ -286,6 +287,7 @@ trainer = SS.get("playground.trainer")
 if trainer is None or SS.get("playground.structure") != structure or SS.pop("playground.restart", False):
     same_start = trainer is not None and SS.get("playground.structure") == structure
     trainer = pg.Trainer(config, data, init_params=trainer.initial_params if same_start else None)
+    SS.pop("playground.crash", None)  # a new run: an earlier crash's message no longer applies
     if SS["playground.points"] and SS.get("playground.structure") == structure:
         points = SS["playground.points"]
         trainer.add_points([p[:2] for p in points], [p[2] for p in points])

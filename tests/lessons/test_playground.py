@@ -105,6 +105,12 @@ def test_a_crash_while_playing_pauses_and_keeps_its_message_until_play():
     del broken.run  # the bug is gone: Play clears the message and trains
     at.button(key="playground.play").click().run()
     assert not [e for e in at.error if "error id" in e.value] and trainer(at).epoch > 0
+    at.button(key="playground.pause").click().run()
+    trainer(at).run = planted_bug
+    at.button(key="playground.play").click().run()
+    assert [e for e in at.error if "error id" in e.value]
+    at.button(key="playground.reset").click().run()  # a new run from the same weights: the message goes
+    assert not [e for e in at.error if "error id" in e.value]
 
 
 # (widget getter, new value, check on the page's trainer / payload)
