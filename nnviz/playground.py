@@ -202,25 +202,19 @@ def targets(y, task: str, n_classes: int) -> np.ndarray:
     return Y
 
 
-def loss_value(kind: str, Y: np.ndarray, A: np.ndarray) -> float:
-    """The mean cost over the rows, as :mod:`nnviz.losses` computes it (logs clipped at ε)."""
-    n = max(len(Y), 1)
-    if kind == "linear":
-        return float(np.sum((Y - A) ** 2) / (2 * n))
-    P = np.clip(A, EPSILON, 1 - EPSILON)
-    if kind == "sigmoid":
-        return float(-np.sum(Y * np.log(P) + (1 - Y) * np.log(1 - P)) / n)
-    return float(-np.sum(Y * np.log(P)) / n)
-
-
 def row_losses(kind: str, Y: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """Each row's cost (``loss_value`` is their mean)."""
+    """Each row's cost, as :mod:`nnviz.losses` computes it (logs clipped at ε)."""
     if kind == "linear":
         return np.sum((Y - A) ** 2, axis=1) / 2
     P = np.clip(A, EPSILON, 1 - EPSILON)
     if kind == "sigmoid":
         return -(Y[:, 0] * np.log(P[:, 0]) + (1 - Y[:, 0]) * np.log(1 - P[:, 0]))
     return -np.sum(Y * np.log(P), axis=1)
+
+
+def loss_value(kind: str, Y: np.ndarray, A: np.ndarray) -> float:
+    """The mean cost over the rows."""
+    return float(np.sum(row_losses(kind, Y, A)) / max(len(Y), 1))
 
 
 def predictions(kind: str, A: np.ndarray) -> np.ndarray:
