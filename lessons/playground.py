@@ -106,8 +106,7 @@ def _set_neurons(layer: int) -> None:
 @presenter.guarded
 def _reset_run() -> None:
     """Start again from the same initial weights (compare settings fairly)."""
-    SS["playground.restart"] = True
-    SS.pop("playground.crash", None)
+    SS["playground.restart"] = True  # the new run clears an earlier crash's message too
     _set_playing(False)
 
 
