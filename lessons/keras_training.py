@@ -198,11 +198,11 @@ st.markdown("Fit every step on the training rows only (the test rows stay unseen
             "turns date strings into years and scales numbers to a range the network likes.")
 gaps = _fills(source, table.frame, target)
 fills = []
+fills_key = state.key(PREFIX, "fills")
 if gaps:
     st.markdown("**Missing values**, column by column (`group_mean:total_acc` fills a gap with the mean of rows "
                 "sharing the same `total_acc`, as the course does for `mort_acc`):")
     gap_columns = st.columns(min(len(gaps), 4))
-    fills_key = state.key(PREFIX, "fills")
     # The link, a preset or Reset changed the choices since this page last wrote them: they win over the boxes.
     from_settings = st.session_state[fills_key] != st.session_state.get("keras.fills_written")
     asked = _parse_fills(st.session_state[fills_key])
@@ -220,7 +220,7 @@ if gaps:
                        if fill != page_defaults[column] and ";" not in column)
     st.session_state[fills_key] = st.session_state["keras.fills_written"] = written
 else:
-    st.session_state[state.key(PREFIX, "fills")] = st.session_state["keras.fills_written"] = ""
+    st.session_state[fills_key] = st.session_state["keras.fills_written"] = ""
 a, b, c = st.columns(3)
 a.radio("Categorical columns", ("onehot", "drop"), key=state.key(PREFIX, "categorical"), horizontal=True,
         format_func={"onehot": "one-hot encode", "drop": "drop"}.get)
