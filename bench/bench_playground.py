@@ -5,8 +5,8 @@
    one grid pass (output + every neuron, 100 × 100) and bytes per frame.
 2. Through the page in headless chromium: press ▶ Play and measure epochs/s, frames/s drawn, blank
    frames (a frame whose boundary canvas is not a drawn heatmap) and the server's CPU.
-3. A class: N simulated sessions (bench/load.py's WebSocket students) playing at once, each sending
-   the fragment ticks a browser sends; epochs/s and frames/s per session from the payloads they receive,
+3. A class: N simulated sessions (bench/load.py's WebSocket students) playing at once, each asking
+   for each batch as the canvas does; epochs/s and frames/s per session from the payloads they receive,
    while other students move sliders on a math page (rerun p95).
 
 4. A slow network: one student reading the WebSocket at 100 KB/s beside one on loopback: frames each gets
@@ -195,10 +195,10 @@ def _student_class():
 
             try:
                 async for data in self._ws:
+                    await asyncio.sleep(len(data) / self.rate)  # the message's time on the slow link
                     msg = ForwardMsg()
                     msg.ParseFromString(data)
                     self._handle(msg)
-                    await asyncio.sleep(len(data) / self.rate)
             except websockets.ConnectionClosed:
                 pass
             finally:

@@ -8,6 +8,8 @@ slider is another ``rerun_script`` carrying the slider's new value in
 ``widget_states`` (``double_array_value`` for ``st.slider``,
 ``string_array_value`` for ``st.select_slider``), the current page's script
 hash and the query string the page last wrote, exactly as the frontend does.
+A playing playground's canvas asks for each batch of frames with its ``tick``
+trigger once the last batch has arrived, as its JavaScript does.
 Widgets the harness has not touched are left out of ``widget_states``; the
 server then keeps their values, as it does for a browser.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
+import json
 import os
 import random
 import time
@@ -33,6 +36,8 @@ from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 MAX_SESSIONS = 200
+MAX_FRAMES = 45  # the most frames the playground's canvas asks for in one batch
+FIRST_WANT = 10  # and before it has measured its link
 MAX_SECONDS = 600
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SCRIPT_TIMEOUT = 60.0
@@ -109,6 +114,9 @@ class Session:
         self._reader = None
         self._ticks: dict[str, asyncio.Task] = {}
         self.ticks_sent = 0
+        self._pull = {"seq": 0, "outstanding": 0, "sent_at": 0.0, "sent": {}, "want": FIRST_WANT, "link": 0.0,
+                      "timer": None}
+        self._tasks: set = set()
 
     # -- connection -----------------------------------------------------------------
     def _fetch_cookies(self) -> str:
@@ -147,6 +155,9 @@ class Session:
     async def close(self) -> None:
         """Close the tab: the WebSocket goes away as when a student closes the browser tab."""
         for task, _ in self._ticks.values():
+            task.cancel()
+        self._cancel_pull()
+        for task in self._tasks:
             task.cancel()
         if self._ws is not None:
             await self._ws.close()
@@ -200,7 +211,70 @@ class Session:
                 if ticking:
                     ticking[0].cancel()
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self._element(msg.delta.new_element)
+            element = msg.delta.new_element
+            self._element(element)
+            if element.WhichOneof("type") == "bidi_component" and element.bidi_component.bytes:
+                self._canvas(element.bidi_component, msg.delta.fragment_id)
+
+    # -- the playground's canvas: it asks for each batch (nnviz/ui/playground_canvas.js) ---------------
+    def _canvas(self, proto, fragment_id: str) -> None:
+        """A batch arrived: plan the next request as the canvas's JavaScript does (``plan`` there)."""
+        blob = proto.bytes
+        n = int.from_bytes(blob[:4], "little")
+        header = json.loads(blob[4:4 + n])
+        now = time.perf_counter()
+        pull = self._pull
+        if header.get("next") is None:
+            self._cancel_pull()
+            pull["outstanding"] = 0
+            pull["sent"].clear()
+            return
+        interval = header["next"]
+        answers = header.get("answers")
+        if answers in pull["sent"]:  # an answer to one of its requests (an older one too)
+            sent_at = pull["sent"][answers]
+            pull["sent"] = {k: v for k, v in pull["sent"].items() if k > answers}
+            link = pull["link"] = max(0.0, now - sent_at - header.get("server_ms", 0.0) / 1000)
+            frames = len(header["frames"])
+            if link > 0.5 * interval and frames:
+                pull["want"] = max(1, min(MAX_FRAMES, int(frames * 0.5 * interval / link)))
+            elif link < 0.25 * interval:
+                pull["want"] = min(MAX_FRAMES, pull["want"] + max(1, -(-pull["want"] // 2)))
+            if answers != pull["outstanding"]:
+                return  # the newest request's answer plans the next
+            pull["outstanding"] = 0
+        elif pull["outstanding"]:
+            return  # a full rerun's batch while the request is on its way: its answer plans the next
+        self._cancel_pull()
+        delay = max(0.0, pull["sent_at"] + interval - now)
+        trigger_id = _trigger_id(proto.id)
+        pull["timer"] = asyncio.get_running_loop().call_later(delay, self._spawn, trigger_id, fragment_id)
+
+    def _spawn(self, trigger_id: str, fragment_id: str) -> None:
+        task = asyncio.ensure_future(self._ask(trigger_id, fragment_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _ask(self, trigger_id: str, fragment_id: str) -> None:
+        import websockets
+
+        pull = self._pull
+        pull["seq"] += 1
+        pull["outstanding"] = pull["seq"]
+        pull["sent_at"] = pull["sent"][pull["seq"]] = time.perf_counter()
+        value = json.dumps([{"event": "tick", "value": {"n": pull["seq"], "frames": pull["want"], "link": pull["link"]}}])
+        try:
+            await self._ws.send(self._rerun_msg([*self.states.values(),
+                                                 WidgetState(id=trigger_id, json_trigger_value=value)],
+                                                fragment_id=fragment_id))
+            self.ticks_sent += 1
+        except websockets.ConnectionClosed:
+            pass
+
+    def _cancel_pull(self) -> None:
+        if self._pull.get("timer") is not None:
+            self._pull["timer"].cancel()
+            self._pull["timer"] = None
 
     def _element(self, element) -> None:
         kind = element.WhichOneof("type")
@@ -326,6 +400,13 @@ class Session:
         widget = self._button(label)
         await self._ws.send(self._rerun_msg(list(self.states.values())
                                             + [WidgetState(id=widget.id, trigger_value=True)]))
+
+
+def _trigger_id(component_id: str) -> str:
+    """The widget id under which a v2 component's trigger values travel (Streamlit 1.67's naming)."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    return _make_trigger_id(component_id, "events")
 
 
 # -- servers to load ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Network playground: a small network learns 2-D data live, every neuron and weight on show."""
 
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -341,15 +342,21 @@ def _pause_after_crash(error_id: str) -> None:
 @presenter.guarded(on_error=_pause_after_crash)
 def _frames_tick():
     """One tick: train a fair share of epochs and send their frames; or show the paused state."""
+    started = time.perf_counter()
     tr = SS["playground.trainer"]
     playing = SS["playground.playing"] and not tr.finished
+    # The canvas asks for each batch once the last one has arrived (see nnviz.ui.playground_canvas).
+    request = live.asked((SS.get("playground.canvas") or {}).get("tick"))
     if playing:
-        pace = SS["playground.pace"]
-        pace.tick()
         n_playing = live.heartbeat(SS["playground.session"])
+        if SS.get("playground.pace") is None:
+            SS["playground.pace"] = live.Pace(live.tick_interval(n_playing))
+        pace = SS["playground.pace"]
+        pace.interval = live.tick_interval(n_playing)  # a big class ticks less often
+        pace.tick(link=request.link)
         seconds, n_frames = pace.plan(n_playing)
         per_frame = 1 if settings.speed != "fast" else None
-        frames = live.play_tick(tr, seconds, max_frames=n_frames, epochs_per_frame=per_frame)
+        frames = live.play_tick(tr, seconds, max_frames=min(n_frames, request.frames), epochs_per_frame=per_frame)
     else:
         frames = [live.capture(tr)]
     kind = {"sigmoid": "the probability of class 1 (orange 0, white ½, blue 1)",
@@ -359,7 +366,9 @@ def _frames_tick():
                         show_test=settings.show_test, highlight_wrong=settings.highlight_wrong,
                         add_class=SS.get("playground.add_class", -1),
                         caption=f"Output: {kind}; dots are the training points"
-                        + (", black-ringed dots the test points" if settings.show_test else ""))
+                        + (", black-ringed dots the test points" if settings.show_test else ""),
+                        next_tick=pace.interval if playing and not tr.finished else None, answers=request.n,
+                        history=request.n is None or not playing, server_ms=1000 * (time.perf_counter() - started))
     live.canvas(blob, key="playground.canvas", on_point=_on_point)
     m = tr.metrics
     cols = st.columns(4)
@@ -376,20 +385,12 @@ def _frames_tick():
     if SS["playground.playing"] and tr.finished:
         _set_playing(False)
         st.rerun(scope="app")
-    if playing and live.retune(pace.interval, n_playing):
-        # The tick interval is set when the fragment is drawn (a full run): redraw it when the class has grown
-        # or shrunk, so 30 students do not each keep the 0.33 s ticks they started with alone.
-        st.rerun(scope="app")
 
 
 with main_col:
-    if SS["playground.playing"]:  # a big class ticks less often (see nnviz.ui.playground_canvas)
-        interval = live.tick_interval(live.heartbeat(SS["playground.session"]))
-        if SS.get("playground.pace") is None or SS["playground.pace"].interval != interval:
-            SS["playground.pace"] = live.Pace(interval)
     if SS.get("playground.crash"):
         st.error(presenter.error_message(SS["playground.crash"]))
-    st.fragment(run_every=SS["playground.pace"].interval if SS["playground.playing"] else None)(_frames_tick)()
+    st.fragment(_frames_tick)()
 
 # --- after training: the whole history, the confusion matrix, exports, hand-edited weights -------------------
 if not SS["playground.playing"]:

@@ -5,6 +5,9 @@
 // new batch never remounts anything and the picture is never blank between batches.
 
 const FRAME_MS = 1000 / 30;
+const MAX_FRAMES = 45; // the most a batch may carry (MAX_FRAMES_LATE on the server)
+const FIRST_WANT = 10; // frames asked for before the link is measured (MAX_FRAMES on the server)
+const WATCHDOG_MS = 15000; // ask again when a request got no answer this long (and 4 round trips)
 const CSS = __NNVIZ_CSS__; // filled in by nnviz/ui/playground_canvas.py
 const STATE = new WeakMap();
 const ORANGE = [230, 159, 0], BLUE = [0, 114, 178], WHITE = [247, 247, 247];
@@ -85,7 +88,8 @@ function build(root, css) {
     lossChart: wrap.querySelector(".nnviz-pg-loss-chart"),
     outCaption: wrap.querySelector(".nnviz-pg-out-caption"),
     queue: [], header: null, run: null, lossHistory: [], last: 0, raf: 0, links: [],
-    stats: { drawn: 0, batches: 0, epoch: 0, firstDraw: 0, lastDraw: 0 },
+    seq: 0, outstanding: 0, sentAt: 0, sent: new Map(), want: FIRST_WANT, timer: 0, watchdog: 0, playing: false, data: null,
+    stats: { drawn: 0, batches: 0, epoch: 0, firstDraw: 0, lastDraw: 0, requests: 0 },
     grid: document.createElement("canvas"), thumb: document.createElement("canvas"),
   };
   s.boundary.width = 480; s.boundary.height = 480;
@@ -385,6 +389,61 @@ function show(s, frame) {
   s.stats.lastDraw = now;
 }
 
+// --- asking for batches --------------------------------------------------------------------------
+// While playing, the browser asks for each batch (the "tick" trigger reruns the fragment on the server)
+// once the last one has arrived and the header's interval has passed since the last request: a slow link
+// gets batches as fast as it carries them, never a backlog. The link's time for a batch (round trip
+// minus the server's own time) sizes the next one: at most half the interval on the wire.
+
+function ask(s) {
+  s.timer = 0;
+  if (!s.wrap.isConnected || !s.setTriggerValue) return;
+  s.seq += 1;
+  s.outstanding = s.seq;
+  s.sentAt = performance.now();
+  s.sent.set(s.seq, s.sentAt);
+  s.stats.requests = s.seq;
+  s.setTriggerValue("tick", { n: s.seq, frames: s.want, link: (s.link || 0) / 1000 });
+  const seq = s.seq, wait = Math.max(WATCHDOG_MS, 4 * (s.roundTrip || 0));
+  clearTimeout(s.watchdog);
+  s.watchdog = setTimeout(() => {
+    // Lost on the way (a full rerun took its place, a reconnect): ask again rather than stall.
+    if (s.outstanding === seq && s.playing) { s.stats.reasked = (s.stats.reasked || 0) + 1; ask(s); }
+  }, wait);
+}
+
+function plan(s, header, frames, now) {
+  s.playing = header.next !== null && header.next !== undefined;
+  if (!s.playing) {
+    clearTimeout(s.timer); clearTimeout(s.watchdog);
+    s.timer = 0; s.outstanding = 0; s.sent.clear();
+    return;
+  }
+  const interval = 1000 * header.next;
+  const sentAt = s.sent.get(header.answers);
+  if (sentAt !== undefined) {
+    // An answer to one of our requests (an older one too, when the watchdog asked again meanwhile).
+    for (const k of [...s.sent.keys()]) if (k <= header.answers) s.sent.delete(k);
+    const roundTrip = now - sentAt;
+    s.roundTrip = s.roundTrip ? 0.7 * s.roundTrip + 0.3 * roundTrip : roundTrip;
+    const link = Math.max(0, roundTrip - (header.server_ms || 0));
+    s.link = link;
+    s.stats.linkMs = Math.round(link);
+    if (link > 0.5 * interval && frames > 0) {
+      s.want = Math.max(1, Math.min(MAX_FRAMES, Math.floor(frames * 0.5 * interval / link)));
+    } else if (link < 0.25 * interval) {
+      s.want = Math.min(MAX_FRAMES, s.want + Math.max(1, Math.ceil(s.want / 2)));
+    }
+    s.stats.want = s.want;
+    if (header.answers !== s.outstanding) return; // the newest request's answer asks for the next
+    s.outstanding = 0;
+  } else if (s.outstanding) {
+    return; // a batch from a full rerun while our request is on its way: its answer asks for the next
+  }
+  clearTimeout(s.timer);
+  s.timer = setTimeout(() => ask(s), Math.max(0, (s.sentAt || 0) + interval - now));
+}
+
 function loop(s) {
   const tick = (now) => {
     if (!s.wrap.isConnected) { s.raf = 0; return; }
@@ -407,7 +466,8 @@ export default function (component) {
     STATE.set(parentElement, s);
   }
   s.setTriggerValue = setTriggerValue;
-  if (data) {
+  if (data && data !== s.data) {
+    s.data = data;
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer || data);
     const { header, f32, u8 } = parse(bytes);
     s.header = header;
@@ -448,6 +508,7 @@ export default function (component) {
     }
     s.lastBatch = header.replace ? 0 : now;
     s.queue.push(...frames);
+    plan(s, header, header.frames.length, now);
   }
   if (!s.raf) loop(s);
   return () => { if (s.raf) cancelAnimationFrame(s.raf); s.raf = 0; };

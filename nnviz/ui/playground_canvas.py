@@ -5,6 +5,13 @@ snapshots (one grid pass each: the output and every neuron's heatmap) and
 sends them as one bytes payload; the browser keeps one set of canvases mounted
 and plays the frames at 30 frames/s with ``requestAnimationFrame``.
 
+The browser asks for each batch (the component's ``tick`` trigger, which
+reruns the fragment) once the last one has arrived and the tick interval the
+header names (``next``) has passed, with at most as many frames as its link
+carried in time. A timer that asked regardless (``st.fragment(run_every=...)``)
+let a slow link fall behind until Streamlit's send queue (500 messages per
+connection) overflowed and the student was cut off.
+
 Payload: ``uint32`` (little-endian) header length, the JSON header, then the
 binary body: input-feature thumbnails (uint8), the points (float32 x, y;
 uint8 label; uint8 flags: 1 = test point, 2 = misclassified), then per frame
@@ -107,12 +114,6 @@ def tick_interval(n_playing: int) -> float:
     return min(MAX_TICK_SECONDS, TICK_SECONDS * max(1.0, n_playing / FAST_SESSIONS))
 
 
-def retune(interval: float, n_playing: int) -> bool:
-    """Whether a session ticking every ``interval`` s should take the interval for ``n_playing`` sessions
-    (more than 25 % off: small changes in the class are not worth a full rerun)."""
-    return abs(tick_interval(n_playing) - interval) > 0.25 * interval
-
-
 @dataclass
 class Pace:
     """One session's tick interval and measured tick period; a tick that comes late means the machine is busy."""
@@ -121,12 +122,15 @@ class Pace:
     period: float | None = None
     last: float | None = None
 
-    def tick(self, now: float | None = None) -> float:
+    def tick(self, now: float | None = None, link: float = 0.0) -> float:
+        """Note a tick starting ``now``; ``link``: seconds of the gap since the last one that the browser's
+        link took to bring the last batch (a slow link is not a busy machine: it gets fewer frames, not
+        less training)."""
         now = time.monotonic() if now is None else now
         if self.period is None:
             self.period = self.interval
         if self.last is not None:
-            gap = min(max(now - self.last, self.interval), 2 * MAX_TICK_SECONDS)
+            gap = min(max(now - self.last - link, self.interval), 2 * MAX_TICK_SECONDS)
             self.period = 0.7 * self.period + 0.3 * gap
         self.last = now
         return self.period
@@ -223,9 +227,41 @@ def _play_tick(trainer, seconds, max_frames, epochs_per_frame):
     return out
 
 
+@dataclass(frozen=True)
+class Request:
+    """The canvas's request for the next batch (its ``tick`` trigger): its number, the most frames its
+    link carries in time, and the seconds its link took for the last batch."""
+
+    n: int | None = None
+    frames: int = MAX_FRAMES_LATE
+    link: float = 0.0
+
+
+def asked(value) -> Request:
+    """The request in the canvas's ``tick`` trigger value; ``Request()`` when this run was not asked for by
+    the canvas (a full run, a click), and bounded defaults for anything malformed."""
+    if not isinstance(value, dict):
+        return Request()
+
+    def number(x) -> bool:
+        return isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x)
+
+    n, frames, link = value.get("n"), value.get("frames"), value.get("link")
+    return Request(n=int(n) if number(n) and n == int(n) else None,
+                   frames=int(min(MAX_FRAMES_LATE, max(1, frames))) if number(frames) else MAX_FRAMES_LATE,
+                   link=float(min(2 * MAX_TICK_SECONDS, max(0.0, link))) if number(link) else 0.0)
+
+
 def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, replace: bool, discretize: bool,
-            show_test: bool, highlight_wrong: bool, add_class: int = -1, caption: str = "") -> bytes:
-    """Everything the browser needs for a batch of frames, as one bytes object."""
+            show_test: bool, highlight_wrong: bool, add_class: int = -1, caption: str = "",
+            next_tick: float | None = None, answers: int | None = None, history: bool = True,
+            server_ms: float = 0.0) -> bytes:
+    """Everything the browser needs for a batch of frames, as one bytes object.
+
+    ``next_tick``: seconds after its last request that the browser asks for the next batch (None: paused);
+    ``answers``: the request this batch answers; ``history``: whether to include the loss history (a
+    canvas asking for the next batch already has it); ``server_ms``: the tick's time on the server so far,
+    which the browser subtracts from its round trip to see how long its link took."""
     data = trainer.data
     Xtr, Xte = data.X_train, data.X_test
     X = np.concatenate([Xtr, Xte]).astype(np.float32)
@@ -259,7 +295,8 @@ def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, rep
         offset += len(blob)
     h = trainer.history
     step = max(1, len(h.epoch) // 300)
-    history = [[e, _num(a), _num(b)] for e, a, b in zip(h.epoch[::step], h.train_loss[::step], h.test_loss[::step])]
+    losses = ([[e, _num(a), _num(b)] for e, a, b in zip(h.epoch[::step], h.train_loss[::step], h.test_loss[::step])]
+              if history else None)
     header = {
         "run": run, "replace": replace, "res": r, "thumb": len(range(0, r, THUMB_STRIDE)),
         "extent": list(data.extent), "mode": _mode(trainer), "n_classes": data.n_classes,
@@ -268,7 +305,8 @@ def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, rep
         "discretize": bool(discretize), "show_test": bool(show_test), "highlight_wrong": bool(highlight_wrong),
         "add_class": int(add_class), "caption": caption, "stopped": trainer.stop_reason,
         "inputs_offset": 0, "points_offset": inputs_len, "n_points": int(len(X)),
-        "frames": metas, "history": history,
+        "frames": metas, "history": losses,
+        "next": next_tick, "answers": answers, "server_ms": round(float(server_ms), 1),
     }
     head = json.dumps(header).encode()
     return len(head).to_bytes(4, "little") + head + b"".join(body)
@@ -281,6 +319,7 @@ def canvas(data: bytes, key: str, on_point=None):
     """Mount (once) or update the live canvas; returns the component's result (``.point`` after a click).
 
     ``on_point`` runs before the rerun a click on the output causes; ``st.session_state[key].point``
-    then holds ``{"x", "y", "label", "n"}``.
+    then holds ``{"x", "y", "label", "n"}``. While playing, ``st.session_state[key].tick`` holds the
+    browser's request for the next batch, ``{"n", "frames"}`` (see :func:`asked`), in the run it caused.
     """
-    return _component(data=data, key=key, on_point_change=on_point or (lambda: None))
+    return _component(data=data, key=key, on_point_change=on_point or (lambda: None), on_tick_change=lambda: None)

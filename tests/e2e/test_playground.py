@@ -87,3 +87,35 @@ def test_hovering_a_link_shows_its_weight_and_a_click_adds_a_point(server_url, p
     boundary.click(position={"x": 300, "y": 150})
     page.wait_for_function(f"() => window.nnvizPlayground.points === {points + 1}", timeout=30_000)
     no_exception(page)
+
+
+def test_on_a_slow_link_the_canvas_asks_for_fewer_frames_and_keeps_playing(server_url, page):
+    """Chromium's own network throttling (100 KB/s each way, 50 ms) between the page and the server: the
+    canvas measures how long its link took for a batch and asks for fewer frames, and training goes on."""
+    page.goto(server_url)
+    wait_for_app(page)
+    page.goto(f"{server_url}/playground?dataset=spiral&hidden=8,8")
+    wait_for_app(page)
+    page.wait_for_function("() => window.nnvizPlayground && window.nnvizPlayground.drawn > 0", timeout=30_000)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 50, "downloadThroughput": 100_000,
+                                                  "uploadThroughput": 100_000})
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function("() => window.nnvizPlayground.want !== undefined && window.nnvizPlayground.want <= 2",
+                           timeout=90_000)
+    before = page.evaluate("() => ({...window.nnvizPlayground})")
+    time.sleep(8)
+    after = page.evaluate("() => ({...window.nnvizPlayground})")
+    assert after["linkMs"] > 200  # the throttled link, measured by the canvas
+    assert after["batches"] >= before["batches"] + 3 and after["epoch"] > before["epoch"]
+    assert after["want"] <= 2 and not after.get("reasked")
+    assert page.get_by_role("button", name="Pause").is_visible()
+    no_exception(page)
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
+    # Back on a fast link, the canvas asks for full batches again.
+    page.wait_for_function("() => window.nnvizPlayground.want >= 10", timeout=30_000)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)
+    assert not page.errors

@@ -341,13 +341,32 @@ def test_pace_sends_more_frames_and_less_work_when_ticks_come_late():
     assert big_frames == 45 and big_seconds == pytest.approx(1.5 * live.MACHINE_SHARE / 30)
 
 
-def test_a_grown_class_retunes_the_tick_interval_and_a_small_change_does_not():
+def test_a_slow_link_gets_fewer_frames_not_less_training():
     from nnviz.ui import playground_canvas as live
 
-    assert live.retune(live.tick_interval(1), 30)  # started alone at 0.33 s, now 30 play: 1.5 s
-    assert live.retune(live.tick_interval(30), 1)
-    assert not live.retune(live.tick_interval(30), 29)
-    assert not live.retune(live.tick_interval(1), 2)
+    busy, slow = live.Pace(), live.Pace()
+    busy.tick(now=0.0), slow.tick(now=0.0)
+    for k in range(1, 20):  # a batch every 0.8 s: the machine is busy, or (slow) the link took 0.5 s of it
+        busy.tick(now=k * 0.8)
+        slow.tick(now=k * 0.8, link=0.5)
+    assert busy.plan(1)[0] < 0.5 * live.budget(1)
+    assert slow.plan(1)[0] == pytest.approx(live.budget(1), rel=0.01)
+
+
+@pytest.mark.parametrize("value,expected", [
+    (None, (None, 45, 0.0)),  # a full run or a click, not the canvas asking
+    ({"n": 7, "frames": 3, "link": 0.4}, (7, 3, 0.4)),
+    ({"n": 8, "frames": 0, "link": -1}, (8, 1, 0.0)),
+    ({"n": 9, "frames": 1e9, "link": 1e9}, (9, 45, 3.0)),
+    ({"n": "x", "frames": "many", "link": float("nan")}, (None, 45, 0.0)),
+    ({"n": True, "frames": None}, (None, 45, 0.0)),
+    ("tick", (None, 45, 0.0)),
+])
+def test_the_canvas_request_is_read_with_bounds(value, expected):
+    from nnviz.ui import playground_canvas as live
+
+    request = live.asked(value)
+    assert (request.n, request.frames, request.link) == expected
 
 
 def test_one_session_computes_at_a_time_and_the_others_wait_without_spinning():

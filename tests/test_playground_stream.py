@@ -1,0 +1,137 @@
+"""The playground's stream over a real server: the browser asks for each batch, none comes unasked.
+
+A student whose link is slower than the stream must not fall behind: Streamlit
+drops a connection whose send queue reaches 500 messages. So the server sends a
+batch only when the canvas asks (its ``tick`` trigger), with at most the frames
+it asks for. These tests speak Streamlit's WebSocket protocol to a real
+``streamlit run`` (bench/load.py), the first with a canvas that asks only when
+the test says so, the second with one that reads at 60 KB/s and asks as the
+canvas's JavaScript does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from bench.load import Server, Session, _trigger_id, run
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+QUERY = "dataset=spiral&hidden=8,8"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with Server() as s:
+        yield s
+
+
+def header_of(proto) -> dict:
+    n = int.from_bytes(proto.bytes[:4], "little")
+    return json.loads(proto.bytes[4:4 + n])
+
+
+class Recorder(Session):
+    """Records every batch the canvas gets; asks for one only when told to."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batches: list[dict] = []
+        self.canvas = None
+
+    def _canvas(self, proto, fragment_id: str) -> None:
+        self.batches.append(header_of(proto))
+        self.canvas = (proto.id, fragment_id)
+
+    async def ask(self, n: int, frames: int) -> dict:
+        """Send the canvas's request ``n`` and return the batch that answers it."""
+        component_id, fragment_id = self.canvas
+        value = json.dumps([{"event": "tick", "value": {"n": n, "frames": frames, "link": 0.0}}])
+        await self._ws.send(self._rerun_msg([*self.states.values(),
+                                             WidgetState(id=_trigger_id(component_id), json_trigger_value=value)],
+                                            fragment_id=fragment_id))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            answers = [b for b in self.batches if b["answers"] == n]
+            if answers:
+                return answers[0]
+            await asyncio.sleep(0.05)
+        raise TimeoutError(f"request {n} got no batch")
+
+
+def test_a_playing_canvas_gets_a_batch_only_when_it_asks(server):
+    async def scenario():
+        s = Recorder(server.url, "playground", query=QUERY)
+        await s.open()
+        assert s.batches[-1]["next"] is None  # paused: nothing to ask for
+        await s.click("Play")
+        first = s.batches[-1]
+        assert first["next"] == pytest.approx(0.33) and first["answers"] is None and first["history"] is not None
+        seen = len(s.batches)
+        await asyncio.sleep(1.5)  # five tick intervals: no timer sends batches the canvas did not ask for
+        assert len(s.batches) == seen
+        answer = await s.ask(7, frames=2)
+        assert 1 <= len(answer["frames"]) <= 2 and answer["next"] == pytest.approx(0.33)
+        assert answer["history"] is None  # the canvas has it already
+        assert answer["frames"][-1]["epoch"] > first["frames"][-1]["epoch"]
+        more = await s.ask(8, frames=45)
+        assert len(more["frames"]) > 2 and len(s.batches) == seen + 2
+        await s.click("Pause")
+        assert s.batches[-1]["next"] is None and s.batches[-1]["history"] is not None
+        await s.close()
+
+    run(scenario())
+
+
+class SlowReader(Session):
+    """Reads the WebSocket no faster than ``rate`` bytes/s; its canvas asks as the JavaScript does."""
+
+    rate = 60e3
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.arrivals: list[tuple[float, dict]] = []
+
+    def _canvas(self, proto, fragment_id: str) -> None:
+        self.arrivals.append((time.monotonic(), header_of(proto)))
+        super()._canvas(proto, fragment_id)
+
+    async def _read(self) -> None:
+        import websockets
+
+        try:
+            async for data in self._ws:
+                await asyncio.sleep(len(data) / self.rate)
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                self._handle(msg)
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            self._finished.put_nowait(None)
+
+
+def test_a_slow_reader_asks_for_fewer_frames_and_keeps_getting_batches(server):
+    async def scenario():
+        s = SlowReader(server.url, "playground", query=QUERY)
+        await s.open()
+        await s.click("Play")
+        await asyncio.sleep(25)
+        arrivals = list(s.arrivals)
+        await s.close()
+        return arrivals, s._pull["want"]
+
+    arrivals, want = run(scenario())
+    now = arrivals[-1][0]
+    late = [h for t, h in arrivals if t > now - 8]
+    # A batch of frames is about 20 KB: at 60 KB/s the canvas asks for one or two at a time, and batches keep
+    # coming (a reader that had fallen behind would see the backlog of earlier ones, or nothing).
+    assert want <= 2
+    assert len(late) >= 5 and all(len(h["frames"]) <= 2 for h in late[1:])
+    assert all(h["answers"] is not None for h in late)
+    epochs = [h["frames"][-1]["epoch"] for h in late]
+    assert epochs == sorted(epochs) and epochs[-1] > epochs[0]
