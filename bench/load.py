@@ -117,6 +117,7 @@ class Session:
         self._pull = {"seq": 0, "outstanding": 0, "sent_at": 0.0, "sent": {}, "want": FIRST_WANT, "link": 0.0,
                       "timer": None}
         self._tasks: set = set()
+        self._closing = False
 
     # -- connection -----------------------------------------------------------------
     def _fetch_cookies(self) -> str:
@@ -154,11 +155,14 @@ class Session:
 
     async def close(self) -> None:
         """Close the tab: the WebSocket goes away as when a student closes the browser tab."""
+        self._closing = True  # a batch still arriving asks for nothing more
         for task, _ in self._ticks.values():
             task.cancel()
         self._cancel_pull()
-        for task in self._tasks:
+        for task in list(self._tasks):
             task.cancel()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=5)
         if self._ws is not None:
             await self._ws.close()
         if self._reader is not None:
@@ -224,6 +228,8 @@ class Session:
         header = json.loads(blob[4:4 + n])
         now = time.perf_counter()
         pull = self._pull
+        if self._closing:
+            return
         if header.get("next") is None:
             self._cancel_pull()
             pull["outstanding"] = 0
@@ -251,6 +257,8 @@ class Session:
         pull["timer"] = asyncio.get_running_loop().call_later(delay, self._spawn, trigger_id, fragment_id)
 
     def _spawn(self, trigger_id: str, fragment_id: str) -> None:
+        if self._closing:
+            return
         task = asyncio.ensure_future(self._ask(trigger_id, fragment_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -339,7 +347,11 @@ class Session:
         start = time.perf_counter()
         await self._ws.send(data)
         while True:
-            finished = await asyncio.wait_for(self._finished.get(), SCRIPT_TIMEOUT)
+            # One deadline for the whole wait: a playing playground's fragment runs finish all the time.
+            left = SCRIPT_TIMEOUT - (time.perf_counter() - start)
+            if left <= 0:
+                raise TimeoutError(f"no script_finished for this run within {SCRIPT_TIMEOUT:.0f} s")
+            finished = await asyncio.wait_for(self._finished.get(), left)
             if finished is None:
                 raise ConnectionError("the server closed the WebSocket")
             if finished not in (ForwardMsg.FINISHED_EARLY_FOR_RERUN,
