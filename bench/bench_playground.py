@@ -164,15 +164,11 @@ def class_rows(sizes: list[int], seconds: float, workers: int = 0) -> list[dict]
 
 
 def _student_class():
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
     from bench.load import Session
 
     class Student(Session):
-        """A simulated student who reads the playground's frames out of the component payloads; with
-        ``rate`` (bytes/s) set, one on a slow network, who reads the WebSocket no faster than that."""
-
-        rate = 0.0
+        """A simulated student who reads the playground's frames out of the component payloads (``rate``:
+        one on a slow network, see bench.load.Session)."""
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -190,22 +186,6 @@ def _student_class():
                     self.epoch = header["frames"][-1]["epoch"]
             else:
                 super()._element(element)
-
-        async def _read(self) -> None:
-            if not self.rate:
-                return await super()._read()
-            import websockets
-
-            try:
-                async for data in self._ws:
-                    await asyncio.sleep(len(data) / self.rate)  # the message's time on the slow link
-                    msg = ForwardMsg()
-                    msg.ParseFromString(data)
-                    self._handle(msg)
-            except websockets.ConnectionClosed:
-                pass
-            finally:
-                self._finished.put_nowait(None)
 
     return Student
 

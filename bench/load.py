@@ -91,7 +91,9 @@ class Stats:
 
 
 class Session:
-    """One simulated student on one page."""
+    """One simulated student on one page; with ``rate`` (bytes/s) set, one who reads the WebSocket no faster."""
+
+    rate = 0.0
 
     def __init__(self, base_url: str, page: str, query: str = "", seed: int = 0, loopback_only: bool = True):
         if loopback_only:
@@ -178,6 +180,8 @@ class Session:
 
         try:
             async for data in self._ws:
+                if self.rate:  # a student on a slow network: the message's time on the link
+                    await asyncio.sleep(len(data) / self.rate)
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
                 self._handle(msg)

@@ -18,7 +18,6 @@ import time
 import pytest
 
 from bench.load import Server, Session, _trigger_id, run
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 QUERY = "dataset=spiral&hidden=8,8"
@@ -99,20 +98,6 @@ class SlowReader(Session):
     def _canvas(self, proto, fragment_id: str) -> None:
         self.arrivals.append((time.monotonic(), header_of(proto)))
         super()._canvas(proto, fragment_id)
-
-    async def _read(self) -> None:
-        import websockets
-
-        try:
-            async for data in self._ws:
-                await asyncio.sleep(len(data) / self.rate)
-                msg = ForwardMsg()
-                msg.ParseFromString(data)
-                self._handle(msg)
-        except websockets.ConnectionClosed:
-            pass
-        finally:
-            self._finished.put_nowait(None)
 
 
 def test_a_slow_reader_asks_for_fewer_frames_and_keeps_getting_batches(server):
