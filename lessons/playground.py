@@ -20,6 +20,14 @@ DATASETS = {
     "upload": "My own points (CSV upload)",
 }
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "linear"}
+COST_LABELS = {"quadratic": "quadratic, tanh output", "cross_entropy": "cross-entropy, sigmoid output"}
+# The output layer and its cost, as the page shows them beside the cost control (keys: Trainer.out_act).
+COST_FORMULAS = {
+    "tanh": r"C = \tfrac12 (y - a)^2,\ a = \tanh z,\ y = \pm 1",
+    "sigmoid": r"C = -[y \ln a + (1 - y) \ln (1 - a)],\ a = \sigma(z)",
+    "softmax": r"C = -\textstyle\sum_j y_j \ln a_j,\ a = \mathrm{softmax}(z)",
+    "linear": r"C = \tfrac12 (y - a)^2,\ a = z",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class Settings:
     regularization: str = "none"
     regularization_rate: float = 0.0
     batch_size: int = 10
+    cost: str = "quadratic"
     optimizer: str = "sgd"
     momentum: float = 0.9
     rho: float = 0.9
@@ -61,7 +70,7 @@ DEFAULTS = Settings()
 NO_FEATURES = {**{name: False for name in pg.FEATURE_NAMES}, "layer_activations": ()}
 ALL_FEATURES = {**{name: True for name in pg.FEATURE_NAMES}, "layer_activations": ()}
 PLAIN = {"noise": 0, "train_percent": 50, "activation": "tanh", "learning_rate": 0.03, "optimizer": "sgd",
-         "regularization": "none", "regularization_rate": 0.0, "dropout": 0.0}
+         "regularization": "none", "regularization_rate": 0.0, "dropout": 0.0, "cost": "quadratic"}
 PRESETS = {
     "Linear data": {**PLAIN, **NO_FEATURES, "x1": True, "x2": True, "dataset": "gaussians", "hidden": ()},
     "XOR": {**PLAIN, **NO_FEATURES, "x1": True, "x2": True, "dataset": "xor", "hidden": ()},
@@ -69,9 +78,9 @@ PRESETS = {
     "η too high": {**PLAIN, **NO_FEATURES, "x1": True, "x2": True, "dataset": "regression_plane",
                    "hidden": (4, 2), "learning_rate": 3.0},
     "Overfitting": {**PLAIN, **ALL_FEATURES, "dataset": "circle", "noise": 35, "train_percent": 10,
-                    "hidden": (8, 8, 8)},
+                    "hidden": (8, 8, 8), "cost": "cross_entropy"},
     "L2 fixes it": {**PLAIN, **ALL_FEATURES, "dataset": "circle", "noise": 35, "train_percent": 10,
-                    "hidden": (8, 8, 8), "regularization": "L2", "regularization_rate": 0.03},
+                    "hidden": (8, 8, 8), "cost": "cross_entropy", "regularization": "L2", "regularization_rate": 0.03},
 }
 K = lambda name: state.key(PREFIX, name)  # noqa: E731
 SS = st.session_state
@@ -149,6 +158,7 @@ st.latex(r"w \leftarrow w - \eta \left( \frac{\partial C}{\partial w} + \lambda 
 state.init(PREFIX, DEFAULTS)
 # A hand-edited link may hold a value no widget offers: put such a setting back to its default.
 CHOICES = {"dataset": list(DATASETS), "activation": pg.HIDDEN_ACTIVATIONS, "regularization": pg.REGULARIZATIONS,
+           "cost": pg.COSTS,
            "optimizer": optimizers.NAMES, "learning_rate": pg.LEARNING_RATES,
            "regularization_rate": pg.REGULARIZATION_RATES, "speed": ("fast", "one epoch per frame")}
 RANGES = {"noise": (0, 50), "train_percent": (10, 90), "n_classes": (2, 5), "seed": (0, 10_000),
@@ -169,7 +179,7 @@ SS.setdefault("playground.points", [])
 st.caption("Presets: **Linear data**: two gaussians need no hidden layer. **XOR**: no hidden layer fails; add "
            "one, or the X₁X₂ feature. **Spiral: depth**: three layers and every feature. **η too high**: the loss "
            "explodes and training diverges. **Overfitting**: 10 % of a noisy circle to train on, "
-           "a big network: the train loss falls to 0 while the test loss rises. "
+           "a big network, cross-entropy: the train loss falls to 0 while the test loss rises. "
            "**L2 fixes it**: the same with L2 regularisation.")
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 
@@ -182,6 +192,9 @@ top[2].selectbox("Regularisation", pg.REGULARIZATIONS, key=K("regularization"))
 top[3].select_slider("Regularisation rate λ", options=pg.REGULARIZATION_RATES, key=K("regularization_rate"))
 top[4].selectbox("Optimizer", optimizers.NAMES, format_func=optimizers.LABELS.get, key=K("optimizer"))
 top[5].slider("Batch size", 1, 30, key=K("batch_size"))
+# The cost and its formula, filled in once the data is known: the choice is for two classes only.
+cost_row = st.columns([1.8, 4.2], vertical_alignment="bottom")
+cost_slot, cost_formula = cost_row[0].container(), cost_row[1].container()
 
 data_col, main_col = st.columns([1, 5])
 with data_col:
@@ -273,7 +286,7 @@ try:
                        learning_rate=settings.learning_rate, regularization=settings.regularization,
                        regularization_rate=settings.regularization_rate, batch_size=settings.batch_size,
                        optimizer=settings.optimizer, dropout=settings.dropout, stop_epoch=settings.stop_epoch,
-                       patience=settings.patience, seed=settings.seed)
+                       patience=settings.patience, seed=settings.seed, cost=settings.cost)
     config.validate()
 except ValueError as error:
     st.error(str(error))
@@ -282,7 +295,19 @@ except ValueError as error:
 
 structure = (settings.dataset, settings.noise, settings.train_percent, settings.n_classes, settings.seed, features,
              tuple(settings.hidden), config.hidden_activations(), settings.optimizer, config.optimizer_options,
-             upload.file_id if upload is not None else None)
+             settings.cost, upload.file_id if upload is not None else None)
+with cost_slot:
+    if data.task == "classification" and data.n_classes == 2:
+        st.selectbox("Cost (two classes)", pg.COSTS, format_func=COST_LABELS.get, key=K("cost"),
+                     help="Quadratic is TensorFlow Playground's: a tanh output, class 0 is −1 and class 1 is +1. "
+                          "Cross-entropy puts a sigmoid (the probability of class 1) on the output; it keeps "
+                          "learning where the quadratic cost's gradient fades, and punishes confident mistakes "
+                          "without bound.")
+    else:
+        st.markdown("**Cost**: " + ("quadratic (regression)" if data.task == "regression"
+                                    else "cross-entropy, softmax output (more than two classes)"))
+with cost_formula:
+    st.latex(COST_FORMULAS[pg.output_kind(data.task, data.n_classes, settings.cost)[0]])
 trainer = SS.get("playground.trainer")
 if trainer is None or SS.get("playground.structure") != structure or SS.pop("playground.restart", False):
     same_start = trainer is not None and SS.get("playground.structure") == structure
@@ -359,7 +384,8 @@ def _frames_tick():
         frames = live.play_tick(tr, seconds, max_frames=min(n_frames, request.frames), epochs_per_frame=per_frame)
     else:
         frames = [live.capture(tr)]
-    kind = {"sigmoid": "the probability of class 1 (orange 0, white ½, blue 1)",
+    kind = {"tanh": "the network's output (orange −1 = class 0, white 0, blue +1 = class 1)",
+            "sigmoid": "the probability of class 1 (orange 0, white ½, blue 1)",
             "softmax": "the most likely class (its colour; paler where the network is less sure)",
             "linear": "the predicted value (orange −1, white 0, blue +1)"}[tr.out_act]
     blob = live.payload(tr, frames, run=SS["playground.run"], replace=not playing, discretize=settings.discretize,

@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 HIDDEN_CODES = {"relu": 0, "tanh": 1, "sigmoid": 2, "linear": 3}
-OUTPUT_CODES = {"sigmoid": 0, "softmax": 1, "linear": 2}
+OUTPUT_CODES = {"sigmoid": 0, "softmax": 1, "linear": 2, "tanh": 3}
 
 
 def plan(sizes, hidden_activations, output_activation: str, dropout: bool) -> np.ndarray:
@@ -99,6 +99,10 @@ def forward(params, net, X, A, D, M):
                     total += e
                 for j in range(n_out):
                     A[i, col_out + j] /= total
+        elif out_code == 3:
+            for i in range(n):
+                for j in range(n_out):
+                    A[i, col_out + j] = np.tanh(A[i, col_out + j])
         p = boff + n_out
         col_in = col_out
         col_out += n_out
@@ -109,7 +113,8 @@ def gradient(params, grad, net, X, Y, A, D, M):
     """∂C/∂params on the rows (X, Y), written into ``grad`` (regularisation not included).
 
     The output δ is (a − y)/n for sigmoid + binary cross-entropy, softmax +
-    categorical cross-entropy and linear + quadratic cost; then
+    categorical cross-entropy and linear + quadratic cost, and (a − y)(1 − a²)/n for
+    tanh + quadratic cost (TensorFlow Playground's output); then
     δˡ = ((wˡ⁺¹)ᵀδˡ⁺¹) ⊙ σ'(zˡ), ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ and ∂C/∂bˡⱼ = δˡⱼ summed over the rows.
     A dropped unit has mask 0, so its σ' and its δ are 0 too.
     """
@@ -127,7 +132,10 @@ def gradient(params, grad, net, X, Y, A, D, M):
     co = cols[L]
     for i in range(n):
         for j in range(sizes[L]):
-            D[i, co + j] = (A[i, co + j] - Y[i, j]) * inv
+            a = A[i, co + j]
+            D[i, co + j] = (a - Y[i, j]) * inv
+            if net[1] == 3:
+                D[i, co + j] *= 1.0 - a * a
     for l in range(L - 1, -1, -1):
         n_in = sizes[l]
         n_out = sizes[l + 1]

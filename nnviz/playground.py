@@ -2,9 +2,11 @@
 
 TensorFlow Playground's engine with what its users asked for: feature
 transforms of the two inputs, mini-batch training with L1/L2 regularisation,
-dropout and any optimizer of :mod:`nnviz.optimizers`, cross-entropy with a
-sigmoid output for two classes and softmax for three to five, the quadratic
-cost for regression, stop conditions, divergence detection, and one
+dropout and any optimizer of :mod:`nnviz.optimizers`; for two classes the
+original's quadratic cost on a tanh output (targets −1 and +1) or
+cross-entropy on a sigmoid output, softmax with cross-entropy for three to
+five classes, the quadratic cost for regression; stop conditions, divergence
+detection, and one
 vectorised pass over a 100 × 100 grid that yields the output and every
 neuron's heatmap at once.
 
@@ -34,6 +36,9 @@ MAX_UPLOAD_ROWS = 2000
 EPSILON = 1e-7
 # A parameter this large means the run has left the region where the pictures mean anything.
 DIVERGENCE_LIMIT = 1e6
+# The first weights, as TensorFlow Playground draws them: uniform in [−INIT_WEIGHT, INIT_WEIGHT], biases INIT_BIAS.
+INIT_WEIGHT = 0.5
+INIT_BIAS = 0.1
 
 # name -> (label shown on the page, the transform of the (n, 2) input)
 FEATURES = {
@@ -50,6 +55,8 @@ HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATIONS = ("none", "L1", "L2")
+# The cost for two classes: TensorFlow Playground's, or the cross-entropy its users asked for.
+COSTS = ("quadratic", "cross_entropy")
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 8
 
@@ -78,6 +85,7 @@ class Config:
     regularization: str = "none"
     regularization_rate: float = 0.0
     batch_size: int = 10
+    cost: str = "quadratic"  # two classes only: see COSTS and output_kind
     optimizer: str = "sgd"
     optimizer_options: tuple = ()  # (name, value) pairs: momentum, rho, beta_1, beta_2 as the optimizer takes
     dropout: float = 0.0
@@ -109,6 +117,8 @@ class Config:
             raise ValueError(f"regularisation must be one of {', '.join(REGULARIZATIONS)}, got {self.regularization!r}")
         if self.regularization_rate < 0:
             raise ValueError("the regularisation rate cannot be negative")
+        if self.cost not in COSTS:
+            raise ValueError(f"the cost must be one of {', '.join(COSTS)}, got {self.cost!r}")
         if int(self.batch_size) < 1:
             raise ValueError(f"the batch size must be at least 1, got {self.batch_size}")
         if not 0 <= self.dropout < 1:
@@ -181,21 +191,29 @@ def optimizer_options(name: str, **values) -> tuple:
     return tuple((k, float(v)) for k, v in values.items() if k in takes)
 
 
-def output_kind(task: str, n_classes: int) -> tuple[str, str, int]:
-    """The output layer for a task: (activation, loss name, neurons)."""
+def output_kind(task: str, n_classes: int, cost: str = "quadratic") -> tuple[str, str, int]:
+    """The output layer for a task: (activation, loss name, neurons).
+
+    Two classes take ``cost``: "quadratic" is TensorFlow Playground's tanh
+    output with targets −1 and +1 and C = ½(y − a)²; "cross_entropy" a sigmoid
+    output (the probability of class 1) with binary cross-entropy.
+    """
     if task == "regression":
         return "linear", "quadratic", 1
     if n_classes == 2:
-        return "sigmoid", "binary_crossentropy", 1
+        return ("tanh", "quadratic", 1) if cost == "quadratic" else ("sigmoid", "binary_crossentropy", 1)
     if 3 <= n_classes <= 5:
         return "softmax", "categorical_crossentropy", n_classes
     raise ValueError(f"the playground handles 2 to 5 classes, got {n_classes}")
 
 
-def targets(y, task: str, n_classes: int) -> np.ndarray:
-    """The network's targets: a column for regression and two classes, one-hot rows for more."""
+def targets(y, kind: str, n_classes: int) -> np.ndarray:
+    """The network's targets for an output ``kind``: a column for regression (the values), tanh (class 0 → −1,
+    class 1 → +1) and sigmoid (0 and 1); one-hot rows for softmax."""
     y = np.asarray(y)
-    if task == "regression" or n_classes == 2:
+    if kind == "tanh":
+        return (2.0 * y.astype(float) - 1.0).reshape(-1, 1)
+    if kind in ("linear", "sigmoid"):
         return y.astype(float).reshape(-1, 1)
     Y = np.zeros((len(y), n_classes))
     Y[np.arange(len(y)), y.astype(int)] = 1.0
@@ -204,7 +222,7 @@ def targets(y, task: str, n_classes: int) -> np.ndarray:
 
 def row_losses(kind: str, Y: np.ndarray, A: np.ndarray) -> np.ndarray:
     """Each row's cost, as :mod:`nnviz.losses` computes it (logs clipped at ε)."""
-    if kind == "linear":
+    if kind in ("linear", "tanh"):
         return np.sum((Y - A) ** 2, axis=1) / 2
     P = np.clip(A, EPSILON, 1 - EPSILON)
     if kind == "sigmoid":
@@ -223,6 +241,8 @@ def predictions(kind: str, A: np.ndarray) -> np.ndarray:
         return A[:, 0]
     if kind == "sigmoid":
         return (A[:, 0] >= 0.5).astype(int)
+    if kind == "tanh":
+        return (A[:, 0] >= 0.0).astype(int)
     return np.argmax(A, axis=1)
 
 
@@ -297,20 +317,23 @@ class Trainer:
     data : Data
     init_params : np.ndarray, optional
         A flat parameter vector to start from ("reset with the same initial
-        weights"); by default Glorot-uniform weights from ``config.seed``.
+        weights"); by default TensorFlow Playground's start, drawn from
+        ``config.seed``: weights uniform in [−½, ½], biases 0.1 (with inputs
+        up to ±6, larger weights start the neurons saturated, and the small
+        positive bias keeps ReLU neurons alive).
     """
 
     def __init__(self, config: Config, data: Data, init_params: np.ndarray | None = None):
         config.validate()
         self.config = config
         self.data = data
-        self.out_act, self.loss_name, n_out = output_kind(data.task, data.n_classes)
+        self.out_act, self.loss_name, n_out = output_kind(data.task, data.n_classes, config.cost)
         self.hidden_acts = config.hidden_activations()
         self.sizes = (len(config.features),) + tuple(int(n) for n in config.hidden) + (n_out,)
         self.X_train = feature_matrix(data.X_train, config.features) if len(data.X_train) else np.zeros((0, len(config.features)))
         self.X_test = feature_matrix(data.X_test, config.features) if len(data.X_test) else np.zeros((0, len(config.features)))
-        self.Y_train = targets(data.y_train, data.task, data.n_classes)
-        self.Y_test = targets(data.y_test, data.task, data.n_classes)
+        self.Y_train = targets(data.y_train, self.out_act, data.n_classes)
+        self.Y_test = targets(data.y_test, self.out_act, data.n_classes)
         # One flat vector; W[l] and b[l] are views into it.
         shapes = []
         for n_in, n_out_l in zip(self.sizes[:-1], self.sizes[1:]):
@@ -334,10 +357,10 @@ class Trainer:
                 self.db.append(gview)
             offset += size
         if init_params is None:
-            net = Network.random(self.sizes, "linear", seed=config.seed)
+            rng = np.random.default_rng(config.seed)
             for l in range(len(self.W)):
-                self.W[l][...] = net.weights[l]
-                self.b[l][...] = net.biases[l]
+                self.W[l][...] = rng.uniform(-INIT_WEIGHT, INIT_WEIGHT, self.W[l].shape)
+                self.b[l][...] = INIT_BIAS
         else:
             init_params = np.asarray(init_params, dtype=float)
             if init_params.shape != self.params.shape:
@@ -380,7 +403,9 @@ class Trainer:
         return acts
 
     def _output(self, z: np.ndarray) -> np.ndarray:
-        """The output layer's activation: sigmoid, softmax or linear (regression)."""
+        """The output layer's activation: tanh or sigmoid (two classes), softmax or linear (regression)."""
+        if self.out_act == "tanh":
+            return np.tanh(z)
         if self.out_act == "sigmoid":
             return _sigmoid(z)
         if self.out_act == "softmax":
@@ -443,9 +468,10 @@ class Trainer:
     def gradient_reference(self, X, Y, dropout_rng=None) -> np.ndarray:
         """:meth:`gradient` in NumPy, layer by layer as the lesson writes it (the tests hold the two equal).
 
-        The output layer's δ is (a − y)/n for all three pairs (sigmoid with
-        binary cross-entropy, softmax with categorical cross-entropy, linear
-        with the quadratic cost); the hidden layers follow the four equations.
+        The output layer's δ is ∇ₐC ⊙ σ'(zᴸ): (a − y)/n for sigmoid with binary
+        cross-entropy, softmax with categorical cross-entropy and linear with
+        the quadratic cost, (a − y)(1 − a²)/n for tanh with the quadratic cost;
+        the hidden layers follow the four equations.
         """
         masks = (self._dropout_masks(dropout_rng, len(X))
                  if dropout_rng is not None and self.config.dropout > 0 else None)
@@ -466,6 +492,8 @@ class Trainer:
                 a = self._output(z)
             acts.append(a)
         delta = (a - Y) / len(X)
+        if self.out_act == "tanh":
+            delta *= 1.0 - a * a
         for l in range(last, -1, -1):
             np.dot(delta.T, acts[l], out=self.dW[l])
             delta.sum(axis=0, out=self.db[l])
@@ -596,7 +624,7 @@ class Trainer:
         """Add training points (clicked on the plane); the network keeps its weights."""
         self.data = with_points(self.data, points, labels)
         self.X_train = feature_matrix(self.data.X_train, self.config.features)
-        self.Y_train = targets(self.data.y_train, self.data.task, self.data.n_classes)
+        self.Y_train = targets(self.data.y_train, self.out_act, self.data.n_classes)
         self._rows = None
         self._grid_cache = {}
         self.metrics = self.evaluate()
@@ -643,6 +671,8 @@ class Trainer:
                 if l < last:
                     a = self._act_fns[l](z)
                     maps.append(a)
+                elif self.out_act == "tanh":
+                    a = np.tanh(z)
                 elif self.out_act == "sigmoid":
                     a = _sigmoid(z)
                 elif self.out_act == "softmax":

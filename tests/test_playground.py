@@ -58,11 +58,13 @@ def test_fast_activations_match_the_registry():
             np.testing.assert_allclose(deriv(fn(z)), ref.derivative(z), atol=1e-12)
 
 
-@pytest.mark.parametrize("dataset,out,loss", [("circle", "sigmoid", "binary_crossentropy"),
-                                              ("regression_plane", "linear", "quadratic")])
+@pytest.mark.parametrize("dataset,cost,out,loss", [("circle", "quadratic", "tanh", "quadratic"),
+                                                   ("circle", "cross_entropy", "sigmoid", "binary_crossentropy"),
+                                                   ("regression_plane", "quadratic", "linear", "quadratic")])
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
-def test_training_step_equals_network_backward_plus_the_optimizer(dataset, out, loss, optimizer):
-    t = small_trainer(dataset=dataset, activations=("tanh", "relu"), optimizer=optimizer, learning_rate=0.1)
+def test_training_step_equals_network_backward_plus_the_optimizer(dataset, cost, out, loss, optimizer):
+    t = small_trainer(dataset=dataset, activations=("tanh", "relu"), optimizer=optimizer, learning_rate=0.1, cost=cost)
+    assert (t.out_act, t.loss_name) == (out, loss)
     X, Y = t.X_train[:10], t.Y_train[:10]
     reference_opt = optimizers.get(optimizer, learning_rate=0.1)
     for _ in range(3):
@@ -82,9 +84,10 @@ def test_training_step_equals_network_backward_plus_the_optimizer(dataset, out, 
        acts=st.lists(st.sampled_from(pg.HIDDEN_ACTIVATIONS), min_size=4, max_size=4),
        task=st.sampled_from([("circle", 2), ("blobs", 3), ("blobs", 5), ("regression_plane", 0)]),
        dropout=st.sampled_from([0.0, 0.4]), regularization=st.sampled_from(["none", "L1", "L2"]),
-       rows=st.integers(1, 12), seed=st.integers(0, 2**16))
-def test_the_compiled_gradient_equals_the_numpy_reference(hidden, acts, task, dropout, regularization, rows, seed):
-    t = small_trainer(dataset=task[0], n_classes=max(task[1], 3), hidden=tuple(hidden),
+       rows=st.integers(1, 12), seed=st.integers(0, 2**16), cost=st.sampled_from(pg.COSTS))
+def test_the_compiled_gradient_equals_the_numpy_reference(hidden, acts, task, dropout, regularization, rows, seed,
+                                                          cost):
+    t = small_trainer(dataset=task[0], n_classes=max(task[1], 3), hidden=tuple(hidden), cost=cost,
                       activations=tuple(acts[:len(hidden)]), dropout=dropout, regularization=regularization,
                       regularization_rate=0.1, features=("x1", "x2", "sin_x1"), seed=seed % 100)
     t.params[...] = np.random.default_rng(seed).normal(0, 1.5, t.params.shape)
@@ -125,9 +128,10 @@ def numeric_gradient(t, X, Y, eps=1e-6):
 
 
 @pytest.mark.parametrize("regularization", ["none", "L1", "L2"])
-@pytest.mark.parametrize("dataset", ["circle", "blobs", "regression_gaussian"])
-def test_gradient_with_regularisation_matches_finite_differences(regularization, dataset):
-    t = small_trainer(dataset=dataset, regularization=regularization, regularization_rate=0.3,
+@pytest.mark.parametrize("dataset,cost", [("circle", "quadratic"), ("circle", "cross_entropy"), ("blobs", "quadratic"),
+                                          ("regression_gaussian", "quadratic")])
+def test_gradient_with_regularisation_matches_finite_differences(regularization, dataset, cost):
+    t = small_trainer(dataset=dataset, regularization=regularization, regularization_rate=0.3, cost=cost,
                       activations="tanh", features=("x1", "x2", "x1_x2"))
     # Move the weights away from 0 so that L1's kink is not met by a finite difference.
     t.params[t.weight_mask] += np.where(t.params[t.weight_mask] >= 0, 0.05, -0.05)
@@ -137,11 +141,19 @@ def test_gradient_with_regularisation_matches_finite_differences(regularization,
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
 
 
-def test_softmax_output_for_three_to_five_classes_and_sigmoid_for_two():
+def test_softmax_output_for_three_to_five_classes_and_tanh_or_sigmoid_for_two():
     assert small_trainer(dataset="blobs", n_classes=4).sizes[-1] == 4
-    assert small_trainer(dataset="blobs", n_classes=4).loss_name == "categorical_crossentropy"
-    assert small_trainer(dataset="circle").loss_name == "binary_crossentropy"
-    assert small_trainer(dataset="regression_plane").loss_name == "quadratic"
+    for cost in pg.COSTS:  # the two-class choice does not apply to more classes or to regression
+        assert small_trainer(dataset="blobs", n_classes=4, cost=cost).loss_name == "categorical_crossentropy"
+        assert small_trainer(dataset="regression_plane", cost=cost).out_act == "linear"
+    quadratic = small_trainer(dataset="circle")  # the default: TensorFlow Playground's output and cost
+    assert (quadratic.out_act, quadratic.loss_name, quadratic.sizes[-1]) == ("tanh", "quadratic", 1)
+    assert set(np.unique(quadratic.Y_train)) == {-1.0, 1.0}
+    cross = small_trainer(dataset="circle", cost="cross_entropy")
+    assert (cross.out_act, cross.loss_name) == ("sigmoid", "binary_crossentropy")
+    assert set(np.unique(cross.Y_train)) == {0.0, 1.0}
+    with pytest.raises(ValueError, match="the cost must be one of"):
+        small_trainer(dataset="circle", cost="hinge")
 
 
 def test_reported_loss_equals_nnviz_losses():
@@ -150,6 +162,12 @@ def test_reported_loss_equals_nnviz_losses():
     assert t.metrics[1] == pytest.approx(losses.get("categorical_crossentropy").value(t.Y_test, A))
     accuracy = np.mean(np.argmax(A, axis=1) == t.data.y_test)
     assert t.metrics[3] == pytest.approx(accuracy)
+    for cost, loss, threshold in [("quadratic", "quadratic", 0.0), ("cross_entropy", "binary_crossentropy", 0.5)]:
+        t = small_trainer(dataset="circle", cost=cost)
+        t.run(3)
+        A = t.forward(t.X_test)[-1]
+        assert t.metrics[1] == pytest.approx(losses.get(loss).value(t.Y_test, A))
+        assert t.metrics[3] == pytest.approx(np.mean((A[:, 0] >= threshold) == t.data.y_test))
 
 
 @settings(max_examples=10, deadline=None)
@@ -167,29 +185,48 @@ def test_grid_pass_equals_per_point_forward_passes(hidden, features):
         trace = forward(net, pg.feature_matrix(point, t.config.features))
         for l, maps in enumerate(grid.hidden):
             np.testing.assert_allclose(maps[:, i, j], trace.a[l + 1][0], rtol=1e-4, atol=1e-4)  # float32 pass
-        np.testing.assert_allclose(grid.output[:, i, j], activations.sigmoid(trace.z[-1][0]), rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(grid.output[:, i, j], activations.get(t.out_act).fn(trace.z[-1][0]), rtol=1e-4,
+                                   atol=1e-4)
         np.testing.assert_allclose(grid.inputs[:, i, j], trace.a[0][0], rtol=1e-6)
 
 
-def xor_test_loss(hidden, features, epochs=500):
-    data = pg.make_data("xor", seed=0)
-    t = pg.Trainer(pg.Config(hidden=hidden, features=features), data)
+def xor_test_loss(hidden, features, seed=0, epochs=500, **config):
+    """The lowest test loss within ``epochs`` on XOR (the page's data: 500 points, no noise, half for training)."""
+    data = pg.make_data("xor", seed=seed)
+    t = pg.Trainer(pg.Config(hidden=hidden, features=features, seed=seed, **config), data)
     t.run(epochs)
     return min(t.history.test_loss), t
 
 
-def test_xor_is_learnt_with_a_hidden_layer_or_the_product_feature():
-    loss, t = xor_test_loss((8,), ("x1", "x2"))
+def test_xor_with_four_tanh_neurons_gets_below_a_test_loss_of_005_within_500_epochs_at_the_defaults():
+    defaults = pg.Config()
+    assert (defaults.activations, defaults.learning_rate, defaults.batch_size, defaults.optimizer, defaults.cost,
+            defaults.regularization, defaults.seed) == ("tanh", 0.03, 10, "sgd", "quadratic", "none", 0)
+    loss, t = xor_test_loss((4,), ("x1", "x2"))
     assert loss < 0.05
-    loss4, t4 = xor_test_loss((4,), ("x1", "x2"))
-    assert t4.metrics[3] >= 0.95  # 4 tanh neurons separate XOR; the cross-entropy falls to ~0.1, see the report
+    assert t.metrics[3] >= 0.95
+    # Not one lucky draw: over 16 seeds (data and first weights) the typical run gets there too.
+    losses16 = np.array([xor_test_loss((4,), ("x1", "x2"), seed=seed)[0] for seed in range(16)])
+    assert np.median(losses16) < 0.05 and np.sum(losses16 < 0.05) >= 10
+
+
+def test_xor_is_learnt_with_more_neurons_with_the_product_feature_and_with_cross_entropy():
+    loss, _ = xor_test_loss((8,), ("x1", "x2"))
+    assert loss < 0.05
     loss_product, _ = xor_test_loss((), ("x1", "x2", "x1_x2"))
     assert loss_product < 0.05
+    # Cross-entropy separates it as well, but punishes the few confident mistakes near the axes without bound:
+    # the same run's test loss stays higher than the quadratic cost's, which is at most 2 per point.
+    _, cross = xor_test_loss((4,), ("x1", "x2"), cost="cross_entropy")
+    assert cross.metrics[3] >= 0.95
 
 
 def test_xor_is_not_learnt_without_a_hidden_layer_and_without_the_product():
     loss, t = xor_test_loss((), ("x1", "x2"))
-    assert loss > 0.6
+    assert loss > 0.4  # a tanh output of 0 everywhere costs ½: a line cannot do much better on XOR
+    assert t.metrics[3] < 0.75
+    loss, t = xor_test_loss((), ("x1", "x2"), cost="cross_entropy")
+    assert loss > 0.6  # ln 2 ≈ 0.69 for a probability of ½ everywhere
     assert t.metrics[3] < 0.75
 
 
@@ -306,11 +343,11 @@ def test_the_overfitting_preset_overfits_and_l2_fixes_it():
     runs = {}
     for reg, rate in [("none", 0.0), ("L2", 0.03)]:
         t = pg.Trainer(pg.Config(hidden=(8, 8, 8), features=pg.FEATURE_NAMES, regularization=reg,
-                                 regularization_rate=rate), data)
+                                 regularization_rate=rate, cost="cross_entropy"), data)
         t.run(1500)
         runs[reg] = np.array(t.history.test_loss), np.array(t.history.train_loss)
     test, train = runs["none"]
-    assert train[-1] < 0.01 and test[-1] > 1.4 * test.min()  # the test loss rose after its best epoch
+    assert train[-1] < 0.01 and test[-1] > 1.3 * test.min()  # the test loss rose after its best epoch
     assert runs["L2"][0][-1] < 0.5 * test[-1]
 
 

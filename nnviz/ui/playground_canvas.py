@@ -167,7 +167,7 @@ def encode_frame(trainer: Trainer, grid: GridPass) -> tuple[dict, bytes]:
                  np.rint(np.max(probs, axis=0) * 255).astype(np.uint8).tobytes()]
     elif trainer.out_act == "sigmoid":
         parts = [_quantise(2.0 * grid.output[0] - 1.0).tobytes()]
-    else:
+    else:  # tanh (two classes) and linear (regression) are already on the colour scale [−1, 1]
         parts = [_quantise(grid.output[0]).tobytes()]
     s = THUMB_STRIDE
     for maps in grid.hidden:

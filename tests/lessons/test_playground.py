@@ -52,9 +52,31 @@ def test_opens_paused_with_play_button_epoch_and_the_boundary_of_the_trainer():
     header, _ = payload(at)
     assert header["replace"] is True and len(header["frames"]) == 1 and header["sizes"] == [2, 4, 2, 1]
     t = trainer(at)
+    assert (t.out_act, t.loss_name) == ("tanh", "quadratic")  # TensorFlow Playground's output: −1 … +1
     grid = t.grid_pass()
+    expected = np.rint((np.clip(grid.output[0], -1, 1) + 1) * 127.5).astype(np.uint8)
+    np.testing.assert_array_equal(output_frame(at), expected)
+
+
+def test_the_cost_control_switches_two_classes_to_cross_entropy_and_is_absent_where_it_cannot_apply():
+    at = open_page()
+    assert at.selectbox(key="playground.cost").value == "quadratic"
+    assert any(r"\tanh z" in latex.value for latex in at.latex)
+    quadratic_loss = trainer(at).metrics[1]
+    at.selectbox(key="playground.cost").set_value("cross_entropy").run()
+    t = trainer(at)
+    assert (t.out_act, t.loss_name) == ("sigmoid", "binary_crossentropy")
+    assert t.metrics[1] != quadratic_loss and at.metric[2].value == f"{t.metrics[1]:.4f}"
+    assert any(r"\sigma(z)" in latex.value for latex in at.latex)
+    grid = t.grid_pass()  # the probability p drawn on the same colour scale as 2p − 1
     expected = np.rint((np.clip(2 * grid.output[0] - 1, -1, 1) + 1) * 127.5).astype(np.uint8)
     np.testing.assert_array_equal(output_frame(at), expected)
+    assert at.query_params["cost"] == "cross_entropy"
+    # Three blobs: softmax with cross-entropy is the only choice, so there is no control, only its formula.
+    at.selectbox(key="playground.dataset").set_value("blobs").run()
+    assert not [s for s in at.selectbox if s.key == "playground.cost"]
+    assert trainer(at).loss_name == "categorical_crossentropy"
+    assert any("softmax" in latex.value for latex in at.latex)
 
 
 def test_step_trains_one_epoch_and_reset_returns_to_the_same_initial_weights():
@@ -221,9 +243,11 @@ def test_url_round_trip_reproduces_the_run():
     at.checkbox(key="playground.x1_x2").check().run()
     at.button(key="playground.add_layer").click().run()
     at.select_slider(key="playground.learning_rate").set_value(0.1).run()
+    at.selectbox(key="playground.cost").set_value("cross_entropy").run()
     params = {k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k]
               for k in at.query_params}
     assert params["dataset"] == "xor" and params["x1_x2"] == "1" and params["hidden"] == "4,2,2"
+    assert params["cost"] == "cross_entropy"
     again = open_page(**params)
     a, b = trainer(at), trainer(again)
     assert a.config == b.config and a.sizes == b.sizes
@@ -236,8 +260,9 @@ PRESET_CHECKS = {
     "XOR": dict(dataset="xor", sizes=(2, 1)),
     "Spiral: depth": dict(dataset="spiral", sizes=(7, 8, 8, 8, 1)),
     "η too high": dict(dataset="regression_plane", sizes=(2, 4, 2, 1), learning_rate=3.0),
-    "Overfitting": dict(dataset="circle", sizes=(7, 8, 8, 8, 1), train=50),
-    "L2 fixes it": dict(dataset="circle", sizes=(7, 8, 8, 8, 1), train=50, regularization="L2"),
+    "Overfitting": dict(dataset="circle", sizes=(7, 8, 8, 8, 1), train=50, loss="binary_crossentropy"),
+    "L2 fixes it": dict(dataset="circle", sizes=(7, 8, 8, 8, 1), train=50, regularization="L2",
+                        loss="binary_crossentropy"),
 }
 
 
@@ -254,6 +279,8 @@ def test_each_preset_sets_up_its_lesson(name):
         assert len(t.data.X_train) == want["train"]
     if "regularization" in want:
         assert t.config.regularization == want["regularization"] and t.config.regularization_rate > 0
+    if want["dataset"] in ("gaussians", "xor", "spiral", "circle"):
+        assert t.loss_name == want.get("loss", "quadratic")
     at.button(key="playground.preset.reset").click().run()
     assert trainer(at).sizes == (2, 4, 2, 1) and trainer(at).data.name == "circle"
 
@@ -402,7 +429,7 @@ def test_play_tick_trains_and_returns_evenly_spaced_frames():
 
 @pytest.mark.parametrize("name,value", [("learning_rate", "0.05"), ("dataset", "moon"), ("batch_size", "99"),
                                         ("hidden", "4,12"), ("activation", "swish"), ("noise", "80"),
-                                        ("layer_activations", "relu,cube")])
+                                        ("layer_activations", "relu,cube"), ("cost", "hinge")])
 def test_a_hand_edited_link_falls_back_to_defaults_with_a_warning(name, value):
     at = open_page(**{name: value})
     assert not at.exception
