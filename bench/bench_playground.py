@@ -131,8 +131,11 @@ def class_rows(sizes: list[int], seconds: float, workers: int = 0) -> list[dict]
                     await asyncio.gather(*(s.open() for s in students[group:group + 5]))
                 clicks = await asyncio.gather(*(s.click("Play") for s in students), return_exceptions=True)
                 late = [c for c in clicks if isinstance(c, BaseException)]
-                if late:  # seen now and then: the run's end never reported, though the session plays
+                if late:
                     print(f"  {n} sessions: {len(late)} Play runs reported no end ({late[0]!r})")
+                lost = sum(s.lost_ends for s in students)
+                if lost:  # a Streamlit race: see Session._rerun
+                    print(f"  {n} sessions: {lost} Play runs' end dropped by Streamlit (a fragment run began first)")
                 await asyncio.sleep(2.0)
                 start = [(s.epoch, s.frames) for s in students]
                 meter = CpuMeter(server.pids())

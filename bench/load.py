@@ -111,7 +111,8 @@ class Session:
         self.page_script_hash = ""
         self.session_id = ""
         self.states: dict[str, WidgetState] = {}
-        self._finished: asyncio.Queue = asyncio.Queue()
+        self._finished: asyncio.Queue = asyncio.Queue()  # script_finished statuses, run starts, None when closed
+        self.lost_ends = 0  # full runs whose script_finished Streamlit dropped (see _rerun)
         self._ws = None
         self._reader = None
         self._ticks: dict[str, asyncio.Task] = {}
@@ -197,6 +198,7 @@ class Session:
             self.config = msg.new_session.config
             if msg.new_session.page_script_hash:
                 self.page_script_hash = msg.new_session.page_script_hash
+            self._finished.put_nowait(("started", tuple(msg.metadata.run.fragment_ids)))
         elif kind == "navigation":
             self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
             self.menu = [page.page_name for page in msg.navigation.app_pages]
@@ -350,6 +352,7 @@ class Session:
         self.exceptions.clear()
         start = time.perf_counter()
         await self._ws.send(data)
+        began = False  # the full run this message asked for has started
         while True:
             # One deadline for the whole wait: a playing playground's fragment runs finish all the time.
             left = SCRIPT_TIMEOUT - (time.perf_counter() - start)
@@ -358,6 +361,17 @@ class Session:
             finished = await asyncio.wait_for(self._finished.get(), left)
             if finished is None:
                 raise ConnectionError("the server closed the WebSocket")
+            if isinstance(finished, tuple):
+                fragments = finished[1]
+                if not fragments:
+                    began = True
+                elif began:
+                    # A fragment run began before the full run said it finished: Streamlit dropped that
+                    # message (the fragment's request came just after the run ended, AppSession started a new
+                    # ScriptRunner and ignores the old one's late events). The browser moves on too.
+                    self.lost_ends += 1
+                    break
+                continue
             if finished not in (ForwardMsg.FINISHED_EARLY_FOR_RERUN,
                                        ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                 break
