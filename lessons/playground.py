@@ -413,44 +413,52 @@ def _frames_tick():
         st.rerun(scope="app")
 
 
+# Every full run writes the same places, each conditional part inside one st.empty: the run after Play then
+# replaces the paused page's history, matrix and downloads itself, instead of leaving them to the browser's
+# clean-up at the run's end, whose message Streamlit drops now and then (a canvas request arriving just as the
+# run ends starts a new script runner, and the old runner's last events are ignored).
 with main_col:
+    crash_slot = st.empty()
     if SS.get("playground.crash"):
-        st.error(presenter.error_message(SS["playground.crash"]))
+        crash_slot.error(presenter.error_message(SS["playground.crash"]))
     st.fragment(_frames_tick)()
 
 # --- after training: the whole history, the confusion matrix, exports, hand-edited weights -------------------
+after_slot = st.empty()
 if not SS["playground.playing"]:
-    trainer = SS["playground.trainer"]
-    left, right = st.columns(2)
-    h = trainer.history
-    with left:
-        log_y = st.checkbox("Log scale", key="playground.log_y")
-        st.plotly_chart(charts.loss_history(h.epoch, h.train_loss, h.test_loss, log_y=log_y,
-                                            stopped_at=trainer.epoch if trainer.stop_reason else None),
-                        key="playground.loss_chart")
-    with right:
-        if trainer.data.task == "classification" and len(trainer.data.X_test):
-            predicted = trainer.predict(trainer.data.X_test)
-            matrix = pg.confusion_matrix(trainer.data.y_test, predicted, trainer.data.n_classes)
-            st.plotly_chart(charts.confusion(matrix, [f"class {c}" for c in range(trainer.data.n_classes)]),
-                            key="playground.confusion")
-    downloads = st.columns(2)
-    downloads[0].download_button("Download weights (JSON)", trainer.weights_json(), "playground_weights.json",
-                                 "application/json", key="playground.download_weights")
-    downloads[1].download_button("Download loss history (CSV)", h.to_csv(), "playground_history.csv", "text/csv",
-                                 key="playground.download_history")
-    with st.expander("Edit a weight by hand"):
-        cols = st.columns(4)
-        layer = cols[0].selectbox("Layer", range(len(trainer.W)), key="playground.edit_layer",
-                                  format_func=lambda l: "output" if l == len(trainer.W) - 1 else f"hidden {l + 1}")
-        j = cols[1].selectbox("To neuron j", range(trainer.W[layer].shape[0]), key="playground.edit_j")
-        k = cols[2].selectbox("From neuron k", range(trainer.W[layer].shape[1]), key="playground.edit_k",
-                              format_func=lambda k: pg.FEATURES[trainer.config.features[k]][0] if layer == 0 else str(k))
-        value = cols[3].number_input("w_jk", value=float(trainer.W[layer][j, k]), step=0.1, format="%.3f",
-                                     key=f"playground.edit_value.{layer}.{j}.{k}.{trainer.epoch}")
-        if st.button("Set weight", key="playground.set_weight"):
-            trainer.set_weight(layer, j, k, value)
-            st.rerun()
+    with after_slot.container():
+        trainer = SS["playground.trainer"]
+        left, right = st.columns(2)
+        h = trainer.history
+        with left:
+            log_y = st.checkbox("Log scale", key="playground.log_y")
+            st.plotly_chart(charts.loss_history(h.epoch, h.train_loss, h.test_loss, log_y=log_y,
+                                                stopped_at=trainer.epoch if trainer.stop_reason else None),
+                            key="playground.loss_chart")
+        with right:
+            if trainer.data.task == "classification" and len(trainer.data.X_test):
+                predicted = trainer.predict(trainer.data.X_test)
+                matrix = pg.confusion_matrix(trainer.data.y_test, predicted, trainer.data.n_classes)
+                st.plotly_chart(charts.confusion(matrix, [f"class {c}" for c in range(trainer.data.n_classes)]),
+                                key="playground.confusion")
+        downloads = st.columns(2)
+        downloads[0].download_button("Download weights (JSON)", trainer.weights_json(), "playground_weights.json",
+                                     "application/json", key="playground.download_weights")
+        downloads[1].download_button("Download loss history (CSV)", h.to_csv(), "playground_history.csv",
+                                     "text/csv", key="playground.download_history")
+        with st.expander("Edit a weight by hand"):
+            cols = st.columns(4)
+            layer = cols[0].selectbox("Layer", range(len(trainer.W)), key="playground.edit_layer",
+                                      format_func=lambda l: "output" if l == len(trainer.W) - 1 else f"hidden {l + 1}")
+            j = cols[1].selectbox("To neuron j", range(trainer.W[layer].shape[0]), key="playground.edit_j")
+            k = cols[2].selectbox(
+                "From neuron k", range(trainer.W[layer].shape[1]), key="playground.edit_k",
+                format_func=lambda k: pg.FEATURES[trainer.config.features[k]][0] if layer == 0 else str(k))
+            value = cols[3].number_input("w_jk", value=float(trainer.W[layer][j, k]), step=0.1, format="%.3f",
+                                         key=f"playground.edit_value.{layer}.{j}.{k}.{trainer.epoch}")
+            if st.button("Set weight", key="playground.set_weight"):
+                trainer.set_weight(layer, j, k, value)
+                st.rerun()
 
 st.markdown(
     "**What to notice:** with no hidden layer the boundary is a straight line (XOR defeats it unless you add "
