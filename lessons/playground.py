@@ -464,5 +464,7 @@ st.markdown(
     "**What to notice:** with no hidden layer the boundary is a straight line (XOR defeats it unless you add "
     "the X₁X₂ feature); each neuron of the first hidden layer draws one line and deeper neurons combine them; "
     "a learning rate of 3 or 10 makes the loss jump and can diverge; with little, noisy data the test loss "
-    "rises while the train loss falls, and L2 regularisation pulls it back."
+    "rises while the train loss falls, and L2 regularisation pulls it back; switch two classes from the quadratic "
+    "cost to cross-entropy and a similar boundary shows a higher test loss, because a confident mistake costs "
+    "without bound."
 )

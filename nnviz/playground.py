@@ -6,9 +6,8 @@ dropout and any optimizer of :mod:`nnviz.optimizers`; for two classes the
 original's quadratic cost on a tanh output (targets −1 and +1) or
 cross-entropy on a sigmoid output, softmax with cross-entropy for three to
 five classes, the quadratic cost for regression; stop conditions, divergence
-detection, and one
-vectorised pass over a 100 × 100 grid that yields the output and every
-neuron's heatmap at once.
+detection, and one vectorised pass over a 100 × 100 grid that yields the
+output and every neuron's heatmap at once.
 
 The trainer keeps all parameters in one flat vector (the weight matrices and
 bias vectors are views into it), so an optimizer step is a handful of NumPy
