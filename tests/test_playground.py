@@ -358,3 +358,17 @@ def test_history_stays_bounded_and_keeps_true_epochs(monkeypatch):
         h.append(epoch, (1.0 / epoch, 2.0 / epoch, 0.5, 0.5))
     assert len(h.epoch) <= 8 and h.epoch[-1] == 20
     assert all(loss == pytest.approx(1.0 / e) for e, loss in zip(h.epoch, h.train_loss))
+
+
+def test_the_loss_chart_marks_the_best_test_loss():
+    from nnviz.charts import playground as charts
+
+    _, t = xor_test_loss((4,), ("x1", "x2"), epochs=60)
+    h = t.history
+    fig = charts.loss_history(h.epoch, h.train_loss, h.test_loss)
+    (best,) = [trace for trace in fig.data if trace.mode == "markers"]
+    i = int(np.argmin(h.test_loss))
+    assert best.x == (h.epoch[i],) and best.y == (h.test_loss[i],)
+    assert f"{h.test_loss[i]:.4f}" in best.name and f"epoch {h.epoch[i]:,}" in best.name
+    no_test = charts.loss_history([1, 2], [0.5, 0.4], [float("nan")] * 2)  # all points used for training
+    assert not [trace for trace in no_test.data if trace.mode == "markers"]
