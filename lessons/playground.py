@@ -382,6 +382,7 @@ def _frames_tick():
         seconds, n_frames = pace.plan(n_playing)
         per_frame = 1 if settings.speed != "fast" else None
         frames = live.play_tick(tr, seconds, max_frames=min(n_frames, request.frames), epochs_per_frame=per_frame)
+        pace.deflate = live.deflate_for(request, pace.interval, pace.deflate)
     else:
         frames = [live.capture(tr)]
     kind = {"tanh": "the network's output (orange −1 = class 0, white 0, blue +1 = class 1)",
@@ -394,7 +395,8 @@ def _frames_tick():
                         caption=f"Output: {kind}; dots are the training points"
                         + (", black-ringed dots the test points" if settings.show_test else ""),
                         next_tick=pace.interval if playing and not tr.finished else None, answers=request.n,
-                        history=request.n is None or not playing, server_ms=1000 * (time.perf_counter() - started))
+                        history=request.n is None or not playing, server_ms=1000 * (time.perf_counter() - started),
+                        deflate=playing and pace.deflate)
     live.canvas(blob, key="playground.canvas", on_point=_on_point)
     m = tr.metrics
     cols = st.columns(4)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import zlib
 
 import pytest
 
@@ -75,6 +76,7 @@ def test_a_playing_canvas_gets_a_batch_only_when_it_asks(server):
         assert len(s.batches) == seen
         answer = await s.ask(7, frames=2)
         assert 1 <= len(answer["frames"]) <= 2 and answer["next"] == pytest.approx(0.33)
+        assert answer["deflate"] is False  # a fast link: the bytes cost nothing, compressing would
         assert answer["history"] is None  # the canvas has it already
         assert answer["frames"][-1]["epoch"] > first["frames"][-1]["epoch"]
         more = await s.ask(8, frames=45)
@@ -97,6 +99,7 @@ class SlowReader(Session):
 
     def _canvas(self, proto, fragment_id: str) -> None:
         self.arrivals.append((time.monotonic(), header_of(proto)))
+        self.last_blob = proto.bytes
         super()._canvas(proto, fragment_id)
 
 
@@ -108,9 +111,9 @@ def test_a_slow_reader_asks_for_fewer_frames_and_keeps_getting_batches(server):
         await asyncio.sleep(25)
         arrivals = list(s.arrivals)
         await s.close()
-        return arrivals, s._pull["want"]
+        return arrivals, s._pull["want"], s.last_blob
 
-    arrivals, want = run(scenario())
+    arrivals, want, blob = run(scenario())
     now = arrivals[-1][0]
     late = [h for t, h in arrivals if t > now - 8]
     # A batch of frames is about 20 KB: at 60 KB/s the canvas asks for one or two at a time, and batches keep
@@ -120,6 +123,12 @@ def test_a_slow_reader_asks_for_fewer_frames_and_keeps_getting_batches(server):
     assert all(h["answers"] is not None for h in late)
     epochs = [h["frames"][-1]["epoch"] for h in late]
     assert epochs == sorted(epochs) and epochs[-1] > epochs[0]
+    # The link, not the server, is the bottleneck: its batches come compressed, about half the bytes.
+    assert all(h["deflate"] for h in late[1:])
+    n = int.from_bytes(blob[:4], "little")
+    header, body = json.loads(blob[4:4 + n]), zlib.decompress(blob[4 + n:])
+    last = header["frames"][-1]
+    assert len(body) >= last["offset"] + header["res"] ** 2 and len(blob) - 4 - n < 0.7 * len(body)
 
 
 class PathRecorder(Recorder):

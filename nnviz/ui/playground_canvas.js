@@ -40,10 +40,14 @@ function parse(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength)));
-  const body = bytes.subarray(4 + headerLength);
-  const f32 = (offset, n) => new Float32Array(body.slice(offset, offset + 4 * n).buffer);
-  const u8 = (offset, n) => body.subarray(offset, offset + n);
-  return { header, body, f32, u8 };
+  return { header, body: bytes.subarray(4 + headerLength) };
+}
+
+// A batch for a slow link comes compressed (header.deflate: zlib, which the browser's DecompressionStream
+// calls "deflate"); the header's offsets count the uncompressed bytes.
+async function inflate(body) {
+  const stream = new Blob([body]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 function build(root, css) {
@@ -89,7 +93,8 @@ function build(root, css) {
     outCaption: wrap.querySelector(".nnviz-pg-out-caption"),
     queue: [], header: null, run: null, lossHistory: [], last: 0, raf: 0, links: [],
     seq: 0, outstanding: 0, sentAt: 0, sent: new Map(), want: FIRST_WANT, timer: 0, watchdog: 0, playing: false, data: null,
-    stats: { drawn: 0, batches: 0, epoch: 0, firstDraw: 0, lastDraw: 0, requests: 0 },
+    stats: { drawn: 0, batches: 0, epoch: 0, firstDraw: 0, lastDraw: 0, requests: 0, deflated: 0 },
+    inflating: 0, chain: Promise.resolve(),
     grid: document.createElement("canvas"), thumb: document.createElement("canvas"),
   };
   s.boundary.width = 480; s.boundary.height = 480;
@@ -468,48 +473,64 @@ export default function (component) {
   s.setTriggerValue = setTriggerValue;
   if (data && data !== s.data) {
     s.data = data;
+    const now = performance.now(); // the batch's arrival, for the link's time
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer || data);
-    const { header, f32, u8 } = parse(bytes);
-    s.header = header;
-    s.stats.batches += 1;
-    s.stats.points = header.n_points;
-    s.stats.addClass = header.add_class;
-    s.outCaption.textContent = header.caption;
-    s.inputs = u8(header.inputs_offset, header.sizes[0] * header.thumb * header.thumb);
-    const n = header.n_points;
-    s.points = { n, xy: f32(header.points_offset, 2 * n), label: u8(header.points_offset + 8 * n, n),
-                 flags: u8(header.points_offset + 9 * n, n) };
-    const res2 = header.res * header.res, tt = header.thumb * header.thumb;
-    const frames = header.frames.map((f) => {
-      let o = f.offset;
-      const output = u8(o, res2); o += res2;
-      let conf = null;
-      if (header.mode === "multi") { conf = u8(o, res2); o += res2; }
-      const hidden = u8(o, header.n_hidden * tt); o += header.n_hidden * tt;
-      const weights = f32(o, header.n_weights);
-      return { ...f, output, conf, hidden, weights };
-    });
-    if (header.run !== s.run || header.replace) {
-      s.queue = [];
-      if (header.run !== s.run) s.lossHistory = (header.history || []).slice();
-      s.run = header.run;
-      if (header.replace) {
-        s.lossHistory = (header.history || []).slice(0, -1);
-      }
-      if (frames.length) show(s, frames.pop());
+    const { header, body } = parse(bytes);
+    if (header.deflate || s.inflating) {
+      // In arrival order: a plain batch waits for a compressed one before it.
+      s.inflating += 1;
+      s.chain = s.chain
+        .then(() => (header.deflate ? inflate(body) : body))
+        .then((raw) => { if (header.deflate) s.stats.deflated += 1; accept(s, header, raw, now); })
+        .catch((error) => console.error("nnviz playground: a batch could not be read", error))
+        .finally(() => { s.inflating -= 1; });
+    } else {
+      accept(s, header, body, now);
     }
-    // Spread each batch over the time until the next one is due: smooth motion at 30 frames/s when the
-    // server keeps up, evenly slower (never bursts and stalls) when it is busy.
-    const now = performance.now();
-    if (!header.replace && s.lastBatch && frames.length) {
-      const gap = Math.min(2000, now - s.lastBatch);
-      s.batchGap = s.batchGap ? 0.7 * s.batchGap + 0.3 * gap : gap;
-      s.frameMs = Math.max(FRAME_MS, Math.min(250, 0.95 * s.batchGap / frames.length));
-    }
-    s.lastBatch = header.replace ? 0 : now;
-    s.queue.push(...frames);
-    plan(s, header, header.frames.length, now);
   }
   if (!s.raf) loop(s);
   return () => { if (s.raf) cancelAnimationFrame(s.raf); s.raf = 0; };
+}
+
+function accept(s, header, body, now) {
+  const f32 = (offset, n) => new Float32Array(body.slice(offset, offset + 4 * n).buffer);
+  const u8 = (offset, n) => body.subarray(offset, offset + n);
+  s.header = header;
+  s.stats.batches += 1;
+  s.stats.points = header.n_points;
+  s.stats.addClass = header.add_class;
+  s.outCaption.textContent = header.caption;
+  s.inputs = u8(header.inputs_offset, header.sizes[0] * header.thumb * header.thumb);
+  const n = header.n_points;
+  s.points = { n, xy: f32(header.points_offset, 2 * n), label: u8(header.points_offset + 8 * n, n),
+               flags: u8(header.points_offset + 9 * n, n) };
+  const res2 = header.res * header.res, tt = header.thumb * header.thumb;
+  const frames = header.frames.map((f) => {
+    let o = f.offset;
+    const output = u8(o, res2); o += res2;
+    let conf = null;
+    if (header.mode === "multi") { conf = u8(o, res2); o += res2; }
+    const hidden = u8(o, header.n_hidden * tt); o += header.n_hidden * tt;
+    const weights = f32(o, header.n_weights);
+    return { ...f, output, conf, hidden, weights };
+  });
+  if (header.run !== s.run || header.replace) {
+    s.queue = [];
+    if (header.run !== s.run) s.lossHistory = (header.history || []).slice();
+    s.run = header.run;
+    if (header.replace) {
+      s.lossHistory = (header.history || []).slice(0, -1);
+    }
+    if (frames.length) show(s, frames.pop());
+  }
+  // Spread each batch over the time until the next one is due: smooth motion at 30 frames/s when the
+  // server keeps up, evenly slower (never bursts and stalls) when it is busy.
+  if (!header.replace && s.lastBatch && frames.length) {
+    const gap = Math.min(2000, now - s.lastBatch);
+    s.batchGap = s.batchGap ? 0.7 * s.batchGap + 0.3 * gap : gap;
+    s.frameMs = Math.max(FRAME_MS, Math.min(250, 0.95 * s.batchGap / frames.length));
+  }
+  s.lastBatch = header.replace ? 0 : now;
+  s.queue.push(...frames);
+  plan(s, header, header.frames.length, now);
 }

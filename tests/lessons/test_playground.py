@@ -1,6 +1,7 @@
 """The playground page through AppTest: every control, play / step / reset, the URL, presets, uploads."""
 
 import json
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -425,6 +426,25 @@ def test_play_tick_trains_and_returns_evenly_spaced_frames():
     last = header["frames"][-1]
     weights = np.frombuffer(body[last["offset"] + 100 * 100 + 4 * 25 * 25:][:4 * header["n_weights"]], np.float32)
     np.testing.assert_allclose(weights, np.concatenate([W.ravel() for W in t.W]), rtol=1e-6)
+    assert header["deflate"] is False
+    # Compressed for a slow link: the same bytes after zlib's inflate, the same header otherwise.
+    packed = live.payload(t, frames, run="r", replace=False, discretize=False, show_test=True, highlight_wrong=True,
+                          deflate=True)
+    m = int.from_bytes(packed[:4], "little")
+    packed_header = json.loads(packed[4:4 + m])
+    assert packed_header["deflate"] is True and {**packed_header, "deflate": False} == header
+    assert zlib.decompress(packed[4 + m:]) == body and len(packed) - 4 - m < len(body)
+
+
+def test_only_a_slow_link_gets_compressed_batches_and_keeps_them_near_the_threshold():
+    from nnviz.ui import playground_canvas as live
+
+    interval, share = 0.33, live.DEFLATE_LINK_SHARE
+    fast, slow = live.Request(n=1, frames=10, link=0.005), live.Request(n=2, frames=1, link=0.3)
+    assert not live.deflate_for(fast, interval) and live.deflate_for(slow, interval)
+    assert not live.deflate_for(live.Request(link=0.3), interval)  # a full run, not the canvas asking
+    near = live.Request(n=3, frames=2, link=0.7 * share * interval)  # compressed, the link now looks faster
+    assert live.deflate_for(near, interval, deflating=True) and not live.deflate_for(near, interval)
 
 
 @pytest.mark.parametrize("name,value", [("learning_rate", "0.05"), ("dataset", "moon"), ("batch_size", "99"),
