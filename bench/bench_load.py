@@ -94,7 +94,8 @@ def run_setup(setup: str, workers: int, seconds: float, n_sliders: int, n_arriva
             rows.append(_row("30 sliders + 20 playgrounds + 1 Keras training", setup, stats.rerun, stats,
                              meter.stop(), client.stop()))
             notes.append(f"{setup}: busy class: {info['playgrounds']} playgrounds playing "
-                         f"({info['ticks']} ticks sent), {info['trainings']} Keras training")
+                         f"({info['ticks']} ticks sent, {info['deflated']} batches compressed), "
+                         f"{info['trainings']} Keras training")
             notes += info["errors"][:5] + stats.errors[:5]
         for page, button, busy in (("playground", "▶ Play", 4.0), ("keras_training", "Train", 12.0)):
             if not existing([page]):

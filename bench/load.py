@@ -117,6 +117,7 @@ class Session:
         self._reader = None
         self._ticks: dict[str, asyncio.Task] = {}
         self.ticks_sent = 0
+        self.deflated = 0  # batches that came compressed (the server judged the link slow)
         self._pull = {"seq": 0, "outstanding": 0, "sent_at": 0.0, "sent": {}, "want": FIRST_WANT, "link": 0.0,
                       "timer": None}
         self._tasks: set = set()
@@ -233,6 +234,7 @@ class Session:
         n = int.from_bytes(blob[:4], "little")
         header = json.loads(blob[4:4 + n])
         now = time.perf_counter()
+        self.deflated += bool(header.get("deflate"))
         pull = self._pull
         if self._closing:
             return
@@ -672,7 +674,7 @@ async def busy_class(base_url: str, pages: list[str], sessions: int, playgrounds
     trainings run: the rest of the class must stay quick."""
     _bounded(sessions + playgrounds + trainings, duration + 10)
     background: list[Session] = []
-    info = {"playgrounds": 0, "trainings": 0, "errors": []}
+    info = {"playgrounds": 0, "trainings": 0, "errors": [], "ticks": 0, "deflated": 0}
 
     async def start(page: str, button: str, i: int, wait: bool) -> None:
         session = Session(base_url, page, seed=seed + i)
@@ -690,6 +692,7 @@ async def busy_class(base_url: str, pages: list[str], sessions: int, playgrounds
         await asyncio.gather(*(start("playground", "▶ Play", 100 + i, wait=True) for i in range(playgrounds)))
         stats = await sliders(base_url, pages, sessions, interval=interval, duration=duration, seed=seed)
         info["ticks"] = sum(s.ticks_sent for s in background)
+        info["deflated"] = sum(s.deflated for s in background)
     finally:
         await asyncio.gather(*(s.close() for s in background))
     return stats, info
