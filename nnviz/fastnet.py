@@ -130,11 +130,12 @@ def gradient(params, grad, net, X, Y, A, D, M):
         poffs[l + 1] = poffs[l] + sizes[l] * sizes[l + 1] + sizes[l + 1]
     inv = 1.0 / n
     co = cols[L]
+    tanh_out = net[1] == 3  # the quadratic cost on a tanh output: δ also carries σ'(z) = 1 − a²
     for i in range(n):
         for j in range(sizes[L]):
             a = A[i, co + j]
             D[i, co + j] = (a - Y[i, j]) * inv
-            if net[1] == 3:
+            if tanh_out:
                 D[i, co + j] *= 1.0 - a * a
     for l in range(L - 1, -1, -1):
         n_in = sizes[l]

@@ -30,9 +30,14 @@ def server():
         yield s
 
 
+def split(blob: bytes) -> tuple[dict, bytes]:
+    """A canvas payload's JSON header and its binary part (as sent: compressed when the header says so)."""
+    n = int.from_bytes(blob[:4], "little")
+    return json.loads(blob[4:4 + n]), blob[4 + n:]
+
+
 def header_of(proto) -> dict:
-    n = int.from_bytes(proto.bytes[:4], "little")
-    return json.loads(proto.bytes[4:4 + n])
+    return split(proto.bytes)[0]
 
 
 class Recorder(Session):
@@ -125,10 +130,10 @@ def test_a_slow_reader_asks_for_fewer_frames_and_keeps_getting_batches(server):
     assert epochs == sorted(epochs) and epochs[-1] > epochs[0]
     # The link, not the server, is the bottleneck: its batches come compressed, about half the bytes.
     assert all(h["deflate"] for h in late[1:])
-    n = int.from_bytes(blob[:4], "little")
-    header, body = json.loads(blob[4:4 + n]), zlib.decompress(blob[4 + n:])
+    header, packed = split(blob)
+    body = zlib.decompress(packed)
     last = header["frames"][-1]
-    assert len(body) >= last["offset"] + header["res"] ** 2 and len(blob) - 4 - n < 0.7 * len(body)
+    assert len(body) >= last["offset"] + header["res"] ** 2 and len(packed) < 0.7 * len(body)
 
 
 class PathRecorder(Recorder):
