@@ -1,6 +1,6 @@
 """Backpropagation page: server-side rerun time after an edit (AppTest), median and p95.
 
-Budget (DESIGN.md): a slider move on a math page re-runs in under 50 ms p95.
+Budget: a slider move on a math page re-runs in under 50 ms p95.
 Each row changes one kind of control and times the rerun that follows: wall
 time (what a student waits for) and this process's CPU time (the page's own
 cost, much less sensitive to other work sharing the machine). Only the open

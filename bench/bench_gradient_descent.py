@@ -1,6 +1,6 @@
 """Gradient-descent page: server-side rerun time after a slider change (AppTest), median and p95 over 50 reruns.
 
-Budget (DESIGN.md, issue 4): with 3 optimizers × 500 steps racing on Rosenbrock (the page's default),
+Budget: with 3 optimizers × 500 steps racing on Rosenbrock (the page's default),
 a rerun after a slider change stays under 50 ms p95. Rows:
 
 Only the open section (a lazy tab) runs, so each row opens the section its slider is in, by its link.

@@ -1,6 +1,6 @@
 """Keras page: live-update overhead, a math page's rerun after Keras was used, time to first epoch.
 
-Budgets (DESIGN.md / issue 7): live updates cost at most 5 % of ``model.fit``
+Budgets: live updates cost at most 5 % of ``model.fit``
 time; a math page reruns in under 50 ms p95 after the Keras page was used.
 Each measurement that depends on process state (is TensorFlow imported? was
 ``gc.freeze()`` called?) runs in a fresh subprocess.

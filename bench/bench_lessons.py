@@ -1,6 +1,6 @@
 """Perceptron, Activation functions and Cost functions pages: rerun time after a slider change.
 
-Budget (DESIGN.md): a slider move on a math page re-runs in under 50 ms p95.
+Budget: a slider move on a math page re-runs in under 50 ms p95.
 Each row changes one control (a new value every rerun, so nothing is served
 from a cache) and times the AppTest rerun that follows, 50 reruns per row.
 """

@@ -1,4 +1,5 @@
-"""The direction of imports, checked on the source (STYLE.md, DESIGN.md)."""
+"""Which packages each layer may import, checked on the source: the core NumPy, charts Plotly, ui and lessons Streamlit,
+only nnviz.keras TensorFlow."""
 
 import ast
 import subprocess
