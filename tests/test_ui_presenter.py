@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import logging
 from pathlib import Path
@@ -23,12 +24,75 @@ def _app(**params) -> AppTest:
     return at.run()
 
 
-def test_share_url_keeps_the_settings_and_drops_presenter_mode():
-    url = presenter.share_url("http://10.0.0.5:8501/gradient_descent", "gradient_descent",
-                              {"lr": "0.1", "present": "1", "optimizers": "sgd,adam"})
-    assert url == "http://10.0.0.5:8501/gradient_descent?lr=0.1&optimizers=sgd%2Cadam"
-    assert presenter.share_url(None, "perceptron", {}) == "/perceptron"
-    assert presenter.share_url("http://h/x?old=1#frag", "x", {"a": "b"}) == "http://h/x?a=b"
+def test_share_link_keeps_the_settings_and_drops_presenter_mode():
+    link = presenter.share_link("http://10.0.0.5:8501/gradient_descent", "gradient_descent",
+                                {"lr": "0.1", "present": "1", "optimizers": "sgd,adam"})
+    assert link == presenter.ShareLink("http://10.0.0.5:8501/gradient_descent?lr=0.1&optimizers=sgd%2Cadam")
+    assert presenter.share_link(None, "perceptron", {}).url == "/perceptron"
+    assert presenter.share_link("http://h/x?old=1#frag", "x", {"a": "b"}).url == "http://h/x?a=b"
+
+
+@pytest.mark.parametrize("base", ["http://localhost:8501/gradient_descent", "http://127.0.0.1:8501/gradient_descent",
+                                  "http://127.3.4.5:8501/gradient_descent", "http://[::1]:8501/gradient_descent",
+                                  "http://LOCALHOST:8501/gradient_descent?lr=9"])
+def test_a_loopback_address_becomes_this_computers_address_on_the_network(base):
+    link = presenter.share_link(base, "gradient_descent", {"lr": "1.26"}, lan="192.168.1.20")
+    assert link.url == "http://192.168.1.20:8501/gradient_descent?lr=1.26"  # port, page and settings kept
+    assert link.note == presenter.LAN_NOTE
+    assert "same network" in link.note and "address as seen by the class" in link.note
+    # Without a port (port 80) none is added.
+    assert presenter.share_link("http://localhost/x", "x", {}, lan="10.1.2.3").url == "http://10.1.2.3/x"
+
+
+def test_a_loopback_address_without_a_network_address_is_kept_and_the_box_says_how_to_find_one():
+    link = presenter.share_link("http://localhost:8501/perceptron", "perceptron", {"w1": "2"}, lan=None)
+    assert link.url == "http://localhost:8501/perceptron?w1=2"
+    assert link.note == presenter.NO_LAN_NOTE
+    assert "ipconfig" in link.note and "ip -4 addr" in link.note and "NNVIZ_PUBLIC_URL" in link.note
+
+
+@pytest.mark.parametrize("base", ["http://10.0.0.5:8501/perceptron", "http://192.168.1.7/perceptron",
+                                  "https://nnviz.school.example/perceptron", "http://classroom-pc:8501/perceptron"])
+def test_a_host_other_machines_can_reach_is_kept(base):
+    link = presenter.share_link(base, "perceptron", {"w1": "2"}, lan="192.168.1.20")
+    assert link == presenter.ShareLink(base + "?w1=2")
+
+
+@pytest.mark.parametrize("base", ["http://localhost:8501/perceptron", "http://10.0.0.5:8501/perceptron", None])
+@pytest.mark.parametrize("public_url", ["https://nnviz.school.example", "https://school.example/nnviz/",
+                                        "classroom-pc:8501"])
+def test_the_public_url_wins(base, public_url):
+    link = presenter.share_link(base, "perceptron", {"w1": "2", "present": "1"}, public_url=public_url,
+                                lan="192.168.1.20")
+    expected = {"https://nnviz.school.example": "https://nnviz.school.example/perceptron?w1=2",
+                "https://school.example/nnviz/": "https://school.example/nnviz/perceptron?w1=2",
+                "classroom-pc:8501": "http://classroom-pc:8501/perceptron?w1=2"}[public_url]
+    assert link == presenter.ShareLink(expected)
+    assert presenter.share_link("http://localhost:8501/", "", {}, public_url=public_url).url == \
+        expected.split("perceptron")[0]
+
+
+def test_loopback_names_are_recognised():
+    assert all(map(presenter.is_loopback, ["localhost", "app.localhost", "127.0.0.1", "127.255.0.9", "::1",
+                                           "[::1]", "0.0.0.0"]))
+    assert not any(map(presenter.is_loopback, ["10.0.0.5", "192.168.1.20", "classroom-pc", "fe80::1",
+                                               "nnviz.school.example", "localhost.school.example"]))
+
+
+def test_this_computers_network_address_is_an_ipv4_address_other_machines_can_reach():
+    address = presenter.lan_address()
+    # This machine's interfaces, read independently of the function under test (Linux: /proc/net/fib_trie).
+    fib = Path("/proc/net/fib_trie")
+    own = set()
+    if fib.exists():
+        lines = fib.read_text().splitlines()
+        own = {lines[i - 1].split()[-1] for i, line in enumerate(lines) if "/32 host LOCAL" in line}
+    if address is None:
+        assert not {a for a in own if not a.startswith(("127.", "169.254."))}, "an address was missed"
+    else:
+        parsed = ipaddress.ip_address(address)
+        assert parsed.version == 4 and not parsed.is_loopback and not parsed.is_link_local
+        assert not own or address in own
 
 
 def test_qr_code_is_a_png_image_large_enough_to_scan():
@@ -67,6 +131,40 @@ def test_share_box_shows_the_address_of_the_current_view():
     # AppTest has no browser URL: the address is relative to the server.
     assert at.code[-1].value == "/"
     assert any(e.label == "Share this view" for e in at.expander)
+
+
+def test_the_share_box_takes_the_public_url_from_the_environment(monkeypatch):
+    monkeypatch.setenv("NNVIZ_PUBLIC_URL", "https://nnviz.school.example")
+    at = _app()
+    assert not at.exception
+    assert at.sidebar.code[-1].value == "https://nnviz.school.example/"
+
+
+def test_the_share_box_holds_the_settings_the_page_writes_to_the_url():
+    script = (
+        "import streamlit as st\n"
+        "from nnviz.ui import presenter\n"
+        "def lesson():\n"
+        "    st.query_params['lr'] = '0.5'\n"
+        "page = st.navigation([st.Page(lesson, title='t', url_path='t')])\n"
+        "presenter.run(page)\n"
+    )
+    at = AppTest.from_string(script, default_timeout=30).run()
+    assert not at.exception
+    assert [c.value for c in at.sidebar.code] == ["/?lr=0.5"]  # the only page is the default one
+
+
+def test_a_page_that_stops_on_a_message_keeps_the_share_box(tmp_path, monkeypatch):
+    empty = tmp_path / "no-runs"
+    empty.mkdir()
+    monkeypatch.setenv("NNVIZ_RUNS_DIR", str(empty))
+    at = _app()
+    at.switch_page("lessons/loss_curves.py").run()
+    assert not at.exception
+    assert "No runs yet" in at.info[0].value  # the page stopped on its message (st.stop)
+    assert [e.label for e in at.sidebar.expander] == ["Share this view"]
+    assert [c.value for c in at.sidebar.code] == ["/loss_curves"]
+    assert [b.label for b in at.sidebar.button] == ["Show QR code"]
 
 
 def test_presenter_figure_enlarges_fonts_and_lines_and_leaves_the_original_alone():

@@ -5,15 +5,32 @@ sidebar toggle: everything is drawn larger (text, charts, their lines), the
 sidebar starts collapsed, and the address of the current view is shown with
 its QR code so that students open exactly what the teacher shows. The QR code
 is made on the server by ``segno`` (pure Python, no network).
+
+The shared address is the one the teacher's browser shows, with two exceptions:
+
+- ``NNVIZ_PUBLIC_URL`` set (e.g. ``https://nnviz.school.example`` for a server
+  behind nginx, or ``http://classroom-pc:8501``): the address students use, up
+  to the page's name; it always wins.
+- The browser opened this computer by a loopback name (``localhost``,
+  ``127.x.x.x``, ``::1``): the host becomes this computer's IPv4 address on the
+  local network, read from its own network interfaces (nothing is sent), with
+  the port and page kept, and the box says so.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import ipaddress
+import os
 import secrets
+import socket
+import struct
+import time
 import types
-from urllib.parse import urlencode
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
 
 import plotly.graph_objects as go
 import segno
@@ -130,17 +147,131 @@ def _toggled() -> None:
         del st.query_params[PARAM]
 
 
-def share_url(base: str | None, path: str, params: dict[str, str]) -> str:
+PUBLIC_URL_ENV = "NNVIZ_PUBLIC_URL"
+
+# The link a student gets must open on their laptop, not only on the teacher's.
+LAN_NOTE = ("Students open this address on the same network. If it does not open, use this computer's "
+            "address as seen by the class (or set NNVIZ_PUBLIC_URL when starting the server).")
+NO_LAN_NOTE = ("This address opens only on this computer. Students need this computer's address on the class "
+               "network in its place: `ip -4 addr` (Linux), `ipconfig` (Windows) or System Settings → Network "
+               "(macOS) shows it, e.g. 192.168.1.20:8501. Or set NNVIZ_PUBLIC_URL when starting the server.")
+LOOPBACK_SERVER_NOTE = ("This server listens on this computer only (server.address is a loopback address): start "
+                        "it with `--server.address 0.0.0.0` so that other machines can open it.")
+
+# Interfaces whose addresses classmates on the same network usually cannot reach (containers, VMs, VPNs):
+# used only when nothing else has an address.
+_VIRTUAL_INTERFACES = ("docker", "br-", "veth", "virbr", "lxc", "cni", "flannel", "vmnet", "vboxnet", "tun",
+                       "tap", "wg", "tailscale", "zt")
+_SIOCGIFADDR = 0x8915  # Linux: an interface's IPv4 address
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """The address a student opens for the current view, and what the teacher should know about it."""
+    url: str
+    note: str | None = None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a URL's host name or address) names the computer it is typed on."""
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def _interface_addresses() -> Iterator[tuple[str, str]]:
+    """(interface, IPv4 address) of this computer's network interfaces, asked of the kernel (Linux only)."""
+    try:
+        import fcntl
+        names = socket.if_nameindex()
+    except (ImportError, OSError):
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:  # never connected: nothing is sent
+        for _, name in names:
+            try:
+                answer = fcntl.ioctl(sock.fileno(), _SIOCGIFADDR, struct.pack("256s", name.encode()[:15]))
+            except OSError:  # an interface without an IPv4 address
+                continue
+            yield name, socket.inet_ntoa(answer[20:24])
+
+
+def _host_name_addresses() -> Iterator[tuple[str, str]]:
+    """("", IPv4 address) for each address this computer's own name resolves to."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return
+    for *_, sockaddr in infos:
+        yield "", sockaddr[0]
+
+
+def _lan_candidates() -> list[str]:
+    found = list(_interface_addresses()) or list(_host_name_addresses())
+    usable = []
+    for name, text in dict.fromkeys(found):
+        address = ipaddress.ip_address(text)
+        if address.is_loopback or address.is_link_local or address.is_unspecified or address.is_multicast:
+            continue
+        virtual = name.startswith(_VIRTUAL_INTERFACES)
+        usable.append((virtual, not address.is_private, text))
+    return [text for *_, text in sorted(usable, key=lambda item: item[:2])]
+
+
+@functools.lru_cache(maxsize=1)
+def _lan_address_in(minute: int) -> str | None:
+    candidates = _lan_candidates()
+    return candidates[0] if candidates else None
+
+
+def lan_address() -> str | None:
+    """This computer's IPv4 address on the local network, or None when it has none.
+
+    Read from the network interfaces (Linux), else from the addresses the computer's own
+    name resolves to; no packet is sent. A private address on a real interface comes first,
+    container and VPN interfaces last. Kept for a minute: a laptop may change networks.
+    """
+    return _lan_address_in(int(time.monotonic() // 60))
+
+
+def share_link(base: str | None, path: str, params: dict[str, str], *, public_url: str | None = None,
+               lan: str | None = None) -> ShareLink:
     """The address of the current view for a student: page and settings, presenter mode left out.
 
     ``base`` is the page's address as the browser shows it (``st.context.url``);
     when unknown (no browser, e.g. in tests) the address is relative to the server.
+    ``public_url`` (``NNVIZ_PUBLIC_URL``) replaces everything before the page's name.
+    When ``base`` names this computer by a loopback name, its host becomes ``lan``
+    (this computer's address on the local network) and the note says so; without
+    ``lan`` the note says how to find that address.
     """
     query = urlencode({k: v for k, v in params.items() if k != PARAM})
-    if not base:
+    note = None
+    if public_url:
+        if "://" not in public_url:
+            public_url = "http://" + public_url
+        base = public_url.rstrip("/") + "/" + path.lstrip("/")
+    elif not base:
         base = "/" + path.lstrip("/")
-    base = base.split("?", 1)[0].split("#", 1)[0]
-    return f"{base}?{query}" if query else base
+    else:
+        base = base.split("?", 1)[0].split("#", 1)[0]
+        parts = urlsplit(base)
+        if parts.hostname and is_loopback(parts.hostname):
+            try:
+                port = parts.port
+            except ValueError:  # a malformed port in the Host header: leave the address alone
+                port = None
+                lan = None
+            if lan:
+                base = parts._replace(netloc=f"{lan}:{port}" if port else lan).geturl()
+                note = LAN_NOTE
+            else:
+                note = NO_LAN_NOTE
+    return ShareLink(f"{base}?{query}" if query else base, note)
 
 
 def _base_url(page) -> str | None:
@@ -153,6 +284,29 @@ def _base_url(page) -> str | None:
     return None
 
 
+def _current_link(page) -> ShareLink:
+    base = _base_url(page)
+    public_url = os.environ.get(PUBLIC_URL_ENV, "").strip() or None
+    host = urlsplit(base).hostname if base else None
+    lan = lan_address() if host and not public_url and is_loopback(host) else None
+    link = share_link(base, page.url_path, st.query_params.to_dict(), public_url=public_url, lan=lan)
+    if link.note == LAN_NOTE and _listens_only_here(base):
+        link = ShareLink(link.url, f"{LAN_NOTE} {LOOPBACK_SERVER_NOTE}")
+    return link
+
+
+def _listens_only_here(base: str) -> bool:
+    """Whether the browser reached this Streamlit server directly while it listens on a loopback address."""
+    from streamlit import config
+
+    address = config.get_option("server.address")
+    try:
+        port = urlsplit(base).port or 80
+    except ValueError:
+        return False
+    return bool(address) and is_loopback(address) and port == config.get_option("server.port")
+
+
 @functools.lru_cache(maxsize=256)
 def qr_png(text: str, scale: int = 8) -> bytes:
     """A QR code of ``text`` as PNG bytes (medium error correction, a quiet zone of 2 modules)."""
@@ -161,41 +315,63 @@ def qr_png(text: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
+def _show_address(link: ShareLink) -> None:
+    st.code(link.url, language=None, wrap_lines=True)
+    if link.note:
+        (st.warning if link.note == NO_LAN_NOTE else st.info)(link.note, icon=":material/wifi:")
+
+
 @st.dialog("Share this view", width="medium")
-def _share_dialog(url: str) -> None:
+def _share_dialog(link: ShareLink) -> None:
     st.markdown("Students scan the code or type the address: they get **this page with these settings**.")
-    if url.startswith("http"):
-        st.image(qr_png(url), caption="Scan to open this view", width=420, output_format="PNG")
+    if link.url.startswith("http"):
+        st.image(qr_png(link.url), caption="Scan to open this view", width=420, output_format="PNG")
     else:
         st.caption("The QR code needs the page's address, which only a browser reports.")
-    st.code(url, language=None, wrap_lines=True)
+    _show_address(link)
 
 
-def share_box(page, slot=None) -> None:
+def share_box(page) -> Callable[[], None]:
     """The current view's address in the sidebar; its QR code, large, in a dialog on request.
 
-    ``slot`` (presenter mode) is a placeholder at the top of the page that gets
-    a "Share this view" button, so the teacher needs no sidebar to show the code.
-    The QR code is only made when asked for: a rerun pays nothing for it.
+    Drawn before the page, so a page that stops on a message (``st.stop()``) still
+    has it; returns the function that rewrites the address once the page has run
+    (with the settings the page wrote to the URL). In presenter mode a "Share this
+    view" button at the top of the page opens the dialog too, so the teacher needs
+    no sidebar to show the code. The QR code is only made when asked for: a rerun
+    pays nothing for it. A button press reruns the script without changing a
+    setting, so the dialog opened here already shows the page's address.
     """
-    url = share_url(_base_url(page), page.url_path, st.query_params.to_dict())
+    link = _current_link(page)
     with st.sidebar.expander("Share this view", expanded=is_on(), icon=":material/qr_code_2:"):
         st.caption("Students open exactly this page with these settings:")
-        st.code(url, language=None, wrap_lines=True)
+        address = st.empty()
+        with address.container():
+            _show_address(link)
         large = st.button("Show QR code", key="_nnviz.share.large", icon=":material/qr_code_2:",
                           width="stretch")
-    if slot is not None:
-        large = slot.button("Share this view", key="_nnviz.share.top", icon=":material/qr_code_2:") or large
+    if is_on():
+        large = st.button("Share this view", key="_nnviz.share.top", icon=":material/qr_code_2:") or large
     if large:
-        _share_dialog(url)
+        _share_dialog(link)
+
+    def refresh() -> None:
+        now = _current_link(page)
+        if now != link:
+            with address.container():
+                _show_address(now)
+
+    return refresh
 
 
 def run(page) -> None:
     """Run the navigation's current page inside presenter mode and the share box.
 
-    ``page`` is what ``st.navigation(...)`` returns. The toggle and the style
-    come before the page; the share box after it, so its address holds the
-    settings the page has just written to the URL.
+    ``page`` is what ``st.navigation(...)`` returns. The toggle, the style and the
+    share box come before the page; the box's address is rewritten after it, so it
+    holds the settings the page has just written to the URL. Nothing can be drawn
+    after a page's ``st.stop()`` (Streamlit raises ``StopException`` again at every
+    later element), hence the box before it.
     """
     _install_chart_hook()
     is_on()  # seed the toggle's state from the URL before the widget exists
@@ -208,9 +384,9 @@ def run(page) -> None:
             st.query_params[PARAM] = "1"
         st.set_page_config(initial_sidebar_state="collapsed")
         st.html(PRESENTER_CSS)
-    slot = st.empty() if is_on() else None
+    refresh_share_box = share_box(page)
     run_page(page)
-    share_box(page, slot)
+    refresh_share_box()
 
 
 def error_message(error_id: str) -> str:

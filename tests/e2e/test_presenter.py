@@ -7,8 +7,11 @@ classroom sees) go to ``screenshots/presenter_<page>.png`` and
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
+from nnviz.ui import presenter
 from nnviz.ui.course import available
 from tests.e2e.conftest import SCREENSHOTS, no_exception, wait_for_app
 
@@ -108,7 +111,10 @@ def test_share_box_shows_the_views_address_and_a_qr_code(projector, server_url):
     sidebar = pg.locator("[data-testid=stSidebar]")
     sidebar.get_by_text("Share this view").wait_for()
     code = sidebar.locator("[data-testid=stCode] code").first.inner_text()
-    assert code.startswith(f"{server_url}/{path}")
+    # The server was opened on 127.0.0.1: students get this computer's address on the network instead.
+    lan = presenter.lan_address()
+    own = f"http://{lan}:{urlsplit(server_url).port}" if lan else server_url
+    assert code.startswith(f"{own}/{path}")
     assert "present=" not in code  # students get the normal view
     # The button at the top of the page shows the QR code large.
     pg.locator("[data-testid=stMain]").get_by_role("button", name="Share this view").click()
@@ -119,3 +125,30 @@ def test_share_box_shows_the_views_address_and_a_qr_code(projector, server_url):
     assert dialog.locator("[data-testid=stCode] code").first.inner_text() == code
     assert qr.bounding_box()["height"] >= 300  # big enough to scan from the back of the room
     _shoot(pg, "share_dialog")
+
+
+def test_a_view_opened_on_localhost_is_shared_with_an_address_other_machines_can_open(projector, server_url):
+    pg = projector
+    lessons = {lesson.url_path for lesson in available()}
+    path, query = ("gradient_descent", "?lr=1.26") if "gradient_descent" in lessons else ("", "")
+    port = urlsplit(server_url).port
+    pg.goto(f"http://localhost:{port}/{path}{query}")
+    _settled(pg)
+    sidebar = pg.locator("[data-testid=stSidebar]")
+    sidebar.get_by_text("Share this view").click()
+    sidebar.get_by_role("button", name="Show QR code").click()
+    dialog = pg.get_by_role("dialog")
+    dialog.locator("[data-testid=stImage] img").first.wait_for()
+    url = urlsplit(dialog.locator("[data-testid=stCode] code").first.inner_text())
+    text = dialog.inner_text()
+    _shoot(pg, "share_dialog_localhost")
+    lan = presenter.lan_address()
+    if lan is None:  # a machine with no network: the box says how to find the address instead
+        assert url.hostname == "localhost" and "ipconfig" in text
+        return
+    assert url.hostname == lan and not presenter.is_loopback(url.hostname)
+    assert (url.port, url.path) == (port, f"/{path}")
+    assert "lr=1.26" in url.query or not query
+    assert "same network" in text and "address as seen by the class" in text
+    # This test's server listens on 127.0.0.1 only, and the box says so.
+    assert "--server.address 0.0.0.0" in text
