@@ -7,26 +7,27 @@ import streamlit as st
 
 from nnviz import perceptron
 from nnviz.charts import perceptron as charts
-from nnviz.ui import limits, state
+from nnviz.ui import settings
 
-PREFIX = "perceptron"
+DATASET_LABELS = {"and": "AND", "or": "OR", "nand": "NAND", "cloud": "separable random cloud", "xor": "XOR"}
 
 
 @dataclass(frozen=True)
 class Settings:
-    x1: float = 1.0
-    x2: float = 0.5
-    w1: float = 0.8
-    w2: float = -0.4
-    b: float = -0.2
-    activation: str = "step"
-    dataset: str = "and"
-    lr: float = 0.1
-    epochs: int = 20
-    seed: int = 0
+    x1: float = settings.slider(1.0, -2.0, 2.0, 0.1, "input x₁")
+    x2: float = settings.slider(0.5, -2.0, 2.0, 0.1, "input x₂")
+    w1: float = settings.slider(0.8, -5.0, 5.0, 0.1, "weight w₁")
+    w2: float = settings.slider(-0.4, -5.0, 5.0, 0.1, "weight w₂")
+    b: float = settings.slider(-0.2, -10.0, 10.0, 0.1, "bias b")
+    activation: str = settings.choice("step", tuple(perceptron.ACTIVATIONS), "activation f", widget="radio")
+    dataset: str = settings.choice("and", DATASET_LABELS, "data set")
+    lr: float = settings.slider(0.1, 0.0, 1.0, 0.05, "learning rate η",
+                                "0 is allowed so you can see why it cannot work.")
+    epochs: int = settings.slider(20, 1, 60, 1, "epochs")
+    seed: int = settings.number(0, 0, 9999, 1, "cloud seed", "Which random cloud (only for the separable random cloud).")
 
 
-DEFAULTS = Settings()
+PAGE = settings.Page("perceptron", Settings)
 PRESETS = {
     "AND gate": {"x1": 1.0, "x2": 1.0, "w1": 1.0, "w2": 1.0, "b": -1.5, "activation": "step", "dataset": "and"},
     "OR gate": {"x1": 0.0, "x2": 1.0, "w1": 1.0, "w2": 1.0, "b": -0.5, "activation": "step", "dataset": "or"},
@@ -34,10 +35,6 @@ PRESETS = {
     "Sigmoid": {"activation": "sigmoid", "w1": 3.0, "w2": 3.0, "b": -3.0},
     "XOR loops": {"dataset": "xor", "lr": 0.1, "epochs": 30},
 }
-DATASET_LABELS = {"and": "AND", "or": "OR", "nand": "NAND", "cloud": "separable random cloud", "xor": "XOR"}
-RULES = {"x1": (-2.0, 2.0), "x2": (-2.0, 2.0), "w1": (-5.0, 5.0), "w2": (-5.0, 5.0), "b": (-10.0, 10.0),
-         "activation": limits.options(perceptron.ACTIVATIONS), "dataset": limits.options(DATASET_LABELS),
-         "lr": (0.0, 1.0), "epochs": (1, 60), "seed": (0, 9999)}
 
 st.title("The perceptron")
 st.markdown(
@@ -45,80 +42,80 @@ st.markdown(
     "activation function. With a step activation it answers 1 on one side of a straight line and "
     "0 on the other, so it can learn any rule a straight line can draw, and no other."
 )
-state.init(PREFIX, DEFAULTS)
-limits.enforce(PREFIX, DEFAULTS, RULES)
-state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+PAGE.init()
+PAGE.presets_bar(PRESETS)
 
-st.header("1 · The weighted sum")
-controls, view = st.columns([1, 2])
-with controls:
-    st.slider("input x₁", -2.0, 2.0, step=0.1, key=state.key(PREFIX, "x1"))
-    st.slider("input x₂", -2.0, 2.0, step=0.1, key=state.key(PREFIX, "x2"))
-    st.slider("weight w₁", -5.0, 5.0, step=0.1, key=state.key(PREFIX, "w1"))
-    st.slider("weight w₂", -5.0, 5.0, step=0.1, key=state.key(PREFIX, "w2"))
-    st.slider("bias b", -10.0, 10.0, step=0.1, key=state.key(PREFIX, "b"))
-    st.radio("activation f", list(perceptron.ACTIVATIONS), horizontal=True, key=state.key(PREFIX, "activation"))
-settings = state.current(PREFIX, Settings)
-x, w, b = (settings.x1, settings.x2), (settings.w1, settings.w2), settings.b
-z = float(perceptron.weighted_sum(x, w, b))
-out = float(perceptron.activate(z, settings.activation))
 
-with view:
-    st.latex(r"z = x_1 w_1 + x_2 w_2 + b")
-    st.latex(rf"z = ({x[0]:.2f})({w[0]:.2f}) + ({x[1]:.2f})({w[1]:.2f}) + ({b:.2f}) = {z:.3f}")
-    st.latex(perceptron.activation_latex(settings.activation))
-    st.latex(rf"a = f({z:.3f}) = {out:.3f}")
-    st.plotly_chart(charts.neuron_diagram(x, w, b, z, out, settings.activation), key="perceptron.neuron")
+@PAGE.section
+def neuron() -> None:
+    """Sections 1-3: one neuron's sum, the bias, the decision line (all read x, w, b, f)."""
+    st.header("1 · The weighted sum")
+    controls, view = st.columns([1, 2])
+    with controls:
+        for name in ("x1", "x2", "w1", "w2", "b"):
+            PAGE.widget(name)
+        PAGE.widget("activation", horizontal=True)
+    s = PAGE.values()
+    x, w, b = (s.x1, s.x2), (s.w1, s.w2), s.b
+    z = float(perceptron.weighted_sum(x, w, b))
+    out = float(perceptron.activate(z, s.activation))
 
-st.header("2 · Why the bias matters")
-zero_z = float(perceptron.weighted_sum((0.0, 0.0), w, b))
-st.markdown(
-    f"With x = (0, 0) the weights multiply zeros: z = b = **{zero_z:.2f}** whatever w is, so without a "
-    "bias the neuron's answer at the origin is fixed. The bias shifts the threshold: the step fires "
-    f"when x₁w₁ + x₂w₂ ≥ −b = **{-b:.2f}**. With b = −10 the weighted inputs must pass 10 first "
-    "(try the *Bias −10* preset)."
-)
+    with view:
+        st.latex(r"z = x_1 w_1 + x_2 w_2 + b")
+        st.latex(rf"z = ({x[0]:.2f})({w[0]:.2f}) + ({x[1]:.2f})({w[1]:.2f}) + ({b:.2f}) = {z:.3f}")
+        st.latex(perceptron.activation_latex(s.activation))
+        st.latex(rf"a = f({z:.3f}) = {out:.3f}")
+        st.plotly_chart(charts.neuron_diagram(x, w, b, z, out, s.activation), key="perceptron.neuron")
 
-st.header("3 · The decision line in the input plane")
-lo, hi = -2.5, 2.5
-axis, grid = perceptron.output_grid(w, b, settings.activation, lo, hi)
-try:
-    line = perceptron.decision_line(w, b, lo, hi)
-except ValueError as err:
-    line = None
-    st.error(str(err))
-st.latex(rf"w_1 x_1 + w_2 x_2 + b = 0 \;\Rightarrow\; {w[0]:.2f}\,x_1 {w[1]:+.2f}\,x_2 {b:+.2f} = 0")
-st.plotly_chart(charts.input_plane(axis, grid, line, x, w, b, settings.activation), key="perceptron.plane")
-st.caption("Blue: the neuron answers 1 (or close to it); orange: 0. The cross is the input x from section 1.")
+    st.header("2 · Why the bias matters")
+    zero_z = float(perceptron.weighted_sum((0.0, 0.0), w, b))
+    st.markdown(
+        f"With x = (0, 0) the weights multiply zeros: z = b = **{zero_z:.2f}** whatever w is, so without a "
+        "bias the neuron's answer at the origin is fixed. The bias shifts the threshold: the step fires "
+        f"when x₁w₁ + x₂w₂ ≥ −b = **{-b:.2f}**. With b = −10 the weighted inputs must pass 10 first "
+        "(try the *Bias −10* preset)."
+    )
 
-st.header("4 · Rosenblatt's learning rule")
-st.markdown(
-    "Go through the examples one by one; when the step output ŷ is wrong, move the weights "
-    "towards the right answer. On data a straight line can separate, the errors reach zero."
-)
-st.latex(r"w_i \leftarrow w_i + \eta\,(y - \hat y)\,x_i, \qquad b \leftarrow b + \eta\,(y - \hat y)")
-data_col, lr_col, epochs_col, seed_col = st.columns([2, 2, 2, 1])
-data_col.selectbox("data set", list(DATASET_LABELS), format_func=DATASET_LABELS.get,
-                   key=state.key(PREFIX, "dataset"))
-lr_col.slider("learning rate η", 0.0, 1.0, step=0.05, key=state.key(PREFIX, "lr"),
-              help="0 is allowed so you can see why it cannot work.")
-epochs_col.slider("epochs", 1, 60, key=state.key(PREFIX, "epochs"))
-seed_col.number_input("cloud seed", 0, 9999, step=1, key=state.key(PREFIX, "seed"),
-                      help="Which random cloud (only for the separable random cloud).")
-settings = state.sync(PREFIX, DEFAULTS)
-data = perceptron.dataset(settings.dataset, n_samples=40, seed=settings.seed)
-try:
-    history = perceptron.learn(data.X, data.y, lr=settings.lr, epochs=settings.epochs)
-except ValueError as err:
-    history = None
-    st.error(str(err))
-if history is not None:
-    box = perceptron.view_box(settings.dataset)
+    st.header("3 · The decision line in the input plane")
+    lo, hi = -2.5, 2.5
+    axis, grid = perceptron.output_grid(w, b, s.activation, lo, hi)
+    try:
+        line = perceptron.decision_line(w, b, lo, hi)
+    except ValueError as err:
+        line = None
+        st.error(str(err))
+    st.latex(rf"w_1 x_1 + w_2 x_2 + b = 0 \;\Rightarrow\; {w[0]:.2f}\,x_1 {w[1]:+.2f}\,x_2 {b:+.2f} = 0")
+    st.plotly_chart(charts.input_plane(axis, grid, line, x, w, b, s.activation), key="perceptron.plane")
+    st.caption("Blue: the neuron answers 1 (or close to it); orange: 0. The cross is the input x from section 1.")
+
+
+@PAGE.section
+def learning_rule() -> None:
+    """Section 4: Rosenblatt's rule on a data set (reads only its own settings)."""
+    st.header("4 · Rosenblatt's learning rule")
+    st.markdown(
+        "Go through the examples one by one; when the step output ŷ is wrong, move the weights "
+        "towards the right answer. On data a straight line can separate, the errors reach zero."
+    )
+    st.latex(r"w_i \leftarrow w_i + \eta\,(y - \hat y)\,x_i, \qquad b \leftarrow b + \eta\,(y - \hat y)")
+    data_col, lr_col, epochs_col, seed_col = st.columns([2, 2, 2, 1])
+    PAGE.widget("dataset", data_col)
+    PAGE.widget("lr", lr_col)
+    PAGE.widget("epochs", epochs_col)
+    PAGE.widget("seed", seed_col)
+    s = PAGE.values()
+    data = perceptron.dataset(s.dataset, n_samples=40, seed=s.seed)
+    try:
+        history = perceptron.learn(data.X, data.y, lr=s.lr, epochs=s.epochs)
+    except ValueError as err:
+        st.error(str(err))
+        return
+    box = perceptron.view_box(s.dataset)
     lines = perceptron.history_lines(history, *box)
     replay, errors = st.columns([3, 2])
     with replay:
         st.plotly_chart(charts.learning_replay(data.X, data.y, lines, history.errors, *box,
-                                               title=DATASET_LABELS[settings.dataset]),
+                                               title=DATASET_LABELS[s.dataset]),
                         key="perceptron.replay")
         st.caption("Press ▶ Play to watch the line move epoch by epoch, or drag the step slider.")
     with errors:
@@ -135,10 +132,15 @@ if history is not None:
             "deterministic, so from here it repeats the same loop for ever: it will never converge. "
             + ("No straight line puts (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the "
                "other; Minsky and Papert (1969) proved a single perceptron cannot compute XOR."
-               if settings.dataset == "xor" else "")
+               if s.dataset == "xor" else "")
         )
     else:
         st.info(f"Not converged after {history.epochs} epochs; give it more epochs.")
+
+
+neuron()
+learning_rule()
+PAGE.sync()
 
 st.header("5 · Two layers solve XOR")
 st.markdown(

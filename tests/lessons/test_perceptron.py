@@ -182,5 +182,8 @@ def test_every_figure_passes_plotly_validation():
 def test_out_of_range_link_settings_are_reset_in_words():
     at = _run({"x1": "50", "activation": "relu", "dataset": "xnor"})
     assert not at.exception
-    assert "x1, activation, dataset" in at.warning[0].value
+    message = at.warning[0].value
+    assert "input x₁**: 50 is outside -2 … 2" in message
+    assert "activation f**: ` relu ` is not one of: identity, step, sigmoid" in message
+    assert "data set**: ` xnor ` is not one of" in message
     assert at.slider(key="perceptron.x1").value == 1.0

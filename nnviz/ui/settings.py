@@ -1,0 +1,537 @@
+"""A page's settings, each declared once: default, widget, range or options, step, label, help.
+
+A page writes its settings as one frozen dataclass whose fields are made by
+the functions below::
+
+    @dataclass(frozen=True)
+    class Settings:
+        lr: float = settings.log_slider(0.1, LR_STOPS, "learning rate η")
+        steps: int = settings.slider(30, 1, 200, 1, "steps")
+
+    PAGE = settings.Page("gd", Settings)
+
+From that one declaration :class:`Page` draws each widget (``PAGE.widget("lr")``),
+reads the URL and checks every value a link brings (type, range, option, length:
+a message in words and the default used), validates presets, writes the
+settings that differ from the defaults back to the URL, and keeps them for the
+session so that a page left and revisited comes back as it was.
+
+A page is a few sections; each is a Streamlit fragment (``@PAGE.section``), so
+moving a widget reruns its own section only. A setting read by other sections
+too is declared ``shared=("other_section", ...)`` (those rerun with it) or
+``shared=True`` (the whole page reruns).
+
+Why not Streamlit's ``bind="query-params"``: it drops a bad link value
+silently (no message), cannot be written through ``st.query_params`` (presets,
+Reset and presenter mode write several values at once), and its parameter name
+is the widget key, which must then be unique across pages that share one
+session state; the page's own round trip keeps all of that in one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import streamlit as st
+
+from nnviz.ui import heap, presenter
+
+DECLARATION = "nnviz.setting"
+_STORE = "_nnviz_settings"
+_PRESENT = "present"
+# A link value is echoed back in a message at most this long (the rest is cut, shown as "…").
+ECHO_CHARS = 40
+# No link value is read beyond this many characters (a list or a text has its own, smaller bound).
+LINK_CHARS = 400
+
+
+def shown(value: Any, limit: int = ECHO_CHARS) -> str:
+    """``value`` as literal text inside Markdown: an inline code span, cut to ``limit`` characters.
+
+    A code span shows its characters as they are: no link, image, HTML or emphasis can come out of
+    it, whatever a hand-made link puts there.
+    """
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    text = text.replace("\n", " ").replace("\r", " ")
+    longest = 0
+    run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every declared setting has: a label, a default, help, and whether several sections read it."""
+
+    label: str
+    default: Any
+    help: str | None = None
+    # Read by other sections too: True reruns the whole page when it changes; a tuple of section names
+    # (the functions decorated with Page.section) reruns those beside the widget's own.
+    shared: bool | tuple = False
+
+    def parse(self, raw: str) -> Any:
+        """The value a link's text stands for; ``ValueError`` (in words) when it does not fit."""
+        raise NotImplementedError
+
+    def check(self, value: Any) -> Any:
+        """``value`` when it fits the declaration (possibly normalised); ``ValueError`` in words if not."""
+        raise NotImplementedError
+
+    def encode(self, value: Any) -> str:
+        return str(value)
+
+    def draw(self, where, key: str, **options) -> Any:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Number(Setting):
+    """A number on a slider or in a number box: ``low`` to ``high`` in steps of ``step``."""
+
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 0.1
+    widget: str = "slider"  # or "number"
+    format: str | None = None
+
+    @property
+    def integer(self) -> bool:
+        return isinstance(self.default, int) and not isinstance(self.default, bool)
+
+    def parse(self, raw: str) -> Any:
+        text = raw.strip()
+        if self.integer:
+            if not text.lstrip("+-").isdigit() or len(text) > 12:
+                raise ValueError(f"{shown(raw)} is not a whole number")
+            return int(text)
+        if "_" in text:  # Python's float() reads "1_0" as 10; a link should not
+            raise ValueError(f"{shown(raw)} is not a number")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{shown(raw)} is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"{shown(raw)} is not a finite number")
+        return value
+
+    def check(self, value: Any, low: float | None = None, high: float | None = None) -> Any:
+        low = self.low if low is None else low
+        high = self.high if high is None else high
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{shown(value)} is not a number")
+        if not math.isfinite(value):
+            raise ValueError(f"{shown(value)} is not a finite number")
+        if not low <= value <= high:
+            raise ValueError(f"{_number_text(value)} is outside {_number_text(low)} … {_number_text(high)}")
+        return int(value) if self.integer else float(value)
+
+    def encode(self, value: Any) -> str:
+        return str(int(value)) if self.integer else repr(float(value))
+
+    def draw(self, where, key: str, *, low: float | None = None, high: float | None = None, **options) -> Any:
+        """The widget; ``low``/``high`` may narrow the declared range (a surface's own bounds), never widen it."""
+        low = self.low if low is None else max(low, self.low)
+        high = self.high if high is None else min(high, self.high)
+        if self.format is not None:
+            options.setdefault("format", self.format)
+        if self.widget == "number":
+            return where.number_input(self.label, low, high, step=self.step, key=key, help=self.help, **options)
+        return where.slider(self.label, low, high, step=self.step, key=key, help=self.help, **options)
+
+
+@dataclass(frozen=True)
+class Stops(Setting):
+    """A number chosen among fixed stops (a log-scale slider): a link's value snaps to the nearest stop."""
+
+    stops: tuple = ()
+
+    def parse(self, raw: str) -> Any:
+        return Number(self.label, float(self.default)).parse(raw)
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"{shown(value)} is not a number")
+        low, high = self.stops[0], self.stops[-1]
+        if not low <= value <= high:
+            raise ValueError(f"{_number_text(float(value))} is outside {low:g} … {high:g}")
+        return min(self.stops, key=lambda stop: abs(math.log(stop) - math.log(value)) if value > 0 and stop > 0
+                   else abs(stop - value))
+
+    def encode(self, value: Any) -> str:
+        return repr(float(value))
+
+    def draw(self, where, key: str, **options) -> Any:
+        options.setdefault("format_func", lambda v: f"{v:g}")
+        return where.select_slider(self.label, self.stops, key=key, help=self.help, **options)
+
+
+@dataclass(frozen=True)
+class Range(Setting):
+    """A pair ``(from, to)`` on a range slider."""
+
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 0.1
+
+    def parse(self, raw: str) -> Any:
+        parts = raw.split(",")
+        if len(parts) != 2:
+            raise ValueError(f"{shown(raw)} is not two numbers separated by a comma")
+        return tuple(Number(self.label, float(self.low)).parse(part) for part in parts)
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            raise ValueError(f"{shown(value)} is not a pair of numbers")
+        first, second = (Number(self.label, float(self.low), low=self.low, high=self.high).check(v) for v in value)
+        if first >= second:
+            raise ValueError(f"the range {first:g} … {second:g} is empty")
+        return (first, second)
+
+    def encode(self, value: Any) -> str:
+        return ",".join(repr(float(v)) for v in value)
+
+    def draw(self, where, key: str, **options) -> Any:
+        return where.slider(self.label, self.low, self.high, step=self.step, key=key, help=self.help, **options)
+
+
+@dataclass(frozen=True)
+class Choice(Setting):
+    """One of several options: ``options`` maps each value to its label."""
+
+    options: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    widget: str = "selectbox"  # or "radio", "segmented", "tabs" (drawn by Page.tabs)
+
+    def parse(self, raw: str) -> Any:
+        return raw
+
+    def check(self, value: Any) -> Any:
+        if value not in self.options:
+            raise ValueError(f"{shown(value)} is not one of: {', '.join(self.options.values())}")
+        return value
+
+    def draw(self, where, key: str, **options) -> Any:
+        options.setdefault("format_func", self.options.get)
+        values = list(self.options)
+        if self.widget == "radio":
+            return where.radio(self.label, values, key=key, help=self.help, **options)
+        if self.widget == "segmented":
+            return where.segmented_control(self.label, values, key=key, help=self.help, **options)
+        return where.selectbox(self.label, values, key=key, help=self.help, **options)
+
+
+@dataclass(frozen=True)
+class Choices(Setting):
+    """Several of the options at once (a multiselect), in the options' order."""
+
+    options: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    max_chosen: int | None = None
+
+    def parse(self, raw: str) -> Any:
+        return tuple(item for item in raw.split(",") if item)
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, (tuple, list)):
+            raise ValueError(f"{shown(value)} is not a list")
+        unknown = [v for v in value if v not in self.options]
+        if unknown:
+            raise ValueError(f"{shown(unknown[0])} is not one of: {', '.join(self.options.values())}")
+        if len(set(value)) != len(value):
+            raise ValueError("an option is named twice")
+        if self.max_chosen is not None and len(value) > self.max_chosen:
+            raise ValueError(f"at most {self.max_chosen} can be chosen")
+        return list(value)
+
+    def encode(self, value: Any) -> str:
+        return ",".join(value)
+
+    def draw(self, where, key: str, **options) -> Any:
+        options.setdefault("format_func", self.options.get)
+        return where.multiselect(self.label, list(self.options), key=key, help=self.help,
+                                 max_selections=self.max_chosen, **options)
+
+
+@dataclass(frozen=True)
+class Toggle(Setting):
+    """On or off: a toggle switch or a check box."""
+
+    widget: str = "toggle"  # or "checkbox"
+
+    def parse(self, raw: str) -> Any:
+        if raw in ("1", "true", "True"):
+            return True
+        if raw in ("0", "false", "False"):
+            return False
+        raise ValueError(f"{shown(raw)} is not on (1) or off (0)")
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise ValueError(f"{shown(value)} is not on or off")
+        return value
+
+    def encode(self, value: Any) -> str:
+        return "1" if value else "0"
+
+    def draw(self, where, key: str, **options) -> Any:
+        if self.widget == "checkbox":
+            return where.checkbox(self.label, key=key, help=self.help, **options)
+        return where.toggle(self.label, key=key, help=self.help, **options)
+
+
+@dataclass(frozen=True)
+class Text(Setting):
+    """A short text typed by the student (a list of numbers or names the page parses itself)."""
+
+    max_chars: int = 200
+
+    def parse(self, raw: str) -> Any:
+        return raw
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValueError(f"{shown(value)} is not text")
+        if len(value) > self.max_chars:
+            raise ValueError(f"it is {len(value):,} characters long; at most {self.max_chars} fit")
+        return value
+
+    def draw(self, where, key: str, **options) -> Any:
+        return where.text_input(self.label, key=key, help=self.help, max_chars=self.max_chars, **options)
+
+
+def _field(declaration: Setting):
+    default = declaration.default
+    if isinstance(default, list):
+        return dataclasses.field(default_factory=lambda: list(default), metadata={DECLARATION: declaration})
+    return dataclasses.field(default=default, metadata={DECLARATION: declaration})
+
+
+def slider(default, low, high, step, label, help=None, *, shared=False, format=None):
+    """A slider from ``low`` to ``high``; an ``int`` default makes it whole numbers."""
+    return _field(Number(label, default, help, shared, low, high, step, "slider", format))
+
+
+def number(default, low, high, step, label, help=None, *, shared=False, format=None):
+    """A number box (for seeds and exact values) from ``low`` to ``high``."""
+    return _field(Number(label, default, help, shared, low, high, step, "number", format))
+
+
+def log_slider(default, stops: Sequence[float], label, help=None, *, shared=False):
+    """A slider over fixed stops (log-spaced learning rates); the default must be one of them."""
+    return _field(Stops(label, default, help, shared, tuple(stops)))
+
+
+def range_slider(default, low, high, step, label, help=None, *, shared=False):
+    return _field(Range(label, tuple(default), help, shared, low, high, step))
+
+
+def choice(default, options: Mapping[str, str] | Sequence[str], label, help=None, *, shared=False,
+           widget="selectbox"):
+    """One of ``options`` (a mapping value → label, or a sequence of values shown as they are)."""
+    if not isinstance(options, Mapping):
+        options = {value: value for value in options}
+    return _field(Choice(label, default, help, shared, dict(options), widget))
+
+
+def choices(default, options: Mapping[str, str] | Sequence[str], label, help=None, *, shared=False,
+            max_chosen=None):
+    if not isinstance(options, Mapping):
+        options = {value: value for value in options}
+    return _field(Choices(label, list(default), help, shared, dict(options), max_chosen))
+
+
+def toggle(default: bool, label, help=None, *, shared=False, widget="toggle"):
+    return _field(Toggle(label, default, help, shared, widget))
+
+
+def text(default: str, label, help=None, *, shared=False, max_chars=200):
+    return _field(Text(label, default, help, shared, max_chars))
+
+
+def declarations(cls: type) -> dict[str, Setting]:
+    """Every setting of a page's ``Settings`` dataclass, by name."""
+    return {f.name: f.metadata[DECLARATION] for f in dataclasses.fields(cls)}
+
+
+class Page:
+    """One page's settings: its declarations, its keys in session state, its URL, its sections."""
+
+    def __init__(self, prefix: str, cls: type) -> None:
+        self.prefix = prefix
+        self.cls = cls
+        self.declared = declarations(cls)
+        self.defaults = cls()
+        self.sections: list[str] = []
+        self._running: str | None = None
+        for name, declaration in self.declared.items():
+            try:
+                declaration.check(getattr(self.defaults, name))
+            except ValueError as err:
+                raise ValueError(f"{cls.__qualname__}.{name}: the default does not fit its declaration: {err}")
+
+    # -- keys and values --------------------------------------------------------------------------
+    def key(self, name: str) -> str:
+        """The session-state key of one setting (also its widget's ``key=``)."""
+        return f"{self.prefix}.{name}"
+
+    def __getitem__(self, name: str) -> Any:
+        return st.session_state[self.key(name)]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        st.session_state[self.key(name)] = value
+
+    def values(self):
+        """The page's settings now, as its ``Settings`` dataclass."""
+        return self.cls(**{name: st.session_state[self.key(name)] for name in self.declared})
+
+    def check(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """``values`` checked against the declarations (a preset); ``ValueError`` names the first misfit."""
+        checked = {}
+        for name, value in values.items():
+            if name not in self.declared:
+                raise ValueError(f"{name!r} is not a setting of this page")
+            try:
+                checked[name] = self.declared[name].check(value)
+            except ValueError as err:
+                raise ValueError(f"{self.declared[name].label}: {err}") from None
+        return checked
+
+    # -- a full run: read the link or this session's last visit -----------------------------------
+    def init(self) -> list[str]:
+        """Seed each setting: from this session's last visit, else the link, else its default.
+
+        Every value a link brings is checked against its declaration; one that does not fit is
+        named in a message in words and the default is used. Returns the messages.
+        """
+        store = st.session_state.setdefault(_STORE, {})
+        saved = store.get(self.prefix, {})
+        messages = []
+        for name, declaration in self.declared.items():
+            k = self.key(name)
+            default = getattr(self.defaults, name)
+            if k in st.session_state:
+                # Re-assigning makes the value the page's own, so Streamlit does not forget it in a
+                # run that leaves its widget undrawn (a closed tab, another section's controls).
+                st.session_state[k] = st.session_state[k]
+                continue
+            if name in saved:
+                st.session_state[k] = saved[name]
+                continue
+            st.session_state[k] = default
+            if name not in st.query_params:
+                continue
+            raw_all = st.query_params.get_all(name)
+            raw = raw_all[-1] if raw_all else ""
+            try:
+                if len(raw_all) > 1:
+                    raise ValueError("it is given more than once")
+                if len(raw) > LINK_CHARS:
+                    raise ValueError(f"it is {len(raw):,} characters long")
+                st.session_state[k] = declaration.check(declaration.parse(raw))
+            except ValueError as err:
+                messages.append(f"**{declaration.label}**: {err}; the default "
+                                f"{shown(declaration.encode(default))} is used.")
+        if messages:
+            st.warning("This link asked for settings the page cannot use:\n\n"
+                       + "\n".join(f"- {m}" for m in messages))
+        return messages
+
+    def sync(self):
+        """Remember the settings for this session and write those that differ from the defaults to the URL."""
+        values = {name: st.session_state[self.key(name)] for name in self.declared}
+        st.session_state.setdefault(_STORE, {})[self.prefix] = dict(values)
+        params = {name: self.declared[name].encode(value)
+                  for name, value in values.items() if value != getattr(self.defaults, name)}
+        if st.query_params.get(_PRESENT) == "1":
+            params[_PRESENT] = "1"
+        if st.query_params.to_dict() != params:
+            st.query_params.from_dict(params)
+        heap.settle(self.prefix)  # once per page and process: see nnviz.ui.heap
+        return self.cls(**values)
+
+    # -- widgets ----------------------------------------------------------------------------------
+    def widget(self, name: str, where=None, **options) -> Any:
+        """Draw setting ``name``'s widget from its declaration (in ``where``, default the current container).
+
+        ``options`` pass on to Streamlit (``on_change``, ``label_visibility``, ``format_func``, ``disabled``);
+        the label, range, options and step always come from the declaration. Inside a section, changing the
+        widget reruns that section; a shared setting's change also reruns the sections that read it.
+        """
+        declaration = self.declared[name]
+        if declaration.shared and self._running is not None:
+            options["on_change"] = _rerun_after(options.get("on_change"), self._readers(declaration))
+        return declaration.draw(st if where is None else where, self.key(name), **options)
+
+    def _readers(self, declaration: Setting) -> list[str] | None:
+        """The fragment keys to rerun when a shared setting changes; None for the whole page."""
+        if declaration.shared is True:
+            return None
+        return [self._fragment_key(self._running)] + [self._fragment_key(s) for s in declaration.shared]
+
+    def tabs(self, name: str):
+        """The tabs of a ``choice(..., widget="tabs")`` setting; only the open one should be drawn."""
+        declaration = self.declared[name]
+        return st.tabs(list(declaration.options.values()), key=self.key(name), on_change="rerun")
+
+    # -- sections ---------------------------------------------------------------------------------
+    def _fragment_key(self, section: str) -> str:
+        return f"{self.prefix}.section.{section}"
+
+    def section(self, fn: Callable[[], None]) -> Callable[[], None]:
+        """A section of the page as a fragment: its widgets rerun it alone, then the URL is written.
+
+        The section's name is the function's name (a shared setting's declaration names the other
+        sections that read it). A crash inside it is reported with an error id; the rest of the page stays.
+        """
+        name = fn.__name__
+        self.sections.append(name)
+
+        def body() -> None:
+            self._running = name
+            try:
+                presenter.guarded(fn)()
+            finally:
+                self._running = None
+            self.sync()
+
+        body.__name__ = body.__qualname__ = f"{self.prefix}.{name}"
+        return st.fragment(body, key=self._fragment_key(name))
+
+    # -- presets and reset ------------------------------------------------------------------------
+    def apply(self, values: Mapping[str, Any]) -> None:
+        """Set several settings at once (a preset); call from a button's ``on_click``."""
+        for name, value in self.check(values).items():
+            st.session_state[self.key(name)] = value
+
+    def reset(self) -> None:
+        """Every setting back to its default; call from ``on_click``."""
+        self.apply(dataclasses.asdict(self.defaults))
+
+    def presets_bar(self, presets: Mapping[str, Mapping[str, Any]]) -> None:
+        """One-click buttons for the lesson's classic moments, and a "Reset page" button."""
+        columns = st.columns(len(presets) + 1)
+        for column, (label, values) in zip(columns, presets.items()):
+            column.button(label, on_click=presenter.guarded(self.apply), args=(values,),
+                          key=f"{self.prefix}.preset.{label}", width="stretch", help=label)
+        columns[-1].button("↺ Reset page", on_click=presenter.guarded(self.reset),
+                           key=f"{self.prefix}.preset.reset", width="stretch", help="Every setting back to its default")
+
+
+def _rerun_after(callback, fragments: list[str] | None):
+    """A widget callback that runs ``callback`` and then reruns ``fragments`` (None: the whole page)."""
+    def changed(*args, **kwargs):
+        if callback is not None:
+            callback(*args, **kwargs)
+        st.rerun(fragments) if fragments else st.rerun()
+    return changed
