@@ -9,20 +9,18 @@ import streamlit as st
 from nnviz import curves
 from nnviz.charts import training as charts
 from nnviz.keras.runs import RunStore
-from nnviz.ui import state
-
-PREFIX = "curves"
+from nnviz.ui import settings
 
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    metric: str = "loss"
-    smoothing: float = 0.6
-    log_y: bool = False
-    x_axis: str = "epoch"
+    metric: str = settings.choice("loss", ("loss", "accuracy", "mae"), "Metric")
+    smoothing: float = settings.slider(0.6, 0.0, 0.99, 0.01, "Smoothing (TensorBoard's weight)")
+    log_y: bool = settings.toggle(False, "Log-scale y", widget="checkbox")
+    x_axis: str = settings.choice("epoch", ("epoch", "wall time"), "x axis", widget="radio")
 
 
-DEFAULTS = Settings()
+PAGE = settings.Page("curves", Settings)
 PRESETS = {
     "Raw": {"smoothing": 0.0},
     "Smooth 0.6": {"smoothing": 0.6},
@@ -39,14 +37,14 @@ st.markdown(
 )
 st.latex(r"s_t = \frac{m_t}{1 - w^{t}}, \qquad m_t = w\, m_{t-1} + (1 - w)\, x_t, \quad m_0 = 0")
 
-state.init(PREFIX, DEFAULTS)
-state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+PAGE.init()
+PAGE.presets_bar(PRESETS)
 store = RunStore()
 runs = store.list()
 if not runs:
     st.info(f"No runs yet in `{store.root}`. Train a model on the [Keras training](/keras_training) page "
             "(or point NNVIZ_RUNS_DIR at a folder of runs).")
-    settings = state.sync(PREFIX, DEFAULTS)
+    PAGE.sync()
     st.stop()
 
 names = [run.name for run in runs]
@@ -54,36 +52,43 @@ box = st.session_state.setdefault("keras.box", {})  # filled by the Keras page: 
 mine = [n for n in box.get("my_runs", []) if n in names]
 if "curves.runs" not in st.session_state or not set(st.session_state["curves.runs"]) <= set(names):
     st.session_state["curves.runs"] = (mine or names)[-3:]
-st.multiselect("Runs (from every session, stored on disk)", names, key="curves.runs")
-a, b, c, d = st.columns(4)
-a.selectbox("Metric", ("loss", "accuracy", "mae"), key=state.key(PREFIX, "metric"))
-b.slider("Smoothing (TensorBoard's weight)", 0.0, 0.99, step=0.01, key=state.key(PREFIX, "smoothing"))
-c.checkbox("Log-scale y", key=state.key(PREFIX, "log_y"))
-d.radio("x axis", ("epoch", "wall time"), key=state.key(PREFIX, "x_axis"), horizontal=True)
-settings = state.sync(PREFIX, DEFAULTS)
 
-chosen = [store.get(name) for name in st.session_state["curves.runs"]]
-shown, rows = [], []
-for run in chosen:
-    history, wall_time = store.history(run.name)
-    shown.append({"name": run.name, "history": history, "wall_time": wall_time,
-                  "early_stopping_epoch": run.config.get("early_stopping_epoch")})
-    diagnosis = curves.diagnose(history.get("loss", []), history.get("val_loss"),
-                                baseline=run.config.get("baseline_loss"))
-    val = history.get("val_loss") or history.get("loss", [])
-    best = curves.best_epoch(val)
-    rows.append({"run": run.name, "data": run.config.get("data", ""), "epochs": len(wall_time),
-                 "best epoch": best, "best val loss" if history.get("val_loss") else "best loss":
-                 None if best is None else round(val[best - 1], 4),
-                 "early stop": run.config.get("early_stopping_epoch"), "diagnosis": diagnosis.message})
-available = any(settings.metric in item["history"] for item in shown)
-if chosen and not available:
-    st.warning(f"None of the chosen runs logged {settings.metric!r}; showing the loss.")
-metric = settings.metric if available else "loss"
-st.plotly_chart(charts.runs_overlay(shown, metric, settings.smoothing, settings.log_y, settings.x_axis),
-                key="curves.overlay")
-if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="curves.table")
+
+@PAGE.section
+def overlay() -> None:
+    """The chosen runs overlaid, smoothed, with one row per run: the diagnosis and the best epoch."""
+    st.multiselect("Runs (from every session, stored on disk)", names, key="curves.runs")
+    a, b, c, d = st.columns(4)
+    PAGE.widget("metric", a)
+    PAGE.widget("smoothing", b)
+    PAGE.widget("log_y", c)
+    PAGE.widget("x_axis", d, horizontal=True)
+    s = PAGE.values()
+    chosen = [store.get(name) for name in st.session_state["curves.runs"]]
+    drawn, rows = [], []
+    for run in chosen:
+        history, wall_time = store.history(run.name)
+        drawn.append({"name": run.name, "history": history, "wall_time": wall_time,
+                      "early_stopping_epoch": run.config.get("early_stopping_epoch")})
+        diagnosis = curves.diagnose(history.get("loss", []), history.get("val_loss"),
+                                    baseline=run.config.get("baseline_loss"))
+        val = history.get("val_loss") or history.get("loss", [])
+        best = curves.best_epoch(val)
+        rows.append({"run": run.name, "data": run.config.get("data", ""), "epochs": len(wall_time),
+                     "best epoch": best, "best val loss" if history.get("val_loss") else "best loss":
+                     None if best is None else round(val[best - 1], 4),
+                     "early stop": run.config.get("early_stopping_epoch"), "diagnosis": diagnosis.message})
+    available = any(s.metric in item["history"] for item in drawn)
+    if chosen and not available:
+        st.warning(f"None of the chosen runs logged {s.metric!r}; showing the loss.")
+    metric = s.metric if available else "loss"
+    st.plotly_chart(charts.runs_overlay(drawn, metric, s.smoothing, s.log_y, s.x_axis), key="curves.overlay")
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="curves.table")
+
+
+overlay()
+PAGE.sync()
 
 st.subheader("Manage a run")
 session = st.session_state.get("keras.session", "")

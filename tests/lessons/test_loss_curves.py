@@ -91,3 +91,27 @@ def test_presets_change_the_smoothing_and_reset():
     assert at.slider(key="curves.smoothing").value == pytest.approx(0.95)
     at.button(key="curves.preset.reset").click().run()
     assert at.slider(key="curves.smoothing").value == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize("raw", ["5", "-1", "1e308", "1_0", "nan", "abc"])
+def test_a_bad_smoothing_in_the_link_is_named_and_the_page_still_draws(raw):
+    _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["smoothing"] = raw
+    at.run()
+    assert not at.exception and not at.error
+    assert "Smoothing (TensorBoard's weight)" in at.warning[0].value
+    assert "the default ` 0.6 ` is used" in at.warning[0].value
+    assert at.slider(key="curves.smoothing").value == pytest.approx(0.6)
+    assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) == 1  # chart and runs table drawn
+    assert at.download_button  # downloads too
+
+
+def test_a_repeated_setting_in_the_link_is_named():
+    _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["smoothing"] = ["0.1", "0.2"]
+    at.run()
+    assert not at.exception
+    assert "given more than once" in at.warning[0].value
+    assert len(at.get("plotly_chart")) == 1
