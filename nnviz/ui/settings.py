@@ -364,6 +364,10 @@ def declarations(cls: type) -> dict[str, Setting]:
     return {f.name: f.metadata[DECLARATION] for f in dataclasses.fields(cls)}
 
 
+# The Page each lesson made last in this process, by prefix: tests check widgets against declarations.
+PAGES: dict[str, "Page"] = {}
+
+
 class Page:
     """One page's settings: its declarations, its keys in session state, its URL, its sections."""
 
@@ -374,6 +378,7 @@ class Page:
         self.defaults = cls()
         self.sections: list[str] = []
         self._running: str | None = None
+        PAGES[prefix] = self
         for name, declaration in self.declared.items():
             try:
                 declaration.check(getattr(self.defaults, name))
