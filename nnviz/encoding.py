@@ -39,9 +39,15 @@ def one_hot(labels, classes=None) -> Encoding:
     if unknown:
         raise ValueError(f"labels {unknown} are not among the classes {list(classes)}")
     index = {c: i for i, c in enumerate(classes)}
-    matrix = np.zeros((len(labels), len(classes)))
-    matrix[np.arange(len(labels)), [index[v] for v in labels]] = 1.0
-    return Encoding(classes, matrix)
+    return Encoding(classes, one_hot_rows([index[v] for v in labels], len(classes)))
+
+
+def one_hot_rows(indices, n_classes: int) -> np.ndarray:
+    """One row per class index with a single 1 in that column: the targets of a softmax output."""
+    indices = np.asarray(indices).astype(int).reshape(-1)
+    matrix = np.zeros((indices.size, int(n_classes)))
+    matrix[np.arange(indices.size), indices] = 1.0
+    return matrix
 
 
 def parse_label_set(text: str, separator: str = ",") -> tuple[str, ...]:

@@ -25,14 +25,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nnviz import datasets, fastnet
+from nnviz import activations as _activations
+from nnviz import datasets, encoding, fastnet, losses
 from nnviz import optimizers as _optimizers
 from nnviz.network import Network
 
 EXTENT = datasets.EXTENT
 GRID_RESOLUTION = 100
 MAX_UPLOAD_ROWS = 2000
-EPSILON = 1e-7
 # A parameter this large means the run has left the region where the pictures mean anything.
 DIVERGENCE_LIMIT = 1e6
 # The first weights, as TensorFlow Playground draws them: uniform in [−INIT_WEIGHT, INIT_WEIGHT], biases INIT_BIAS.
@@ -108,7 +108,7 @@ class Config:
             if not 1 <= int(n) <= MAX_NEURONS:
                 raise ValueError(f"a hidden layer has 1 to {MAX_NEURONS} neurons, got {n}")
         for a in self.hidden_activations():
-            if a not in _ACT:
+            if a not in HIDDEN_ACTIVATIONS:
                 raise ValueError(f"unknown activation {a!r}; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}")
         if not self.learning_rate > 0:
             raise ValueError(f"the learning rate must be positive, got {self.learning_rate}")
@@ -163,27 +163,6 @@ def split_data(X, y, task, n_classes, train_fraction, seed=0, name="data") -> Da
                 int(n_classes), name)
 
 
-# --- activations, written for speed; tests check them against nnviz.activations ---------------
-
-def _sigmoid(z):
-    # 1/(1+e^-z) = (1 + tanh(z/2)) / 2: never overflows.
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def _softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-# name -> (f(z), f'(z) written in terms of a = f(z))
-_ACT = {
-    "relu": (lambda z: np.maximum(z, 0.0), lambda a: (a > 0).astype(float)),
-    "tanh": (np.tanh, lambda a: 1.0 - a * a),
-    "sigmoid": (_sigmoid, lambda a: a * (1.0 - a)),
-    "linear": (lambda z: z, None),
-}
-
-
 def optimizer_options(name: str, **values) -> tuple:
     """The hyper-parameters among ``values`` that optimizer ``name`` takes, as (name, value) pairs."""
     takes = _optimizers.optimizer_class(name).DEFAULTS
@@ -214,19 +193,22 @@ def targets(y, kind: str, n_classes: int) -> np.ndarray:
         return (2.0 * y.astype(float) - 1.0).reshape(-1, 1)
     if kind in ("linear", "sigmoid"):
         return y.astype(float).reshape(-1, 1)
-    Y = np.zeros((len(y), n_classes))
-    Y[np.arange(len(y)), y.astype(int)] = 1.0
-    return Y
+    return encoding.one_hot_rows(y, n_classes)
+
+
+# The cost that goes with each output activation (see output_kind).
+LOSS_OF_OUTPUT = {"linear": "quadratic", "tanh": "quadratic", "sigmoid": "binary_crossentropy",
+                  "softmax": "categorical_crossentropy"}
+# The output layer and its cost as the page writes them beside the cost control (keys: Trainer.out_act).
+_OUTPUT_LATEX = {"tanh": r"a = \tanh z,\ y = \pm 1", "sigmoid": r"a = \sigma(z)",
+                 "softmax": r"a = \mathrm{softmax}(z)", "linear": r"a = z"}
+COST_LATEX = {kind: losses.get(LOSS_OF_OUTPUT[kind]).example_latex + r",\ " + output
+              for kind, output in _OUTPUT_LATEX.items()}
 
 
 def row_losses(kind: str, Y: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """Each row's cost, as :mod:`nnviz.losses` computes it (logs clipped at ε)."""
-    if kind in ("linear", "tanh"):
-        return np.sum((Y - A) ** 2, axis=1) / 2
-    P = np.clip(A, EPSILON, 1 - EPSILON)
-    if kind == "sigmoid":
-        return -(Y[:, 0] * np.log(P[:, 0]) + (1 - Y[:, 0]) * np.log(1 - P[:, 0]))
-    return -np.sum(Y * np.log(P), axis=1)
+    """Each row's cost for the output activation ``kind``, from :mod:`nnviz.losses` (logs clipped at ε)."""
+    return losses.get(LOSS_OF_OUTPUT[kind]).row_values(Y, A)
 
 
 def loss_value(kind: str, Y: np.ndarray, A: np.ndarray) -> float:
@@ -375,8 +357,11 @@ class Trainer:
         self.stop_reason: str | None = None
         self._best = (math.inf, 0)
         self._grid_cache: dict = {}
-        self._act_fns = [_ACT[a][0] for a in self.hidden_acts]
-        self._act_derivs = [_ACT[a][1] for a in self.hidden_acts]
+        self._act_fns = [_activations.get(a).fn for a in self.hidden_acts]
+        # f' from the layer's output a; None for linear, whose f' = 1 needs no multiplication.
+        self._act_derivs = [None if a == "linear" else _activations.get(a).derivative_of_output
+                            for a in self.hidden_acts]
+        self._out_fn = _activations.layer_function(self.out_act)
         self._plans = {masked: fastnet.plan(self.sizes, self.hidden_acts, self.out_act, masked)
                        for masked in (False, True)}
         self._workspaces: dict[int, tuple] = {}
@@ -397,19 +382,9 @@ class Trainer:
         last = len(self.W) - 1
         for l in range(len(self.W)):
             z = a @ self.W[l].T + self.b[l]
-            a = self._act_fns[l](z) if l < last else self._output(z)
+            a = self._act_fns[l](z) if l < last else self._out_fn(z)
             acts.append(a)
         return acts
-
-    def _output(self, z: np.ndarray) -> np.ndarray:
-        """The output layer's activation: tanh or sigmoid (two classes), softmax or linear (regression)."""
-        if self.out_act == "tanh":
-            return np.tanh(z)
-        if self.out_act == "sigmoid":
-            return _sigmoid(z)
-        if self.out_act == "softmax":
-            return _softmax(z)
-        return z
 
     # --- training -------------------------------------------------------------------------------
 
@@ -488,11 +463,9 @@ class Trainer:
                     deriv = masks[l] if deriv is None else deriv * masks[l]
                 derivs.append(deriv)
             else:
-                a = self._output(z)
+                a = self._out_fn(z)
             acts.append(a)
-        delta = (a - Y) / len(X)
-        if self.out_act == "tanh":
-            delta *= 1.0 - a * a
+        delta = losses.get(self.loss_name).output_delta(Y, a, self.out_act) / len(X)
         for l in range(last, -1, -1):
             np.dot(delta.T, acts[l], out=self.dW[l])
             delta.sum(axis=0, out=self.db[l])
@@ -670,14 +643,8 @@ class Trainer:
                 if l < last:
                     a = self._act_fns[l](z)
                     maps.append(a)
-                elif self.out_act == "tanh":
-                    a = np.tanh(z)
-                elif self.out_act == "sigmoid":
-                    a = _sigmoid(z)
-                elif self.out_act == "softmax":
-                    a = _softmax(z)
                 else:
-                    a = z
+                    a = self._out_fn(z)
         r = resolution
         to_maps = lambda A: A.T.reshape(A.shape[1], r, r)  # noqa: E731
         return GridPass(xs, ys, to_maps(F), tuple(to_maps(A) for A in maps), to_maps(a))

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz import activations, encoding, losses
 from nnviz.activations import naive_softmax, sigmoid, softmax
 
-SOFTMAX_T_LATEX = r"p_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}"
-SIGMOID_LATEX = r"q_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}"
-CCE_LATEX = r"C = -\sum_j y_j \ln p_j, \qquad \frac{\partial C}{\partial z_j} = p_j - y_j"
+# The pages' names for formulas kept in nnviz.activations and nnviz.losses.
+SOFTMAX_T_LATEX = activations.SOFTMAX_TEMPERATURE_LATEX
+SIGMOID_LATEX = activations.SIGMOID_PER_CLASS_LATEX
+CCE_LATEX = losses.SOFTMAX_CROSSENTROPY_LATEX
 
 
 def _logits(logits) -> np.ndarray:
@@ -91,13 +93,11 @@ def categorical_cross_entropy(logits, target: int) -> CategoricalCost:
     z = _logits(logits)
     if not 0 <= int(target) < z.size:
         raise ValueError(f"the target class must be one of 0..{z.size - 1}, got {target}")
-    y = np.zeros(z.size)
-    y[int(target)] = 1.0
+    y = encoding.one_hot_rows([target], z.size)[0]
     p = softmax(z)
-    # ln p via log-sum-exp: exact even when p underflows to 0.
-    shifted = z - z.max()
-    log_p = shifted - np.log(np.sum(np.exp(shifted)))
-    return CategoricalCost(p, y, float(-log_p[int(target)]), p - y)
+    # From the logits: exact even when p underflows to 0.
+    cost = float(losses.softmax_crossentropy(y, z)[0])
+    return CategoricalCost(p, y, cost, losses.get("categorical_crossentropy").output_delta(y, p, "softmax"))
 
 
 MAX_CLASSES = 6

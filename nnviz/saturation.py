@@ -14,7 +14,8 @@ import numpy as np
 
 from nnviz import activations as _activations
 
-SIGMOID_PRIME_MAX = 0.25
+# σ'(0) = 1/4, the largest slope of the sigmoid.
+SIGMOID_PRIME_MAX = float(_activations.get("sigmoid").derivative(0.0))
 SATURATION_THRESHOLD = 0.01
 
 

@@ -10,22 +10,17 @@ the worse the output, the faster it learns.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz import losses
 from nnviz.activations import sigmoid
 
+# The names the cost-functions page uses; "cross_entropy" is nnviz.losses' alias of binary_crossentropy.
 COSTS: tuple[str, ...] = ("quadratic", "cross_entropy")
-LATEX = {
-    "quadratic": r"C = \tfrac{1}{2}(y - a)^2",
-    "cross_entropy": r"C = -\left[\, y \ln a + (1 - y) \ln(1 - a) \,\right]",
-}
-GRADIENT_LATEX = {
-    "quadratic": r"\frac{\partial C}{\partial a} = a - y",
-    "cross_entropy": r"\frac{\partial C}{\partial a} = \frac{a - y}{a(1 - a)}",
-}
+LATEX = {name: losses.get(name).example_latex for name in COSTS}
+GRADIENT_LATEX = {name: losses.get(name).example_gradient_latex for name in COSTS}
 WEIGHT_GRADIENT_LATEX = {
     "quadratic": r"\frac{\partial C}{\partial w} = (a - y)\,\sigma'(z)\,x",
     "cross_entropy": r"\frac{\partial C}{\partial w} = (a - y)\,x",
@@ -34,12 +29,20 @@ WEIGHT_GRADIENT_LATEX = {
 STARTS = ((0.6, 0.9), (2.0, 2.0))
 LEARNING_RATES = {"quadratic": 0.15, "cross_entropy": 0.005}
 EPOCHS = 300
+# The neuron's own output is never exactly 0 or 1 in the lesson's range; far out in the tails
+# σ(z) rounds to 1, so its cost clips a this close to the edges (much closer than Keras's 1e-7).
+NEURON_EPSILON = 1e-15
 
 
-def _check_cost(name: str) -> str:
-    if name not in COSTS:
-        raise ValueError(f"unknown cost {name!r}; choose one of: {', '.join(COSTS)}")
-    return name
+# The page's names and the registry's own.
+_LOSSES = {**{name: losses.get(name) for name in COSTS}, **{losses.get(name).name: losses.get(name) for name in COSTS}}
+
+
+def _loss(name: str) -> losses.Loss:
+    try:
+        return _LOSSES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown cost {name!r}; choose one of: {', '.join(COSTS)}") from None
 
 
 def _check_unit(value, what: str) -> np.ndarray:
@@ -49,44 +52,45 @@ def _check_unit(value, what: str) -> np.ndarray:
     return value
 
 
+def _pointwise(loss: losses.Loss, y, a, eps: float) -> np.ndarray:
+    """Each element's cost: every (y, a) pair is an example with one output."""
+    y, a = np.broadcast_arrays(np.asarray(y, dtype=float), np.asarray(a, dtype=float))
+    return loss.row_values(y.reshape(-1, 1), a.reshape(-1, 1), eps).reshape(y.shape)
+
+
 def cost(name: str, y, a) -> np.ndarray:
     """The cost of output a against target y, element by element (no averaging).
 
     Raises ValueError for the cross-entropy when a is exactly 0 or 1 and the
     matching log is ln 0 = −∞.
     """
-    _check_cost(name)
+    loss = _loss(name)
     y, a = _check_unit(y, "the target y"), _check_unit(a, "the output a")
-    if name == "quadratic":
-        return 0.5 * (y - a) ** 2
-    bad = ((a == 0) & (y != 0)) | ((a == 1) & (y != 1))
-    if np.any(bad):
-        edge = 0 if np.any((a == 0) & (y != 0)) else 1
-        raise ValueError(
-            f"at a = {edge} exactly the cross-entropy needs ln 0 = −∞: the cost is infinite. "
-            "A sigmoid never outputs exactly 0 or 1; Keras clips a to [1e-7, 1 − 1e-7]. "
-            "Move a slightly away from the edge."
-        )
-    # 0·ln 0 counts as 0 (its limit); only the finite logs are evaluated.
-    with np.errstate(divide="ignore"):
-        first = np.where(y > 0, y * np.log(np.where(y > 0, a, 1.0)), 0.0)
-        second = np.where(y < 1, (1 - y) * np.log(np.where(y < 1, 1 - a, 1.0)), 0.0)
-    return -(first + second)
+    if loss.name == "binary_crossentropy":
+        bad = ((a == 0) & (y != 0)) | ((a == 1) & (y != 1))
+        if np.any(bad):
+            edge = 0 if np.any((a == 0) & (y != 0)) else 1
+            raise ValueError(
+                f"at a = {edge} exactly the cross-entropy needs ln 0 = −∞: the cost is infinite. "
+                "A sigmoid never outputs exactly 0 or 1; Keras clips a to [1e-7, 1 − 1e-7]. "
+                "Move a slightly away from the edge."
+            )
+    # Unclipped: 0 · ln 0 counts as 0 (its limit), the only log of 0 left after the check.
+    return _pointwise(loss, y, a, eps=0.0)
 
 
 def cost_gradient(name: str, y, a) -> np.ndarray:
     """∂C/∂a element by element (ValueError at a = 0 or 1 for the cross-entropy)."""
-    _check_cost(name)
+    loss = _loss(name)
     y, a = _check_unit(y, "the target y"), _check_unit(a, "the output a")
-    if name == "quadratic":
-        return a - y
-    if np.any((a == 0) | (a == 1)):
+    if loss.name == "binary_crossentropy" and np.any((a == 0) | (a == 1)):
         edge = 0 if np.any(a == 0) else 1
         raise ValueError(
             f"at a = {edge} exactly the cross-entropy's gradient (a − y) / (a(1 − a)) divides by "
             "zero. Move a slightly away from the edge."
         )
-    return (a - y) / (a * (1 - a))
+    y, a = np.broadcast_arrays(y, a)
+    return loss.row_gradients(y, a, eps=0.0)
 
 
 def cost_curve(name: str, y: float, n: int = 399) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,32 +119,19 @@ def batch_quadratic(Y, A) -> BatchCost:
         raise ValueError(f"targets have shape {Y.shape} but predictions {A.shape}")
     if not (np.all(np.isfinite(Y)) and np.all(np.isfinite(A))):
         raise ValueError("every prediction and target must be a number")
-    per = 0.5 * np.sum((Y - A) ** 2, axis=1)
+    per = losses.get("quadratic").row_values(Y, A)
     return BatchCost(per, float(per.mean()))
 
 
 def neuron_cost(name: str, w: float, b: float, x: float = 1.0, y: float = 0.0) -> float:
     """The cost of the single neuron a = σ(wx + b) against target y."""
-    a = sigmoid(w * x + b)
-    # The neuron's own a is never exactly 0 or 1 in the lesson's range; clip for the far tails.
-    a = np.clip(a, 1e-15, 1 - 1e-15)
-    return float(cost(name, y, a))
+    return float(_pointwise(_loss(name), y, sigmoid(w * x + b), NEURON_EPSILON))
 
 
 def neuron_gradient(name: str, w: float, b: float, x: float = 1.0, y: float = 0.0) -> tuple[float, float]:
     """(∂C/∂w, ∂C/∂b) for a = σ(wx + b): quadratic keeps σ'(z), cross-entropy cancels it."""
-    _check_cost(name)
-    a = _sigmoid_scalar(w * x + b)
-    factor = (a - y) * a * (1 - a) if name == "quadratic" else a - y
-    return factor * x, factor
-
-
-def _sigmoid_scalar(z: float) -> float:
-    # Plain floats: the training loop runs 300 epochs per curve on every rerun.
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+    delta = float(_loss(name).output_delta(y, sigmoid(w * x + b), "sigmoid"))
+    return delta * x, delta
 
 
 @dataclass(frozen=True)
@@ -158,7 +149,7 @@ class Run:
 def train(name: str, w0: float, b0: float, lr: float, epochs: int = EPOCHS,
           x: float = 1.0, y: float = 0.0) -> Run:
     """Gradient descent on the single neuron for ``epochs`` epochs."""
-    _check_cost(name)
+    _loss(name)
     if not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"the learning rate must be positive, got {lr:g}: with η = 0 nothing is learnt")
     if int(epochs) < 1:
@@ -172,5 +163,5 @@ def train(name: str, w0: float, b0: float, lr: float, epochs: int = EPOCHS,
         b_hist.append(b)
     w_arr, b_arr = np.array(w_hist), np.array(b_hist)
     a = sigmoid(w_arr * x + b_arr)
-    costs = cost(name, np.full_like(a, float(y)), np.clip(a, 1e-15, 1 - 1e-15))
+    costs = _pointwise(_loss(name), y, a, NEURON_EPSILON)
     return Run(name, float(lr), w_arr, b_arr, a, costs)

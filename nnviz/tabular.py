@@ -25,12 +25,13 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 
-from nnviz import datasets
+from nnviz import datasets, losses
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAN_FILE = ROOT / "data" / "loan_default.csv.gz"
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_SESSION_UPLOAD_BYTES = 4 * MAX_BYTES  # distinct files one page session may have read
 MAX_COLUMNS = 200
 MAX_ROWS = 200_000
 MAX_CLASSES = 50
@@ -169,6 +170,11 @@ def load(name: str) -> Table:
     return Table(name, frame, target, tab.task, tab.target_names, tab.description)
 
 
+def _shown(value) -> str:
+    """A cell value as a student wrote it: ``1.0``, ``yes``, never ``np.float64(1.0)``."""
+    return str(value.item() if isinstance(value, np.generic) else value)
+
+
 def detect_task(values: pd.Series) -> str:
     """Guess the task from the target: 2 values -> binary, few whole numbers or text -> multiclass, else regression."""
     v = values.dropna()
@@ -180,6 +186,17 @@ def detect_task(values: pd.Series) -> str:
     if n <= 20 and np.all(np.mod(v.to_numpy(float), 1) == 0):
         return "multiclass"
     return "regression"
+
+
+def task_note(values: pd.Series, target: str, task: str) -> str | None:
+    """What to tell the student when whole-number labels were detected as a regression task (else None)."""
+    v = pd.to_numeric(values.dropna(), errors="coerce").dropna()
+    if task != "regression" or v.empty or not np.all(np.mod(v.to_numpy(float), 1) == 0):
+        return None
+    n = v.nunique()
+    return (f"The target column '{target}' holds {n} different whole numbers ({_shown(v.min())} to "
+            f"{_shown(v.max())}), so the task was detected as regression (predicting a number). If they are "
+            f"class labels, choose multiclass as the task (at most {MAX_CLASSES} classes).")
 
 
 def check_target(frame: pd.DataFrame, target: str, task: str) -> tuple[str, ...]:
@@ -198,8 +215,8 @@ def check_target(frame: pd.DataFrame, target: str, task: str) -> tuple[str, ...]
         return ()
     classes = v.unique()
     if len(classes) < 2:
-        raise ValueError(f"the target column {target!r} has a single class ({classes[0]!r}): there is nothing "
-                         "to learn. Choose another target column.")
+        raise ValueError(f"the target column '{target}' has a single class ({_shown(classes[0])}): there is "
+                         "nothing to learn. Choose another target column.")
     if len(classes) > MAX_CLASSES:
         raise ValueError(f"the target column {target!r} has {len(classes)} classes; at most {MAX_CLASSES} are "
                          "supported. Is it a number to predict (choose regression) or an ID column?")
@@ -384,6 +401,17 @@ def prepare(frame: pd.DataFrame, target: str, task: str, spec: PrepSpec = PrepSp
         stratify = y
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=spec.test_fraction,
                                                         random_state=spec.seed, stratify=stratify)
+    # A column without a single value in the training rows has nothing to learn from (and scikit-learn's
+    # imputer would silently drop it, or fail with "0 feature(s)" when it is the only one).
+    empty = [c for c in features if X_train[c].isna().all()]
+    for column in empty:
+        where = "" if X[column].isna().all() else " in the training rows"
+        notes.append(f"The column '{column}' has no values{where}: it was left out.")
+    features = [c for c in features if c not in empty]
+    if not features:
+        raise ValueError(f"no feature column has any value: {', '.join(repr(c) for c in empty)} "
+                         f"{'is' if len(empty) == 1 else 'are'} empty. Upload a table with values in its features.")
+    X_train, X_test = X_train[features], X_test[features]
     scaler = {"minmax": MinMaxScaler, "standard": StandardScaler, "none": None}[spec.scaler]
     transformers = []
     numeric = [c for c in features if kinds[c] in ("numeric", "date")]
@@ -431,7 +459,8 @@ def baseline_loss(task: str, y_train: np.ndarray) -> float:
         return float(np.mean((y - y.mean()) ** 2))
     shares = np.bincount(y.astype(int)) / len(y)
     shares = shares[shares > 0]
-    return float(-(shares * np.log(shares)).sum())
+    # Predicting the shares costs their cross-entropy against themselves (unclipped: a single class costs 0).
+    return float(losses.get("categorical_crossentropy").row_values(shares, shares, eps=0.0)[0])
 
 
 def predictions(task: str, output: np.ndarray) -> np.ndarray:

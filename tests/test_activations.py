@@ -1,5 +1,7 @@
 """Every activation passes the same checks: derivative, finiteness, formula."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -86,3 +88,43 @@ def test_naive_softmax_overflows_where_the_stable_one_does_not():
     z = np.array([1000.0, 1001.0, 1002.0])
     assert np.isnan(activations.naive_softmax(z)).any()
     np.testing.assert_allclose(activations.softmax(z), activations.softmax(z - 1000))
+
+
+@pytest.mark.parametrize("name", activations.NAMES)
+def test_derivative_from_the_output_equals_the_derivative_from_z(name):
+    act = activations.get(name)
+    z = np.concatenate([np.linspace(-30, -0.05, 80), np.linspace(0.05, 30, 80)])
+    np.testing.assert_allclose(act.derivative_of_output(act.fn(z)), act.derivative(z), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", activations.NAMES)
+def test_float32_stays_float32(name):
+    # The playground's grid pass runs in float32 for speed.
+    z = np.linspace(-5, 5, 11, dtype=np.float32)
+    assert activations.get(name).fn(z).dtype == np.float32
+    assert activations.softmax(z).dtype == np.float32
+
+
+def test_sigmoid_is_accurate_far_into_both_tails():
+    z = np.array([-700.0, -40.0, -10.0, 0.0, 10.0, 40.0])
+    exact = [math.exp(v) / (1 + math.exp(v)) for v in z]
+    np.testing.assert_allclose(activations.sigmoid(z), exact, rtol=1e-13)
+    assert activations.sigmoid(np.array([-1e4]))[0] == 0.0  # below e^−745 a double is 0
+
+
+def test_softmax_known_values():
+    assert activations.softmax([2.0, 1.0, 0.1]).tolist() == pytest.approx([0.659, 0.2424, 0.0986], abs=1e-4)
+
+
+def test_log_softmax_is_the_log_of_softmax_and_exact_where_softmax_underflows():
+    z = np.array([[2.0, 1.0, 0.1], [0.0, 0.0, 0.0]])
+    np.testing.assert_allclose(activations.log_softmax(z), np.log(activations.softmax(z)))
+    assert activations.log_softmax([1000.0, -1000.0]).tolist() == pytest.approx([0.0, -2000.0])
+
+
+def test_layer_function_gives_softmax_over_rows_or_the_registered_activation():
+    z = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]])
+    np.testing.assert_array_equal(activations.layer_function("softmax")(z), activations.softmax(z, axis=1))
+    np.testing.assert_array_equal(activations.layer_function("tanh")(z), np.tanh(z))
+    with pytest.raises(ValueError, match="unknown activation"):
+        activations.layer_function("sigmod")

@@ -48,16 +48,6 @@ def test_data_and_runs_are_deterministic_under_a_seed(name):
     np.testing.assert_array_equal(runs[0], runs[1])
 
 
-def test_fast_activations_match_the_registry():
-    z = np.linspace(-30, 30, 121)
-    for name in pg.HIDDEN_ACTIVATIONS:
-        fn, deriv = pg._ACT[name]
-        ref = activations.get(name)
-        np.testing.assert_allclose(fn(z), ref.fn(z), atol=1e-12)
-        if deriv is not None:
-            np.testing.assert_allclose(deriv(fn(z)), ref.derivative(z), atol=1e-12)
-
-
 @pytest.mark.parametrize("dataset,cost,out,loss", [("circle", "quadratic", "tanh", "quadratic"),
                                                    ("circle", "cross_entropy", "sigmoid", "binary_crossentropy"),
                                                    ("regression_plane", "quadratic", "linear", "quadratic")])
@@ -372,3 +362,22 @@ def test_the_loss_chart_marks_the_best_test_loss():
     assert f"{h.test_loss[i]:.4f}" in best.name and f"epoch {h.epoch[i]:,}" in best.name
     no_test = charts.loss_history([1, 2], [0.5, 0.4], [float("nan")] * 2)  # all points used for training
     assert not [trace for trace in no_test.data if trace.mode == "markers"]
+
+
+def test_targets_and_row_losses_for_each_output_kind():
+    y = np.array([0, 2, 1])
+    np.testing.assert_array_equal(pg.targets(y, "softmax", 3), np.eye(3)[y])
+    np.testing.assert_array_equal(pg.targets([0, 1], "tanh", 2), [[-1.0], [1.0]])
+    np.testing.assert_array_equal(pg.targets([0, 1], "sigmoid", 2), [[0.0], [1.0]])
+    A = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]])
+    Y = pg.targets(y, "softmax", 3)
+    # Each row's cost is the registry's, for the cost that goes with the output.
+    np.testing.assert_array_equal(pg.row_losses("softmax", Y, A),
+                                  losses.get("categorical_crossentropy").row_values(Y, A))
+    assert pg.loss_value("softmax", Y, A) == pytest.approx(-np.log([0.7, 0.8, 0.4]).mean())
+
+
+def test_the_cost_formula_beside_the_control_is_the_registry_s():
+    for kind in ("tanh", "sigmoid", "softmax", "linear"):
+        assert pg.COST_LATEX[kind].startswith(losses.get(pg.LOSS_OF_OUTPUT[kind]).example_latex)
+    assert pg.output_kind("classification", 2, "cross_entropy")[1] == losses.get("cross_entropy").name
