@@ -1,3 +1,5 @@
+import tomllib
+
 from streamlit.testing.v1 import AppTest
 
 from nnviz.ui.course import COURSE, ROOT, available
@@ -16,3 +18,9 @@ def test_home_page_maps_only_the_pages_that_exist():
     text = " ".join(c.value for c in at.caption)
     for lesson in COURSE:
         assert (lesson.summary in text) == (lesson in available())
+
+
+def test_the_server_sends_no_fixed_theme_so_students_can_choose_one():
+    # A [theme] base sends one theme and the menu offers no choice; the browser test picks both in the menu.
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert "base" not in config.get("theme", {})

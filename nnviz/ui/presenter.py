@@ -318,7 +318,7 @@ def qr_png(text: str, scale: int = 8) -> bytes:
 def _show_address(link: ShareLink) -> None:
     st.code(link.url, language=None, wrap_lines=True)
     if link.note:
-        (st.warning if link.note == NO_LAN_NOTE else st.info)(link.note, icon=":material/wifi:")
+        (st.info if link.note == LAN_NOTE else st.warning)(link.note, icon=":material/wifi:")
 
 
 @st.dialog("Share this view", width="medium")
