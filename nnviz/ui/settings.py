@@ -441,7 +441,7 @@ class Page:
             try:
                 if len(raw_all) > 1:
                     raise ValueError("it is given more than once")
-                if len(raw) > LINK_CHARS:
+                if len(raw) > getattr(declaration, "link_chars", LINK_CHARS):  # a long list may declare more
                     raise ValueError(f"it is {len(raw):,} characters long")
                 st.session_state[k] = declaration.check(declaration.parse(raw))
             except ValueError as err:
