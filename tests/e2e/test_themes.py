@@ -3,13 +3,14 @@
 The server sends no fixed theme (no ``[theme] base`` in ``.streamlit/config.toml``), so Streamlit follows the
 browser's light or dark preference and its menu (⋮) offers System / Light / Dark, also in the viewer toolbar
 mode. Each theme is chosen here as a student does, in that menu, against the opposite system preference.
-Streamlit keeps the choice in the browser under the address's path as the page was loaded: it holds while a
-student moves between pages in the app and on reloading the page where it was made, but a page opened by its own
-link (or reloaded after moving there) starts from the system preference again. So each page here is opened by its link and the theme chosen on it.
+Streamlit (1.67) stores the choice in the browser under the path of the address the app was loaded from: it
+holds while a student moves between pages in the app and on reloading that address, but a page loaded from its
+own link starts from the choice made there, else from the system preference. So each page here is opened by its
+link and the theme chosen on it.
 Then on every page with charts (the Keras page draws four before any training) and in every tab of a page,
 for each chart's axis titles, tick labels, chart title, legend, annotations, text labels and animation slider,
 the WCAG contrast ratio of the text colour against the page background must be at least 4.5 (normal text).
-Screenshots go to ``screenshots/theme_<theme>_<page>[_<tab>].png``.
+Screenshots go to ``screenshots/theme_<theme>_<page>[_<tab number>].png``.
 """
 
 from __future__ import annotations
