@@ -1,6 +1,7 @@
 """The activation-functions page: every control changes the charts exactly as nnviz computes."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -173,5 +174,125 @@ def test_every_figure_passes_plotly_validation():
 def test_out_of_range_link_settings_are_reset_in_words():
     at = _run({"functions": "sigmod,tanh", "z_range": "5,1", "temperature": "0"})
     assert not at.exception
-    assert "functions, z_range, temperature" in at.warning[0].value
+    message = at.warning[0].value
+    assert "**functions**: ` sigmod ` is not one of: step, sigmoid" in message
+    assert "**z range**: the range 5 … 1 is empty" in message
+    assert "**temperature T**: 0 is outside 0.1 … 5" in message
     assert at.multiselect(key="activations.functions").value == ["sigmoid", "tanh", "relu"]
+
+
+# -- hand-edited links: a message naming the setting, the default used, no traceback -----------------
+def _declared():
+    """The page's declarations (its module up to the title), to check presets without a browser."""
+    source = Path(PAGE).read_text()
+    namespace = {}
+    exec(compile(source[:source.index("st.title(")], PAGE, "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("name,raw,label,default", [
+    ("temperature", "abc", "temperature T", 1.0),
+    ("temperature", "1e308", "temperature T", 1.0),
+    ("temperature", "1_0", "temperature T", 1.0),
+    ("temperature", "nan", "temperature T", 1.0),
+    ("w", "50", "weight w", 1.0),
+    ("show_derivative", "maybe", "show f′", True),
+    ("functions", "sigmoid,swish", "functions", ["sigmoid", "tanh", "relu"]),
+    ("functions", "relu,relu", "functions", ["sigmoid", "tanh", "relu"]),
+    ("labels", ",".join(f"c{i}" for i in range(4000)), "labels, one per example", "Red, Green, Blue, Green"),
+    ("label_sets", ";".join(f"c{i}" for i in range(4000)), "label sets", "A,B; A; C,B; B"),
+    ("logits", "1," * 60, "logits z", "2.0, 1.0, 0.1"),
+])
+def test_a_hand_edited_link_value_is_named_and_the_default_used(name, raw, label, default):
+    at = _run({name: raw})
+    assert not at.exception
+    assert len(at.warning) >= 1 and f"**{label}" in at.warning[0].value
+    assert at.session_state[f"activations.{name}"] == default
+    assert set(_figures(at)) == {"curves", "response", "softmax"}
+
+
+def test_a_23_kb_list_of_labels_in_a_link_builds_no_table():
+    at = _run({"labels": ",".join(f"c{i}" for i in range(4000))})
+    assert "characters long" in at.warning[0].value
+    one_hot = at.dataframe[1].value
+    assert list(one_hot.columns) == ["label", "Red", "Green", "Blue"] and len(one_hot) == 4
+
+
+@pytest.mark.parametrize("raw", ["-6,5,6,19", "-1,0,0.5,0.6", "-6,-3,0,3,6", "-6", "a,b", "nan,6"])
+def test_a_z_range_is_two_numbers_and_nothing_else_reaches_the_curves(raw):
+    at = _run({"z_range": raw})
+    assert not at.exception
+    assert "**z range**" in at.warning[0].value
+    assert at.slider(key="activations.z_range").value == (-6.0, 6.0)
+    fig = _figures(at)["curves"]
+    default = saturation.curve("sigmoid", -6.0, 6.0)
+    x = _arr(fig["data"][0]["x"])
+    assert x[0] == -6.0 and x[-1] == 6.0 and len(x) == len(default.z)
+    assert np.allclose(_arr(fig["data"][0]["y"]), default.f)
+
+
+@pytest.mark.parametrize("field,text,message", [
+    ("labels", ",".join(f"c{i}" for i in range(31)), "there are 31 labels; at most 30"),
+    ("label_sets", ";".join(f"c{i}" for i in range(31)), "there are 31 examples; at most 30"),
+    ("label_sets", "; ".join(",".join(f"c{i}{j}" for j in range(8)) for i in range(4)), "there are 32 labels"),
+    ("classes", ",".join("k" * 40), "there are 40 class names; at most 30"),
+    ("logits", ",".join("1" for _ in range(40)), "there are 40 logits; at most 30"),
+])
+def test_a_typed_list_longer_than_the_page_takes_is_refused_in_words(field, text, message):
+    # A text box's own limit is drawn by the browser; the page bounds what reaches it all the same.
+    at = _run()
+    tables = len(at.dataframe)
+    at.session_state[f"activations.{field}"] = text
+    at.run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert len(at.dataframe) == tables - (1 if field in ("labels", "label_sets") else 0)
+
+
+def test_every_preset_fits_the_declarations_and_applies():
+    declared = _declared()
+    for label, values in declared["PRESETS"].items():
+        declared["PAGE"].check(values)
+        at = _run()
+        at.button(key=f"activations.preset.{label}").click().run()
+        assert not at.exception and not at.error, label
+        for name, value in values.items():
+            assert at.session_state[f"activations.{name}"] == (list(value) if isinstance(value, list) else value)
+
+
+# -- text the student or a link typed is shown as text ----------------------------------------------
+LINKS = ["[Your session expired - log in again](http://127.0.0.1:8799/login)",
+         "![x](http://127.0.0.1:8799/logits.png)", "<img src=http://127.0.0.1:8799/x.png>"]
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
+
+
+def bare_markdown(at) -> list[str]:
+    """Every Markdown body the page shows (text, messages, captions) with its code spans taken out."""
+    bodies = []
+    for kind in ("markdown", "caption", "error", "warning", "success", "info"):
+        bodies += [CODE_SPAN.sub("", element.value) for element in getattr(at, kind)]
+    return bodies
+
+
+@pytest.mark.parametrize("field,value", [
+    ("logits", LINKS[0]), ("logits", LINKS[1]), ("big_logits", LINKS[0]), ("big_logits", LINKS[1]),
+    ("classes", f"{LINKS[1]}, Green, Blue"), ("classes", f"{LINKS[0]}, Green, Blue"),
+    ("classes", f"{LINKS[2]}, Green, Blue"),
+])
+def test_typed_text_is_echoed_literally_never_as_a_link_or_an_image(field, value):
+    for at in (_run({field: value}), _run()):
+        if field not in at.query_params:
+            at.text_input(key=f"activations.{field}").set_value(value).run()
+        assert not at.exception
+        bodies = bare_markdown(at)
+        assert not any("](" in body or "<img" in body for body in bodies), bodies
+        shown = " ".join(e.value for kind in ("error", "success") for e in getattr(at, kind))
+        assert "](" in shown or "<img" in shown  # echoed, inside a code span
+        assert not any("http" in e.value for e in at.latex)
+
+
+def test_a_class_name_with_markup_is_refused_before_it_labels_a_bar():
+    at = _run({"classes": '<a href="http://127.0.0.1:8799/">Red</a>, Green, Blue'})
+    assert not at.exception
+    assert any("has < or >" in e.value for e in at.error)
+    assert "softmax" not in _figures(at)
