@@ -1,6 +1,7 @@
 """The cost-functions page: every control changes the charts exactly as nnviz computes."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -153,5 +154,82 @@ def test_every_figure_passes_plotly_validation():
 def test_out_of_range_link_settings_are_reset_in_words():
     at = _run({"a": "7", "target_class": "Purple"})
     assert not at.exception
-    assert "a, target_class" in at.warning[0].value
+    message = at.warning[0].value
+    assert "**output a**: 7 is outside 0 … 1" in message
+    assert "**true class**: ` Purple ` is not one of: Red, Green, Blue" in message
     assert at.slider(key="costs.a").value == 0.8
+
+
+# -- hand-edited links: a message naming the setting, the default used, no traceback -----------------
+def _declared():
+    """The page's declarations (its module up to the title), to check presets without a browser."""
+    source = Path(PAGE).read_text()
+    namespace = {}
+    exec(compile(source[:source.index("st.title(")], PAGE, "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("name,raw,label,default", [
+    ("a", "abc", "output a", 0.8),
+    ("a", "1e308", "output a", 0.8),
+    ("y", "1_0", "target y", 0.0),
+    ("y", "nan", "target y", 0.0),
+    ("lr_quadratic", "-1", "η quadratic", 0.15),
+    ("epochs", "12.5", "epochs", 300),
+    ("epochs", "100000", "epochs", 300),
+    ("target_class", "red", "true class", "Red"),
+    ("predictions", ",".join("0.5" for _ in range(4000)), "predictions a", "0.9, 0.2, 0.6, 0.4"),
+    ("logits", "1," * 60, "logits z", "2.0, 1.0, 0.1"),
+])
+def test_a_hand_edited_link_value_is_named_and_the_default_used(name, raw, label, default):
+    at = _run({name: raw})
+    assert not at.exception
+    assert len(at.warning) == 1 and f"**{label}" in at.warning[0].value
+    assert at.session_state[f"costs.{name}"] == default
+    assert set(_figures(at)) == {"curves", "batch", "slowdown", "categorical"}
+
+
+def test_a_typed_batch_longer_than_the_page_takes_is_refused_in_words():
+    at = _run()
+    at.text_input(key="costs.predictions").set_value(", ".join("0.5" for _ in range(31)))
+    at.text_input(key="costs.targets").set_value(", ".join("1" for _ in range(31))).run()
+    assert not at.exception
+    assert any("there are 31 targets; at most 30" in e.value for e in at.error)
+    assert "batch" not in _figures(at)
+
+
+def test_every_preset_fits_the_declarations_and_applies():
+    declared = _declared()
+    for label, values in declared["PRESETS"].items():
+        declared["PAGE"].check(values)
+        at = _run()
+        at.button(key=f"costs.preset.{label}").click().run()
+        assert not at.exception, label
+        for name, value in values.items():
+            assert at.session_state[f"costs.{name}"] == value
+
+
+# -- text the student or a link typed is shown as text ----------------------------------------------
+LINKS = ["[Your session expired - log in again](http://127.0.0.1:8799/login)",
+         "![x](http://127.0.0.1:8799/logits.png)"]
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
+
+
+def bare_markdown(at) -> list[str]:
+    """Every Markdown body the page shows (text, messages, captions) with its code spans taken out."""
+    bodies = []
+    for kind in ("markdown", "caption", "error", "warning", "success", "info"):
+        bodies += [CODE_SPAN.sub("", element.value) for element in getattr(at, kind)]
+    return bodies
+
+
+@pytest.mark.parametrize("field", ["predictions", "targets", "logits"])
+@pytest.mark.parametrize("value", LINKS)
+def test_typed_text_is_echoed_literally_never_as_a_link_or_an_image(field, value):
+    for at in (_run({field: value}), _run()):
+        if field not in at.query_params:
+            at.text_input(key=f"costs.{field}").set_value(value).run()
+        assert not at.exception
+        bodies = bare_markdown(at)
+        assert not any("](" in body for body in bodies), bodies
+        assert any("](" in e.value for e in at.error)  # echoed, inside a code span
