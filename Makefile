@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-load serve chromium venv
+.PHONY: run test bench bench-load bench-browser serve chromium redis venv
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ run: $(STAMP)
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 
-test: $(STAMP) chromium
+# The live-class tests run on a real Redis too (started by the tests themselves, on a free loopback port).
+redis:
+	@command -v redis-server >/dev/null || { apt-get update && apt-get install -y redis-server; }
+
+test: $(STAMP) chromium redis
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) chromium
@@ -33,3 +37,6 @@ serve: $(STAMP)
 
 bench-load: $(STAMP)
 	$(BIN)/python -m bench load
+
+bench-browser: $(STAMP) chromium
+	$(BIN)/python -m bench browser
