@@ -73,6 +73,15 @@ def _class_names(text: str) -> list[str]:
     return names
 
 
+def _named(name: str) -> str:
+    """A class name in a message, shown as typed.
+
+    Words of letters and digits are set in bold (Markdown reads nothing else in them); any other name is
+    shown literally, so that no link, image or markup can come out of it.
+    """
+    return f"**{name}**" if re.fullmatch(r"[^\W_]+(?: [^\W_]+)*", name) else shown(name)
+
+
 def _subscript(name: str, index: int) -> str:
     """A class name as a formula's subscript: the name when it is plain letters and digits, else its number."""
     return rf"\mathrm{{{name}}}" if re.fullmatch(r"[A-Za-z0-9]{1,20}", name) else str(index + 1)
@@ -175,7 +184,7 @@ def softmax() -> None:
         st.warning("Several classes share the largest logit, so softmax cannot choose between them: "
                    f"it gives them equal probability ({probs.softmax.max():.3f} each). No class is chosen.")
     else:
-        st.success(f"Chosen class: **{shown(classes[probs.chosen])}** with p = {probs.softmax[probs.chosen]:.3f}.")
+        st.success(f"Chosen class: {_named(classes[probs.chosen])} with p = {probs.softmax[probs.chosen]:.3f}.")
 
 
 @PAGE.section
