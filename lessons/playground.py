@@ -1,18 +1,20 @@
 """Network playground: a small network learns 2-D data live, every neuron and weight on show."""
 
+import dataclasses
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from nnviz import optimizers
 from nnviz import playground as pg
 from nnviz.charts import playground as charts
-from nnviz.ui import playground_canvas as live
-from nnviz.ui import presenter, state
+from nnviz.ui import playground_canvas as live_canvas
+from nnviz.ui import presenter, settings
 
-PREFIX = "playground"
 DATASETS = {
     "circle": "Circle", "xor": "Exclusive or (XOR)", "gaussians": "Two gaussians", "spiral": "Spiral",
     "moons": "Two moons", "blobs": "Gaussian blobs (3–5 classes)", "spiral3": "Three-arm spiral (3 classes)",
@@ -21,6 +23,7 @@ DATASETS = {
 }
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "linear"}
 COST_LABELS = {"quadratic": "quadratic, tanh output", "cross_entropy": "cross-entropy, sigmoid output"}
+SPEEDS = ("fast", "one epoch per frame")
 # The output layer and its cost, as the page shows them beside the cost control (keys: Trainer.out_act).
 COST_FORMULAS = {
     "tanh": r"C = \tfrac12 (y - a)^2,\ a = \tanh z,\ y = \pm 1",
@@ -28,45 +31,159 @@ COST_FORMULAS = {
     "softmax": r"C = -\textstyle\sum_j y_j \ln a_j,\ a = \mathrm{softmax}(z)",
     "linear": r"C = \tfrac12 (y - a)^2,\ a = z",
 }
+# An uploaded value this large needs weights beyond what the trainer calls blown up: refused at upload, naming
+# its column, instead of a run that "diverges" and blames the learning rate.
+UPLOAD_LIMIT = pg.DIVERGENCE_LIMIT
+
+
+@dataclass(frozen=True)
+class LayerSizes(settings.Setting):
+    """The hidden layers as the neurons in each: at most ``max_layers`` layers of ``low`` to ``high`` neurons.
+
+    Drawn as the network's row: how many layers, + and − buttons, a number box per layer.
+    """
+
+    max_layers: int = pg.MAX_HIDDEN_LAYERS
+    low: int = 1
+    high: int = pg.MAX_NEURONS
+
+    def parse(self, raw: str) -> tuple:
+        items = raw.split(",", self.max_layers) if raw.strip() else []
+        if len(items) > self.max_layers:
+            raise ValueError(f"it lists more than {self.max_layers} layers; at most {self.max_layers} fit")
+        return tuple(settings.Number(self.label, 1).parse(item) for item in items)
+
+    def check(self, value) -> tuple:
+        if not isinstance(value, (tuple, list)):
+            raise ValueError(f"{settings.shown(value)} is not a list of layer sizes")
+        if len(value) > self.max_layers:
+            raise ValueError(f"it has {len(value)} layers; at most {self.max_layers} fit")
+        neurons = settings.Number(self.label, 1, low=self.low, high=self.high, step=1)
+        checked = []
+        for layer, n in enumerate(value, start=1):
+            try:
+                checked.append(neurons.check(n))
+            except ValueError as err:
+                raise ValueError(f"layer {layer}: {err} (neurons in a layer)") from None
+        return tuple(checked)
+
+    def encode(self, value) -> str:
+        return ",".join(str(n) for n in value)
+
+    def draw(self, where, key: str, **options) -> tuple:
+        prefix = key.rsplit(".", 1)[0]
+        hidden = tuple(st.session_state[key])
+        n = len(hidden)
+        then = options.get("on_change")
+        cols = where.columns([1.3, 0.5, 0.5] + [1] * max(n, 1), vertical_alignment="bottom")
+        cols[0].markdown(f"**Network: {n} hidden layer{'s' if n != 1 else ''}**")
+        cols[1].button("+", key=f"{prefix}.add_layer", on_click=_change_layers, args=(key, 1, then),
+                       help="Add a hidden layer", disabled=n >= self.max_layers)
+        cols[2].button("−", key=f"{prefix}.remove_layer", on_click=_change_layers, args=(key, -1, then),
+                       help="Remove the last hidden layer", disabled=n == 0)
+        for i, size in enumerate(hidden):
+            st.session_state[f"{prefix}.neurons.{i}"] = size
+            cols[3 + i].number_input(f"layer {i + 1}", self.low, self.high, step=1, key=f"{prefix}.neurons.{i}",
+                                     on_change=_set_neurons, args=(key, i, then),
+                                     help="Neurons in this hidden layer")
+        return hidden
+
+
+@dataclass(frozen=True)
+class LayerActivations(settings.Setting):
+    """An activation per hidden layer, at most ``max_layers`` (none: the Activation menu's for every layer)."""
+
+    options: dict = dataclasses.field(default_factory=dict)
+    max_layers: int = pg.MAX_HIDDEN_LAYERS
+
+    def parse(self, raw: str) -> tuple:
+        items = raw.split(",", self.max_layers) if raw.strip() else []
+        if len(items) > self.max_layers:
+            raise ValueError(f"it lists more than {self.max_layers} layers; at most {self.max_layers} fit")
+        return tuple(items)
+
+    def check(self, value) -> tuple:
+        if not isinstance(value, (tuple, list)):
+            raise ValueError(f"{settings.shown(value)} is not a list of activations")
+        if len(value) > self.max_layers:
+            raise ValueError(f"it has {len(value)} layers; at most {self.max_layers} fit")
+        for name in value:
+            if name not in self.options:
+                raise ValueError(f"{settings.shown(name)} is not one of: {', '.join(self.options.values())}")
+        return tuple(value)
+
+    def encode(self, value) -> str:
+        return ",".join(value)
+
+    def draw(self, where, key: str, *, layers: int, fallback: str, **options) -> tuple:
+        """One menu per layer (``layers`` of them); a layer without its own choice shows ``fallback``."""
+        prefix = key.rsplit(".", 1)[0]
+        cols = where.columns(self.max_layers)
+        chosen = tuple(st.session_state[key]) or (fallback,) * layers
+        for i in range(layers):
+            st.session_state[f"{prefix}.layer_act.{i}"] = chosen[i] if i < len(chosen) else fallback
+            cols[i].selectbox(f"layer {i + 1}", list(self.options), format_func=self.options.get,
+                              key=f"{prefix}.layer_act.{i}", on_change=_set_layer_activation,
+                              args=(key, i, layers, fallback, options.get("on_change")))
+        return chosen
+
+
+# A setting that needs a new network or new data is shared=True (the whole page reruns: a new run, its
+# pictures, its history); the training hyper-parameters rerun their own section, and the run goes on; the
+# display settings rerun the live canvas beside their own section.
+NEW_RUN = True
+CANVAS = ("live",)
 
 
 @dataclass(frozen=True)
 class Settings:
-    dataset: str = "circle"
-    noise: int = 0
-    train_percent: int = 50
-    n_classes: int = 3
-    seed: int = 0
-    x1: bool = True
-    x2: bool = True
-    x1_squared: bool = False
-    x2_squared: bool = False
-    x1_x2: bool = False
-    sin_x1: bool = False
-    sin_x2: bool = False
-    hidden: tuple = (4, 2)
-    activation: str = "tanh"
-    learning_rate: float = 0.03
-    regularization: str = "none"
-    regularization_rate: float = 0.0
-    batch_size: int = 10
-    cost: str = "quadratic"
-    optimizer: str = "sgd"
-    momentum: float = 0.9
-    rho: float = 0.9
-    beta_1: float = 0.9
-    beta_2: float = 0.999
-    layer_activations: tuple = ()
-    dropout: float = 0.0
-    stop_epoch: int = 0
-    patience: int = 0
-    discretize: bool = False
-    show_test: bool = False
-    highlight_wrong: bool = False
-    speed: str = "fast"
+    dataset: str = settings.choice("circle", DATASETS, "Data set", shared=NEW_RUN)
+    noise: int = settings.slider(0, 0, 50, 5, "Noise", shared=NEW_RUN)
+    train_percent: int = settings.slider(50, 10, 90, 10, "Ratio of training to test data (%)", shared=NEW_RUN)
+    n_classes: int = settings.slider(3, 2, 5, 1, "Classes", shared=NEW_RUN)
+    seed: int = settings.number(0, 0, 10_000, 1, "Seed", shared=NEW_RUN)
+    x1: bool = settings.toggle(True, pg.FEATURES["x1"][0], shared=NEW_RUN, widget="checkbox")
+    x2: bool = settings.toggle(True, pg.FEATURES["x2"][0], shared=NEW_RUN, widget="checkbox")
+    x1_squared: bool = settings.toggle(False, pg.FEATURES["x1_squared"][0], shared=NEW_RUN, widget="checkbox")
+    x2_squared: bool = settings.toggle(False, pg.FEATURES["x2_squared"][0], shared=NEW_RUN, widget="checkbox")
+    x1_x2: bool = settings.toggle(False, pg.FEATURES["x1_x2"][0], shared=NEW_RUN, widget="checkbox")
+    sin_x1: bool = settings.toggle(False, pg.FEATURES["sin_x1"][0], shared=NEW_RUN, widget="checkbox")
+    sin_x2: bool = settings.toggle(False, pg.FEATURES["sin_x2"][0], shared=NEW_RUN, widget="checkbox")
+    hidden: tuple = dataclasses.field(
+        default=(4, 2), metadata={settings.DECLARATION: LayerSizes("Hidden layers", (4, 2), shared=NEW_RUN)})
+    activation: str = settings.choice("tanh", ACTIVATION_LABELS, "Activation", shared=NEW_RUN)
+    learning_rate: float = settings.log_slider(0.03, pg.LEARNING_RATES, "Learning rate η")
+    regularization: str = settings.choice("none", pg.REGULARIZATIONS, "Regularisation")
+    regularization_rate: float = settings.log_slider(0.0, pg.REGULARIZATION_RATES, "Regularisation rate λ")
+    batch_size: int = settings.slider(10, 1, 30, 1, "Batch size")
+    cost: str = settings.choice(
+        "quadratic", COST_LABELS, "Cost (two classes)", shared=NEW_RUN,
+        help="Quadratic is TensorFlow Playground's: a tanh output, class 0 is −1 and class 1 is +1. Cross-entropy "
+             "puts a sigmoid (the probability of class 1) on the output; it keeps learning where the quadratic "
+             "cost's gradient fades, and punishes confident mistakes without bound.")
+    optimizer: str = settings.choice("sgd", optimizers.LABELS, "Optimizer", shared=NEW_RUN)
+    momentum: float = settings.slider(0.9, 0.0, 0.99, 0.01, "Momentum μ", shared=NEW_RUN)
+    rho: float = settings.slider(0.9, 0.5, 0.999, 0.001, "RMSProp decay ρ", shared=NEW_RUN, format="%.3f")
+    beta_1: float = settings.slider(0.9, 0.5, 0.999, 0.001, "Adam β₁", shared=NEW_RUN, format="%.3f")
+    beta_2: float = settings.slider(0.999, 0.9, 0.9999, 0.0001, "Adam β₂", shared=NEW_RUN, format="%.4f")
+    layer_activations: tuple = dataclasses.field(default=(), metadata={settings.DECLARATION: LayerActivations(
+        "Activation of each hidden layer", (), shared=NEW_RUN, options=ACTIVATION_LABELS)})
+    dropout: float = settings.slider(0.0, 0.0, 0.8, 0.05, "Dropout on hidden layers")
+    # A new stop rule may end the run or let a stopped one go on: Play's state changes with it.
+    stop_epoch: int = settings.number(0, 0, 1_000_000, 100, "Stop at epoch (0 = never)", shared=True)
+    patience: int = settings.number(
+        0, 0, 100_000, 10, "Patience: stop when test loss has not improved for (epochs, 0 = never)", shared=True)
+    discretize: bool = settings.toggle(False, "Discretize output", shared=CANVAS, widget="checkbox")
+    show_test: bool = settings.toggle(False, "Show test data", shared=CANVAS, widget="checkbox")
+    highlight_wrong: bool = settings.toggle(False, "Highlight misclassified points", shared=CANVAS,
+                                            widget="checkbox")
+    speed: str = settings.choice(
+        "fast", SPEEDS, "Speed", shared=CANVAS, widget="radio",
+        help="Fast trains as many epochs as this server can share with you; one epoch per frame is "
+             "TensorFlow Playground's pace.")
 
 
-DEFAULTS = Settings()
+PAGE = settings.Page("playground", Settings)
 NO_FEATURES = {**{name: False for name in pg.FEATURE_NAMES}, "layer_activations": ()}
 ALL_FEATURES = {**{name: True for name in pg.FEATURE_NAMES}, "layer_activations": ()}
 PLAIN = {"noise": 0, "train_percent": 50, "activation": "tanh", "learning_rate": 0.03, "optimizer": "sgd",
@@ -82,8 +199,42 @@ PRESETS = {
     "L2 fixes it": {**PLAIN, **ALL_FEATURES, "dataset": "circle", "noise": 35, "train_percent": 10,
                     "hidden": (8, 8, 8), "cost": "cross_entropy", "regularization": "L2", "regularization_rate": 0.03},
 }
-K = lambda name: state.key(PREFIX, name)  # noqa: E731
+# The settings a run takes midway (Trainer.set_hyper): it goes on from its weights and optimizer memory.
+HYPER = ("learning_rate", "regularization", "regularization_rate", "batch_size", "dropout", "stop_epoch", "patience")
 SS = st.session_state
+
+
+def _then(callback) -> None:
+    if callback is not None:
+        callback()
+
+
+@presenter.guarded
+def _change_layers(key: str, delta: int, then=None) -> None:
+    hidden = list(SS[key])
+    if delta > 0 and len(hidden) < pg.MAX_HIDDEN_LAYERS:
+        hidden.append(hidden[-1] if hidden else 4)
+    elif delta < 0 and hidden:
+        hidden.pop()
+    SS[key] = tuple(hidden)
+    _then(then)
+
+
+@presenter.guarded
+def _set_neurons(key: str, layer: int, then=None) -> None:
+    hidden = list(SS[key])
+    hidden[layer] = int(SS[f"{key.rsplit('.', 1)[0]}.neurons.{layer}"])
+    SS[key] = tuple(hidden)
+    _then(then)
+
+
+@presenter.guarded
+def _set_layer_activation(key: str, layer: int, layers: int, fallback: str, then=None) -> None:
+    acts = list(SS[key]) or [fallback] * layers
+    acts = (acts + [fallback] * layers)[:layers]
+    acts[layer] = SS[f"{key.rsplit('.', 1)[0]}.layer_act.{layer}"]
+    SS[key] = tuple(acts)
+    _then(then)
 
 
 @presenter.guarded
@@ -93,24 +244,7 @@ def _set_playing(on: bool) -> None:
         SS.pop("playground.crash", None)
     SS["playground.pace"] = None
     if not on:
-        live.leave(SS["playground.session"])
-
-
-@presenter.guarded
-def _change_layers(delta: int) -> None:
-    hidden = list(SS[K("hidden")])
-    if delta > 0 and len(hidden) < pg.MAX_HIDDEN_LAYERS:
-        hidden.append(hidden[-1] if hidden else 4)
-    elif delta < 0 and hidden:
-        hidden.pop()
-    SS[K("hidden")] = tuple(hidden)
-
-
-@presenter.guarded
-def _set_neurons(layer: int) -> None:
-    hidden = list(SS[K("hidden")])
-    hidden[layer] = int(SS[f"playground.neurons.{layer}"])
-    SS[K("hidden")] = tuple(hidden)
+        live_canvas.leave(SS["playground.session"])
 
 
 @presenter.guarded
@@ -122,27 +256,56 @@ def _reset_run() -> None:
 
 @presenter.guarded
 def _same_activation_everywhere() -> None:
-    SS[K("layer_activations")] = ()
-
-
-@presenter.guarded
-def _set_layer_activation(layer: int) -> None:
-    hidden = SS[K("hidden")]
-    acts = list(SS[K("layer_activations")]) or [SS[K("activation")]] * len(hidden)
-    acts = (acts + [SS[K("activation")]] * len(hidden))[:len(hidden)]
-    acts[layer] = SS[f"playground.layer_act.{layer}"]
-    SS[K("layer_activations")] = tuple(acts)
+    PAGE["layer_activations"] = ()
 
 
 @presenter.guarded
 def _regenerate() -> None:
-    SS[K("seed")] = int(SS[K("seed")]) + 1
+    seed = PAGE.declared["seed"]
+    PAGE["seed"] = int(PAGE["seed"]) + 1 if PAGE["seed"] < seed.high else int(seed.low)
 
 
 @presenter.guarded
 def _step() -> None:
     _set_playing(False)
     SS["playground.step"] = True
+
+
+def _apply_hyper() -> None:
+    """Hand the trainer the settings a run takes midway (HYPER): it trains on from where it is."""
+    trainer = SS.get("playground.trainer")
+    if trainer is not None:
+        s = PAGE.values()
+        trainer.set_hyper(**{name: getattr(s, name) for name in HYPER})
+
+
+def _config(s: Settings) -> pg.Config:
+    """The run the settings describe; per-layer activations are fitted to the number of layers."""
+    layer_acts = tuple(s.layer_activations)
+    if layer_acts:
+        layer_acts = (layer_acts + (s.activation,) * len(s.hidden))[:len(s.hidden)]
+    return pg.Config(features=tuple(name for name in pg.FEATURE_NAMES if getattr(s, name)), hidden=tuple(s.hidden),
+                     activations=layer_acts or s.activation,
+                     optimizer_options=pg.optimizer_options(s.optimizer, momentum=s.momentum, rho=s.rho,
+                                                            beta_1=s.beta_1, beta_2=s.beta_2),
+                     optimizer=s.optimizer, cost=s.cost, seed=s.seed, **{name: getattr(s, name) for name in HYPER})
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _read_upload(digest: str, _data: bytes) -> tuple:
+    """An uploaded CSV read once per content (``digest``, its SHA-256): ``("ok", X, y, task, n_classes)`` or
+    ``("refused", message)``, so a file, good or bad, costs nothing on the reruns after its upload."""
+    try:
+        X, y, task, n_classes = pg.parse_csv(_data.decode("utf-8", errors="replace"))
+    except ValueError as error:
+        return ("refused", str(error))
+    for name, column in (("x1", X[:, 0]), ("x2", X[:, 1]), ("label", y)):
+        largest = float(np.max(np.abs(column)))
+        if largest > UPLOAD_LIMIT:
+            return ("refused", f"the column {name} holds values as large as {largest:.3g}; the playground takes "
+                               f"values between −{UPLOAD_LIMIT:,.0f} and {UPLOAD_LIMIT:,.0f} (beyond that a "
+                               f"network's weights count as blown up): rescale the column")
+    return ("ok", X, y, task, n_classes)
 
 
 st.title("Network playground")
@@ -155,24 +318,7 @@ st.markdown(
 st.latex(r"w \leftarrow w - \eta \left( \frac{\partial C}{\partial w} + \lambda \frac{\partial R}{\partial w} \right),"
          r"\qquad R = \sum |w| \ (\mathrm{L1}) \quad\text{or}\quad R = \tfrac12 \sum w^2 \ (\mathrm{L2})")
 
-state.init(PREFIX, DEFAULTS)
-# A hand-edited link may hold a value no widget offers: put such a setting back to its default.
-CHOICES = {"dataset": list(DATASETS), "activation": pg.HIDDEN_ACTIVATIONS, "regularization": pg.REGULARIZATIONS,
-           "cost": pg.COSTS,
-           "optimizer": optimizers.NAMES, "learning_rate": pg.LEARNING_RATES,
-           "regularization_rate": pg.REGULARIZATION_RATES, "speed": ("fast", "one epoch per frame")}
-RANGES = {"noise": (0, 50), "train_percent": (10, 90), "n_classes": (2, 5), "seed": (0, 10_000),
-          "batch_size": (1, 30), "dropout": (0.0, 0.8), "stop_epoch": (0, 1_000_000), "patience": (0, 100_000),
-          "momentum": (0.0, 0.99), "rho": (0.5, 0.999), "beta_1": (0.5, 0.999), "beta_2": (0.9, 0.9999)}
-fixed = [name for name, options in CHOICES.items() if SS[K(name)] not in options]
-fixed += [name for name, (low, high) in RANGES.items() if not low <= SS[K(name)] <= high]
-fixed += ["hidden"] * (len(SS[K("hidden")]) > pg.MAX_HIDDEN_LAYERS
-                       or any(not 1 <= n <= pg.MAX_NEURONS for n in SS[K("hidden")]))
-fixed += ["layer_activations"] * any(a not in pg.HIDDEN_ACTIVATIONS for a in SS[K("layer_activations")])
-for name in fixed:
-    SS[K(name)] = getattr(DEFAULTS, name)
-if fixed:
-    st.warning(f"The link asked for settings this page does not offer ({', '.join(fixed)}); defaults used instead.")
+PAGE.init()
 SS.setdefault("playground.playing", False)
 SS.setdefault("playground.session", uuid.uuid4().hex)
 SS.setdefault("playground.points", [])
@@ -181,17 +327,24 @@ st.caption("Presets: **Linear data**: two gaussians need no hidden layer. **XOR*
            "explodes and training diverges. **Overfitting**: 10 % of a noisy circle to train on, "
            "a big network, cross-entropy: the train loss falls to 0 while the test loss rises. "
            "**L2 fixes it**: the same with L2 regularisation.")
-state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+PAGE.presets_bar(PRESETS)
 
-# --- the top bar: the training hyper-parameters -------------------------------------------------------
-top = st.columns(6)
-top[0].select_slider("Learning rate η", options=pg.LEARNING_RATES, key=K("learning_rate"))
-top[1].selectbox("Activation", pg.HIDDEN_ACTIVATIONS, format_func=ACTIVATION_LABELS.get, key=K("activation"),
-                 on_change=_same_activation_everywhere)
-top[2].selectbox("Regularisation", pg.REGULARIZATIONS, key=K("regularization"))
-top[3].select_slider("Regularisation rate λ", options=pg.REGULARIZATION_RATES, key=K("regularization_rate"))
-top[4].selectbox("Optimizer", optimizers.NAMES, format_func=optimizers.LABELS.get, key=K("optimizer"))
-top[5].slider("Batch size", 1, 30, key=K("batch_size"))
+
+@PAGE.section
+def training() -> None:
+    """The top bar: the training hyper-parameters (a run goes on with them) and the network's activation and
+    optimizer (a new run)."""
+    top = st.columns(6)
+    PAGE.widget("learning_rate", top[0])
+    PAGE.widget("activation", top[1], on_change=_same_activation_everywhere)
+    PAGE.widget("regularization", top[2])
+    PAGE.widget("regularization_rate", top[3])
+    PAGE.widget("optimizer", top[4])
+    PAGE.widget("batch_size", top[5])
+    _apply_hyper()
+
+
+training()
 # The cost and its formula, filled in once the data is known: the choice is for two classes only.
 cost_row = st.columns([1.8, 4.2], vertical_alignment="bottom")
 cost_slot, cost_formula = cost_row[0].container(), cost_row[1].container()
@@ -199,115 +352,89 @@ cost_slot, cost_formula = cost_row[0].container(), cost_row[1].container()
 data_col, main_col = st.columns([1, 5])
 with data_col:
     st.subheader("Data")
-    st.selectbox("Data set", list(DATASETS), format_func=DATASETS.get, key=K("dataset"))
-    st.slider("Ratio of training to test data (%)", 10, 90, step=10, key=K("train_percent"))
-    st.slider("Noise", 0, 50, step=5, key=K("noise"))
-    if SS[K("dataset")] == "blobs":
-        st.slider("Classes", 2, 5, key=K("n_classes"))
-    st.number_input("Seed", 0, 10_000, step=1, key=K("seed"))
+    PAGE.widget("dataset")
+    PAGE.widget("train_percent")
+    PAGE.widget("noise")
+    if PAGE["dataset"] == "blobs":
+        PAGE.widget("n_classes")
+    PAGE.widget("seed")
     st.button("⟳ Regenerate", on_click=_regenerate, help="New points (and new initial weights): the seed goes up by one.")
     upload = None
-    if SS[K("dataset")] == "upload":
+    if PAGE["dataset"] == "upload":
         upload = st.file_uploader(f"CSV with columns x1, x2, label (at most {pg.MAX_UPLOAD_ROWS:,} rows)",
                                   type=["csv"], key="playground.upload")
     st.subheader("Features")
     for name in pg.FEATURE_NAMES:
-        st.checkbox(pg.FEATURES[name][0], key=K(name))
+        PAGE.widget(name)
 
 with main_col:
-    n_layers = len(SS[K("hidden")])
-    layer_cols = st.columns([1.3, 0.5, 0.5] + [1] * max(n_layers, 1), vertical_alignment="bottom")
-    layer_cols[0].markdown(f"**Network: {n_layers} hidden layer{'s' if n_layers != 1 else ''}**")
-    layer_cols[1].button("+", key="playground.add_layer", on_click=_change_layers, args=(1,),
-                         help="Add a hidden layer", disabled=n_layers >= pg.MAX_HIDDEN_LAYERS)
-    layer_cols[2].button("−", key="playground.remove_layer", on_click=_change_layers, args=(-1,),
-                         help="Remove the last hidden layer", disabled=n_layers == 0)
-    for i, n in enumerate(SS[K("hidden")]):
-        SS[f"playground.neurons.{i}"] = n
-        layer_cols[3 + i].number_input(f"layer {i + 1}", 1, pg.MAX_NEURONS, step=1, key=f"playground.neurons.{i}",
-                                       on_change=_set_neurons, args=(i,), help="Neurons in this hidden layer")
+    PAGE.widget("hidden")
 
-with st.expander("Beyond TensorFlow Playground: optimizer settings, activation per layer, dropout, stop rules, "
-                 "display, speed"):
-    opt = st.columns(4)
-    name = SS[K("optimizer")]
-    takes = optimizers.optimizer_class(name).DEFAULTS
-    if "momentum" in takes:
-        opt[0].slider("Momentum μ", 0.0, 0.99, step=0.01, key=K("momentum"))
-    if "rho" in takes:
-        opt[1].slider("RMSProp decay ρ", 0.5, 0.999, step=0.001, key=K("rho"), format="%.3f")
-    if "beta_1" in takes:
-        opt[2].slider("Adam β₁", 0.5, 0.999, step=0.001, key=K("beta_1"), format="%.3f")
-        opt[3].slider("Adam β₂", 0.9, 0.9999, step=0.0001, key=K("beta_2"), format="%.4f")
-    if SS[K("hidden")]:
-        st.caption("Activation of each hidden layer (the Activation menu above sets them all)")
-        acts = st.columns(pg.MAX_HIDDEN_LAYERS)
-        chosen = SS[K("layer_activations")] or (SS[K("activation")],) * len(SS[K("hidden")])
-        for i in range(len(SS[K("hidden")])):
-            SS[f"playground.layer_act.{i}"] = chosen[i] if i < len(chosen) else SS[K("activation")]
-            acts[i].selectbox(f"layer {i + 1}", pg.HIDDEN_ACTIVATIONS, format_func=ACTIVATION_LABELS.get,
-                              key=f"playground.layer_act.{i}", on_change=_set_layer_activation, args=(i,))
-    more = st.columns(4)
-    more[0].slider("Dropout on hidden layers", 0.0, 0.8, step=0.05, key=K("dropout"))
-    more[1].number_input("Stop at epoch (0 = never)", 0, 1_000_000, step=100, key=K("stop_epoch"))
-    more[2].number_input("Patience: stop when test loss has not improved for (epochs, 0 = never)", 0, 100_000,
-                         step=10, key=K("patience"))
-    more[3].radio("Speed", ["fast", "one epoch per frame"], key=K("speed"),
-                  help="Fast trains as many epochs as this server can share with you; one epoch per frame is "
-                       "TensorFlow Playground's pace.")
-    show = st.columns(3)
-    show[0].checkbox("Show test data", key=K("show_test"))
-    show[1].checkbox("Discretize output", key=K("discretize"))
-    show[2].checkbox("Highlight misclassified points", key=K("highlight_wrong"))
 
-settings = state.sync(PREFIX, DEFAULTS)
+@PAGE.section
+def beyond() -> None:
+    """Beyond TensorFlow Playground: the optimizer's own settings, an activation per layer, dropout, stop
+    rules, display and speed."""
+    with st.expander("Beyond TensorFlow Playground: optimizer settings, activation per layer, dropout, stop rules, "
+                     "display, speed"):
+        opt = st.columns(4)
+        takes = optimizers.optimizer_class(PAGE["optimizer"]).DEFAULTS
+        for column, name in zip(opt, ("momentum", "rho", "beta_1", "beta_2")):
+            if name in takes:
+                PAGE.widget(name, column)
+        layers = len(PAGE["hidden"])
+        if layers:
+            st.caption("Activation of each hidden layer (the Activation menu above sets them all)")
+            PAGE.widget("layer_activations", layers=layers, fallback=PAGE["activation"])
+        more = st.columns(4)
+        for column, name in zip(more, ("dropout", "stop_epoch", "patience")):
+            PAGE.widget(name, column)
+        PAGE.widget("speed", more[3])
+        show = st.columns(3)
+        for column, name in zip(show, ("show_test", "discretize", "highlight_wrong")):
+            PAGE.widget(name, column)
+    _apply_hyper()
+
+
+beyond()
+settings_now = PAGE.values()
 
 # --- the data and the trainer ---------------------------------------------------------------------------
-features = tuple(name for name in pg.FEATURE_NAMES if getattr(settings, name))
+upload_digest = None
 try:
-    if settings.dataset == "upload":
-        if upload is None:
-            st.info("Upload a CSV with a header row x1,x2,label to train on your own points. Meanwhile: the circle.")
-            data = pg.make_data("circle", noise=settings.noise / 100, train_fraction=settings.train_percent / 100,
-                                seed=settings.seed)
-        else:
-            X, y, task, n_classes = pg.parse_csv(upload.getvalue().decode("utf-8", errors="replace"))
-            data = pg.split_data(X, y, task, n_classes, settings.train_percent / 100, settings.seed, "upload")
+    if settings_now.dataset == "upload" and upload is not None:
+        content = upload.getvalue()
+        upload_digest = hashlib.sha256(content).hexdigest()
+        read = _read_upload(upload_digest, content)
+        if read[0] == "refused":
+            raise ValueError(read[1])
+        data = pg.split_data(*read[1:], settings_now.train_percent / 100, settings_now.seed, "upload")
     else:
-        data = pg.make_data(settings.dataset, noise=settings.noise / 100, train_fraction=settings.train_percent / 100,
-                            seed=settings.seed, n_classes=settings.n_classes)
-    layer_acts = tuple(settings.layer_activations)
-    if layer_acts:  # per-layer choices, fitted to the current number of layers
-        layer_acts = (layer_acts + (settings.activation,) * len(settings.hidden))[:len(settings.hidden)]
-    config = pg.Config(features=features, hidden=tuple(settings.hidden), activations=layer_acts or settings.activation,
-                       optimizer_options=pg.optimizer_options(settings.optimizer, momentum=settings.momentum,
-                                                              rho=settings.rho, beta_1=settings.beta_1,
-                                                              beta_2=settings.beta_2),
-                       learning_rate=settings.learning_rate, regularization=settings.regularization,
-                       regularization_rate=settings.regularization_rate, batch_size=settings.batch_size,
-                       optimizer=settings.optimizer, dropout=settings.dropout, stop_epoch=settings.stop_epoch,
-                       patience=settings.patience, seed=settings.seed, cost=settings.cost)
+        if settings_now.dataset == "upload":
+            st.info("Upload a CSV with a header row x1,x2,label to train on your own points. Meanwhile: the circle.")
+        data = pg.make_data("circle" if settings_now.dataset == "upload" else settings_now.dataset,
+                            noise=settings_now.noise / 100, train_fraction=settings_now.train_percent / 100,
+                            seed=settings_now.seed, n_classes=settings_now.n_classes)
+    config = _config(settings_now)
     config.validate()
 except ValueError as error:
     st.error(str(error))
     _set_playing(False)
+    PAGE.sync()
     st.stop()
 
-structure = (settings.dataset, settings.noise, settings.train_percent, settings.n_classes, settings.seed, features,
-             tuple(settings.hidden), config.hidden_activations(), settings.optimizer, config.optimizer_options,
-             settings.cost, upload.file_id if upload is not None else None)
+# What makes a new run: a change of any of these (the rest, HYPER, a run takes midway).
+structure = (settings_now.dataset, settings_now.noise, settings_now.train_percent, settings_now.n_classes,
+             settings_now.seed, config.features, config.hidden, config.hidden_activations(), config.optimizer,
+             config.optimizer_options, config.cost, upload_digest)
 with cost_slot:
     if data.task == "classification" and data.n_classes == 2:
-        st.selectbox("Cost (two classes)", pg.COSTS, format_func=COST_LABELS.get, key=K("cost"),
-                     help="Quadratic is TensorFlow Playground's: a tanh output, class 0 is −1 and class 1 is +1. "
-                          "Cross-entropy puts a sigmoid (the probability of class 1) on the output; it keeps "
-                          "learning where the quadratic cost's gradient fades, and punishes confident mistakes "
-                          "without bound.")
+        PAGE.widget("cost")
     else:
         st.markdown("**Cost**: " + ("quadratic (regression)" if data.task == "regression"
                                     else "cross-entropy, softmax output (more than two classes)"))
 with cost_formula:
-    st.latex(COST_FORMULAS[pg.output_kind(data.task, data.n_classes, settings.cost)[0]])
+    st.latex(COST_FORMULAS[pg.output_kind(data.task, data.n_classes, settings_now.cost)[0]])
 trainer = SS.get("playground.trainer")
 if trainer is None or SS.get("playground.structure") != structure or SS.pop("playground.restart", False):
     same_start = trainer is not None and SS.get("playground.structure") == structure
@@ -322,9 +449,7 @@ if trainer is None or SS.get("playground.structure") != structure or SS.pop("pla
     SS["playground.structure"] = structure
     SS["playground.run"] = uuid.uuid4().hex
 else:
-    trainer.set_hyper(learning_rate=config.learning_rate, regularization=config.regularization,
-                      regularization_rate=config.regularization_rate, batch_size=config.batch_size,
-                      dropout=config.dropout, stop_epoch=config.stop_epoch, patience=config.patience)
+    _apply_hyper()
 if SS.pop("playground.step", False):
     trainer.run(1)
 
@@ -364,40 +489,44 @@ def _pause_after_crash(error_id: str) -> None:
         st.rerun(scope="app")
 
 
+OUTPUT_KINDS = {"tanh": "the network's output (orange −1 = class 0, white 0, blue +1 = class 1)",
+                "sigmoid": "the probability of class 1 (orange 0, white ½, blue 1)",
+                "softmax": "the most likely class (its colour; paler where the network is less sure)",
+                "linear": "the predicted value (orange −1, white 0, blue +1)"}
+
+
 @presenter.guarded(on_error=_pause_after_crash)
-def _frames_tick():
-    """One tick: train a fair share of epochs and send their frames; or show the paused state."""
+def _frames_tick() -> None:
+    """The live canvas, one tick: train a fair share of epochs and send their frames; or show the paused state."""
     started = time.perf_counter()
     tr = SS["playground.trainer"]
+    s = PAGE.values()
     playing = SS["playground.playing"] and not tr.finished
     # The canvas asks for each batch once the last one has arrived (see nnviz.ui.playground_canvas).
-    request = live.asked((SS.get("playground.canvas") or {}).get("tick"))
+    request = live_canvas.asked((SS.get("playground.canvas") or {}).get("tick"))
     if playing:
-        n_playing = live.heartbeat(SS["playground.session"])
+        n_playing = live_canvas.heartbeat(SS["playground.session"])
         if SS.get("playground.pace") is None:
-            SS["playground.pace"] = live.Pace(live.tick_interval(n_playing))
+            SS["playground.pace"] = live_canvas.Pace(live_canvas.tick_interval(n_playing))
         pace = SS["playground.pace"]
-        pace.interval = live.tick_interval(n_playing)  # a big class ticks less often
+        pace.interval = live_canvas.tick_interval(n_playing)  # a big class ticks less often
         pace.tick(link=request.link)
         seconds, n_frames = pace.plan(n_playing)
-        per_frame = 1 if settings.speed != "fast" else None
-        frames = live.play_tick(tr, seconds, max_frames=min(n_frames, request.frames), epochs_per_frame=per_frame)
-        pace.deflate = live.deflate_for(request, pace.interval, pace.deflate)
+        per_frame = 1 if s.speed != "fast" else None
+        frames = live_canvas.play_tick(tr, seconds, max_frames=min(n_frames, request.frames),
+                                       epochs_per_frame=per_frame)
+        pace.deflate = live_canvas.deflate_for(request, pace.interval, pace.deflate)
     else:
-        frames = [live.capture(tr)]
-    kind = {"tanh": "the network's output (orange −1 = class 0, white 0, blue +1 = class 1)",
-            "sigmoid": "the probability of class 1 (orange 0, white ½, blue 1)",
-            "softmax": "the most likely class (its colour; paler where the network is less sure)",
-            "linear": "the predicted value (orange −1, white 0, blue +1)"}[tr.out_act]
-    blob = live.payload(tr, frames, run=SS["playground.run"], replace=not playing, discretize=settings.discretize,
-                        show_test=settings.show_test, highlight_wrong=settings.highlight_wrong,
-                        add_class=SS.get("playground.add_class", -1),
-                        caption=f"Output: {kind}; dots are the training points"
-                        + (", black-ringed dots the test points" if settings.show_test else ""),
-                        next_tick=pace.interval if playing and not tr.finished else None, answers=request.n,
-                        history=request.n is None or not playing, server_ms=1000 * (time.perf_counter() - started),
-                        deflate=playing and pace.deflate)
-    live.canvas(blob, key="playground.canvas", on_point=_on_point)
+        frames = [live_canvas.capture(tr)]
+    blob = live_canvas.payload(
+        tr, frames, run=SS["playground.run"], replace=not playing, discretize=s.discretize, show_test=s.show_test,
+        highlight_wrong=s.highlight_wrong, add_class=SS.get("playground.add_class", -1),
+        caption=f"Output: {OUTPUT_KINDS[tr.out_act]}; dots are the training points"
+        + (", black-ringed dots the test points" if s.show_test else ""),
+        next_tick=pace.interval if playing and not tr.finished else None, answers=request.n,
+        history=request.n is None or not playing, server_ms=1000 * (time.perf_counter() - started),
+        deflate=playing and pace.deflate)
+    live_canvas.canvas(blob, key="playground.canvas", on_point=_on_point)
     m = tr.metrics
     cols = st.columns(4)
     cols[0].metric("Epoch", f"{tr.epoch:,}")
@@ -419,11 +548,14 @@ def _frames_tick():
 # replaces the paused page's history, matrix and downloads itself, instead of leaving them to the browser's
 # clean-up at the run's end, whose message Streamlit drops now and then (a canvas request arriving just as the
 # run ends starts a new script runner, and the old runner's last events are ignored).
+# The canvas is a keyed fragment named as a section would be (the display settings rerun it: CANVAS), but not
+# a section: its ticks change no setting, so they need not write the URL three times a second while playing.
+live = st.fragment(_frames_tick, key=PAGE._fragment_key("live"))
 with main_col:
     crash_slot = st.empty()
     if SS.get("playground.crash"):
         crash_slot.error(presenter.error_message(SS["playground.crash"]))
-    st.fragment(_frames_tick)()
+    live()
 
 # --- after training: the whole history, the confusion matrix, exports, hand-edited weights -------------------
 after_slot = st.empty()
@@ -461,6 +593,7 @@ if not SS["playground.playing"]:
             if st.button("Set weight", key="playground.set_weight"):
                 trainer.set_weight(layer, j, k, value)
                 st.rerun()
+PAGE.sync()
 
 st.markdown(
     "**What to notice:** with no hidden layer the boundary is a straight line (XOR defeats it unless you add "

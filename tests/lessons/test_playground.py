@@ -1,6 +1,7 @@
 """The playground page through AppTest: every control, play / step / reset, the URL, presets, uploads."""
 
 import json
+import uuid
 import zlib
 from pathlib import Path
 
@@ -326,6 +327,54 @@ def test_bad_csv_files_show_a_clear_message(text, message):
     assert any(message in e.value for e in at.error)
 
 
+def regression_csv(extra: str = "", seed: int = 0) -> str:
+    points = np.random.default_rng(seed).uniform(-3, 3, (40, 2))
+    return "x1,x2,label\n" + "\n".join(f"{x},{y},{x * y / 9:.4f}" for x, y in points) + "\n" + extra
+
+
+@pytest.mark.parametrize("column,row", [("label", "1,2,1e300"), ("label", "1,2,-1e300"), ("x1", "1e300,2,0.5"),
+                                        ("x2", "1,-2e7,0.5")])
+def test_values_beyond_what_a_network_can_reach_are_refused_at_upload_naming_the_column(column, row):
+    at = upload(open_page(), regression_csv(row))
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert f"the column {column} holds values as large as" in error and "rescale the column" in error
+    assert not any("diverged" in e.value for e in at.error)
+    assert trainer(at).data.name == "circle"  # no run on that file
+
+
+def test_large_but_reachable_regression_labels_are_taken():
+    at = upload(open_page(), regression_csv("1,2,1e5\n"))
+    assert not at.error
+    t = trainer(at)
+    assert t.data.name == "upload" and t.data.task == "regression" and np.max(np.abs(t.data.X)) <= 3
+
+
+def test_each_upload_is_read_once_per_content_however_often_the_page_reruns(monkeypatch):
+    reads = []
+    real = pg.parse_csv
+
+    def counted(text, *args, **kwargs):
+        reads.append(len(text))
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(pg, "parse_csv", counted)
+    unique = f"{uuid.uuid4().int % 10**6},0,0.5\n"  # not in the process's cache from another test
+    too_long = regression_csv(unique + "1,2,0.5\n" * 2000)
+    good = regression_csv(unique)
+    at = upload(open_page(), too_long)
+    assert len(reads) == 1 and any("at most 2,000 rows" in e.value for e in at.error)
+    at.slider(key="playground.noise").set_value(10).run()
+    at.number_input(key="playground.seed").set_value(3).run()
+    assert len(reads) == 1 and any("at most 2,000 rows" in e.value for e in at.error)
+    at.file_uploader(key="playground.upload").set_value(("good.csv", good.encode(), "text/csv")).run()
+    assert len(reads) == 2 and not at.error and trainer(at).data.name == "upload"
+    at.slider(key="playground.train_percent").set_value(70).run()
+    assert len(reads) == 2 and len(trainer(at).data.X_train) == 28  # 70 % of 41 points: split again, not read
+    at.file_uploader(key="playground.upload").set_value(("again.csv", too_long.encode(), "text/csv")).run()
+    assert len(reads) == 2 and any("at most 2,000 rows" in e.value for e in at.error)
+
+
 def test_stop_at_epoch_stops_play_and_says_so():
     at = open_page(stop_epoch="5")
     at.button(key="playground.play").click().run()
@@ -447,11 +496,78 @@ def test_only_a_slow_link_gets_compressed_batches_and_keeps_them_near_the_thresh
     assert live.deflate_for(near, interval, deflating=True) and not live.deflate_for(near, interval)
 
 
-@pytest.mark.parametrize("name,value", [("learning_rate", "0.05"), ("dataset", "moon"), ("batch_size", "99"),
-                                        ("hidden", "4,12"), ("activation", "swish"), ("noise", "80"),
-                                        ("layer_activations", "relu,cube"), ("cost", "hinge")])
-def test_a_hand_edited_link_falls_back_to_defaults_with_a_warning(name, value):
+# (parameter, a hand-edited value, the setting's label as the page names it, words of the problem)
+BAD_LINKS = [
+    ("learning_rate", "50", "Learning rate η", "50 is outside 1e-05 … 10"),
+    ("dataset", "moon", "Data set", "is not one of: Circle"),
+    ("batch_size", "99", "Batch size", "99 is outside 1 … 30"),
+    ("noise", "80", "Noise", "80 is outside 0 … 50"),
+    ("activation", "swish", "Activation", "is not one of: ReLU, tanh"),
+    ("cost", "hinge", "Cost (two classes)", "is not one of: quadratic, tanh output"),
+    ("seed", "abc", "Seed", "is not a whole number"),
+    ("dropout", "1e308", "Dropout on hidden layers", "is outside 0 … 0.8"),
+    ("batch_size", "1_0", "Batch size", "is not a whole number"),
+    ("momentum", "nan", "Momentum μ", "is not a finite number"),
+    ("show_test", "maybe", "Show test data", "is not on (1) or off (0)"),
+    ("hidden", "4,12", "Hidden layers", "layer 2: 12 is outside 1 … 8"),
+    ("hidden", "4,0", "Hidden layers", "layer 2: 0 is outside 1 … 8"),
+    ("hidden", "4,x", "Hidden layers", "is not a whole number"),
+    ("hidden", "8,8,8,8,8,8,8", "Hidden layers", "at most 6 fit"),
+    ("hidden", ",".join(["8"] * 150), "Hidden layers", "at most 6 fit"),
+    ("hidden", "4" * 500, "Hidden layers", "500 characters long"),
+    ("layer_activations", "relu,cube", "Activation of each hidden layer", "is not one of: ReLU"),
+    ("layer_activations", ",".join(["relu"] * 7), "Activation of each hidden layer", "at most 6 fit"),
+]
+
+
+@pytest.mark.parametrize("name,value,label,problem", BAD_LINKS,
+                         ids=[f"{name}={value[:12]}" for name, value, _, _ in BAD_LINKS])
+def test_a_hand_edited_link_names_the_setting_and_its_problem_and_uses_the_default(name, value, label, problem):
     at = open_page(**{name: value})
     assert not at.exception
-    assert any(name in w.value for w in at.warning)
-    assert trainer(at).sizes == (2, 4, 2, 1)
+    (warning,) = [w.value for w in at.warning]
+    assert f"**{label}**" in warning and problem in warning, warning
+    assert "does not offer" not in warning
+    assert at.session_state[f"playground.{name}"] == getattr(pg_page()["Settings"](), name)
+    assert trainer(at).sizes == (2, 4, 2, 1) and trainer(at).config.learning_rate == 0.03
+
+
+def test_a_link_between_two_learning_rates_takes_the_nearest_one():
+    at = open_page(learning_rate="0.05", hidden="8,8,8,8,8,8", layer_activations="relu,sigmoid")
+    assert not at.warning
+    t = trainer(at)
+    assert t.config.learning_rate == 0.03 and t.sizes == (2, 8, 8, 8, 8, 8, 8, 1)
+    assert t.hidden_acts == ("relu", "sigmoid", "tanh", "tanh", "tanh", "tanh")
+    assert "learning_rate" not in at.query_params  # the link now says what the page uses: the default
+
+
+def pg_page() -> dict:
+    """The page's declarations (its module up to the title), to check presets without running it."""
+    source = Path(PAGE).read_text()
+    namespace = {}
+    exec(compile(source[:source.index("st.title(")], PAGE, "exec"), namespace)
+    return namespace
+
+
+def test_every_preset_fits_the_declarations():
+    declared = pg_page()
+    for label, values in declared["PRESETS"].items():
+        assert declared["PAGE"].check(values) == {k: tuple(v) if isinstance(v, tuple) else v
+                                                  for k, v in values.items()}, label
+
+
+def test_the_declared_list_settings_bound_their_length_and_each_value():
+    page = pg_page()["PAGE"]
+    hidden, acts = page.declared["hidden"], page.declared["layer_activations"]
+    assert hidden.check([8] * 6) == (8,) * 6 and hidden.check(()) == () and hidden.parse("") == ()
+    for bad, words in [((8,) * 7, "7 layers; at most 6"), ((4, 9), "layer 2: 9 is outside 1 … 8"),
+                       ((True,), "not a number"), ((2.0, float("inf")), "not a finite number"), ("4,2", "not a list")]:
+        with pytest.raises(ValueError, match=words):
+            hidden.check(bad)
+    with pytest.raises(ValueError, match="more than 6 layers"):
+        hidden.parse(",".join(["1"] * 10_000))
+    assert acts.check(["relu"] * 6) == ("relu",) * 6
+    with pytest.raises(ValueError, match="7 layers; at most 6"):
+        acts.check(["relu"] * 7)
+    with pytest.raises(ValueError, match="is not one of"):
+        acts.check(["relu", "`x`"])
