@@ -1,5 +1,6 @@
 """Backpropagation: the chain rule number by number, and the four equations with live matrices."""
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -9,58 +10,117 @@ from nnviz import activations, losses
 from nnviz import backprop_lesson as lesson
 from nnviz.charts import backprop as charts
 from nnviz.charts import spec
-from nnviz.ui import limits, presenter, state
+from nnviz.ui import presenter, settings
 
 PREFIX = "backprop"
 HIDDEN_FIELDS = ("n1", "n2", "n3", "n4")
 ACT_FIELDS = ("act1", "act2", "act3", "act4")
 DIFFERENTIABLE = [n for n in activations.NAMES if activations.get(n).differentiable]
-# One section per tab; only the open one runs and is sent to the browser (lazy tabs), which keeps a
+# One tab per part; only the open one runs and is sent to the browser (lazy tabs), which keeps a
 # rerun after a slider move cheap.
 SECTIONS = ("A chain of single neurons", "A real network, step by step", "Train N steps", "Check yourself")
+EPS_STOPS = (0.0001, 0.001, 0.01, 0.1, 0.5, 1.0)
+LR_STOPS = (0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 40.0)
+LOSS_LABELS = {name: losses.get(name).label for name in losses.NAMES}
+# The chain's sliders are read by the sensitivity check below them too.
+CHAIN = {"shared": ("sensitivity_section",)}
+
+
+@dataclass(frozen=True)
+class Numbers(settings.Setting):
+    """Many numbers as one tuple (the network's weights, biases, input and target; see ``lesson.flatten``).
+
+    No widget of its own: the tables of the network's tab write it. A link holds at most ``max_items``
+    numbers, each within ±``bound``; an empty list stands for "drawn from the seed".
+    """
+
+    max_items: int = 0
+    bound: float = 0.0
+
+    @property
+    def link_chars(self) -> int:
+        # Every number exactly (repr of a float: at most 24 characters) and its comma.
+        return self.max_items * 25
+
+    def parse(self, raw):
+        items = [item for item in raw.split(",")] if raw.strip() else []
+        if len(items) > self.max_items:
+            raise ValueError(f"it holds {len(items):,} numbers; at most {self.max_items} fit")
+        return tuple(settings.Number(self.label, 0.0).parse(item) for item in items)
+
+    def check(self, value):
+        if not isinstance(value, (tuple, list)):
+            raise ValueError(f"{settings.shown(value)} is not a list of numbers")
+        if len(value) > self.max_items:
+            raise ValueError(f"it holds {len(value):,} numbers; at most {self.max_items} fit")
+        bounded = settings.Number(self.label, 0.0, low=-self.bound, high=self.bound)
+        return tuple(bounded.check(v) for v in value)
+
+    def encode(self, value):
+        return ",".join(repr(float(v)) for v in value)
+
+
+def _numbers(default, label, *, max_items, bound):
+    return dataclasses.field(default=tuple(default),
+                             metadata={settings.DECLARATION: Numbers(label, tuple(default), None, False, max_items,
+                                                                     bound)})
+
+
+def _chain_slider(default, label, low=-8.0, high=8.0):
+    return settings.slider(default, low, high, 0.1, label, **CHAIN)
+
+
+def _neurons(default, label):
+    return settings.number(default, 1, lesson.MAX_NEURONS, 1, label)
+
+
+def _activation(label):
+    return settings.choice("sigmoid", DIFFERENTIABLE, label)
 
 
 @dataclass(frozen=True)
 class Settings:
     # The open tab.
-    section: str = SECTIONS[0]
+    section: str = settings.choice(SECTIONS[0], SECTIONS, "section", widget="tabs")
     # A chain of single neurons.
-    x: float = 0.5
-    y: float = 1.0
-    w1: float = 0.8
-    b1: float = 0.1
-    w2: float = -1.2
-    b2: float = 0.3
-    w3: float = 1.5
-    b3: float = -0.4
-    nudge: str = "w1"
-    eps: float = 0.01
+    x: float = _chain_slider(0.5, "input x = a⁽⁰⁾", -2.0, 2.0)
+    y: float = _chain_slider(1.0, "target y", 0.0, 1.0)
+    w1: float = _chain_slider(0.8, "weight w₁")
+    b1: float = _chain_slider(0.1, "bias b₁")
+    w2: float = _chain_slider(-1.2, "weight w₂")
+    b2: float = _chain_slider(0.3, "bias b₂")
+    w3: float = _chain_slider(1.5, "weight w₃")
+    b3: float = _chain_slider(-0.4, "bias b₃")
+    nudge: str = settings.choice("w1", lesson.CHAIN_PARAMETERS, "parameter p", widget="radio")
+    eps: float = settings.log_slider(0.01, EPS_STOPS, "nudge ε")
     # The real network: its shape, its numbers, the step shown.
-    n_inputs: int = 2
-    layers: int = 1
-    n1: int = 2
-    n2: int = 2
-    n3: int = 2
-    n4: int = 2
-    n_outputs: int = 2
-    act1: str = "sigmoid"
-    act2: str = "sigmoid"
-    act3: str = "sigmoid"
-    act4: str = "sigmoid"
-    act_out: str = "sigmoid"
-    loss: str = "quadratic"
+    n_inputs: int = _neurons(2, "inputs")
+    layers: int = settings.number(1, 1, lesson.MAX_HIDDEN_LAYERS, 1, "hidden layers")
+    n1: int = _neurons(2, "neurons in hidden layer 1")
+    n2: int = _neurons(2, "neurons in hidden layer 2")
+    n3: int = _neurons(2, "neurons in hidden layer 3")
+    n4: int = _neurons(2, "neurons in hidden layer 4")
+    n_outputs: int = _neurons(2, "outputs")
+    act1: str = _activation("activation of layer 2")
+    act2: str = _activation("activation of layer 3")
+    act3: str = _activation("activation of layer 4")
+    act4: str = _activation("activation of layer 5")
+    act_out: str = _activation("output activation")
+    loss: str = settings.choice("quadratic", LOSS_LABELS, "cost C")
     # The weights, biases, input and target as one tuple (see lesson.flatten); empty
     # means "the round-number network drawn from `seed`", so an untouched random
     # network keeps a short link and an edited one is stored exactly.
-    values: tuple = lesson.MAZUR_VALUES
-    seed: int = 0
-    lr: float = 0.5
-    stage: str = "forward"
-    steps: int = 100
-    exercise: int = 0
+    values: tuple = _numbers(lesson.MAZUR_VALUES, "the network's numbers", max_items=lesson.MAX_VALUES,
+                             bound=lesson.MAX_ABS)
+    seed: int = settings.number(0, 0, 2**31 - 1, 1, "seed (new numbers)")
+    lr: float = settings.log_slider(0.5, LR_STOPS, "learning rate η")
+    stage: str = settings.choice("forward", lesson.STAGES, "Step", widget="radio")
+    steps: int = settings.slider(100, 1, 500, 1, "steps N")
+    # Which exercise of "Check yourself" (New exercise counts up); no widget.
+    exercise: int = settings.number(0, 0, 2**31 - 1, 1, "exercise")
 
 
-DEFAULTS = Settings()
+PAGE = settings.Page(PREFIX, Settings)
 PRESETS = {
     "Mazur's example": {
         "section": SECTIONS[1], "n_inputs": 2, "layers": 1, "n1": 2, "n_outputs": 2, "act1": "sigmoid",
@@ -76,7 +136,6 @@ PRESETS = {
         "section": SECTIONS[2], "layers": 1, "n1": 3, "n_outputs": 1, "act1": "relu", "act_out": "linear",
         "values": (), "seed": 1, "lr": 40.0, "steps": 50},
 }
-LOSS_LABELS = {name: losses.get(name).label for name in losses.NAMES}
 STAGE_TITLES = {
     "forward": "Step 1 · forward: z = W a + b, a = σ(z), layer by layer",
     "output error": "Step 2 · output error δᴸ = ∇ₐC ⊙ σ'(zᴸ)",
@@ -84,55 +143,37 @@ STAGE_TITLES = {
     "gradients": "Step 4 · gradients ∂C/∂b = δ, ∂C/∂w = a δ (edge width = |∂C/∂w|)",
     "update": "Step 5 · update W ← W − η ∂C/∂W (numbers on the edges: the new weights)",
 }
-
-
-EPS_OPTIONS = [1.0, 0.5, 0.1, 0.01, 0.001, 0.0001]
-LR_OPTIONS = [0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 40.0]
-CHAIN_RANGES = {"x": (-2.0, 2.0), "y": (0.0, 1.0), **{p: (-8.0, 8.0) for p in lesson.CHAIN_PARAMETERS}}
-RANGES = {**CHAIN_RANGES, "steps": (1, 500), "seed": (0, 2**31 - 1), "exercise": (0, 2**31 - 1)}
-OPTIONS = {"section": limits.options(SECTIONS), "eps": EPS_OPTIONS, "lr": LR_OPTIONS,
-           "nudge": lesson.CHAIN_PARAMETERS, "loss": losses.NAMES, "stage": lesson.STAGES,
-           "act_out": DIFFERENTIABLE, **{f: DIFFERENTIABLE for f in ACT_FIELDS}}
-
-
-def _reset_out_of_range() -> None:
-    # A hand-edited link can hold values the widgets refuse (a slider's value beyond its
-    # range raises); put those back to their defaults and say which.
-    reset = []
-    for name, (lo, hi) in RANGES.items():
-        if not lo <= st.session_state[state.key(PREFIX, name)] <= hi:
-            reset.append(name)
-    for name, options in OPTIONS.items():
-        if st.session_state[state.key(PREFIX, name)] not in options:
-            reset.append(name)
-    for name in reset:
-        st.session_state[state.key(PREFIX, name)] = getattr(DEFAULTS, name)
-    if reset:
-        st.warning(f"Settings out of range were reset to their defaults: {', '.join(reset)}.")
+# The student's answer in "Check yourself" and what the page remembers about it (not settings: not in the link).
+ANSWER = f"{PREFIX}.answer"
+ATTEMPT = f"{PREFIX}.attempt"
 
 
 @presenter.guarded
 def _reseed() -> None:
     # The network's shape changed: its numbers are drawn afresh from the seed.
-    st.session_state[state.key(PREFIX, "values")] = ()
+    PAGE["values"] = ()
 
 
 @presenter.guarded
 def _next_stage() -> None:
-    k = state.key(PREFIX, "stage")
-    st.session_state[k] = lesson.STAGES[(lesson.STAGES.index(st.session_state[k]) + 1) % len(lesson.STAGES)]
+    PAGE["stage"] = lesson.STAGES[(lesson.STAGES.index(PAGE["stage"]) + 1) % len(lesson.STAGES)]
 
 
 @presenter.guarded
 def _apply_update(values: tuple) -> None:
-    st.session_state[state.key(PREFIX, "values")] = values
-    st.session_state[state.key(PREFIX, "stage")] = "forward"
+    PAGE["values"] = values
+    PAGE["stage"] = "forward"
 
 
 @presenter.guarded
 def _new_exercise() -> None:
-    st.session_state[state.key(PREFIX, "exercise")] += 1
-    st.session_state[f"{PREFIX}.answer"] = ""
+    PAGE["exercise"] = min(PAGE["exercise"] + 1, PAGE.declared["exercise"].high)
+    st.session_state[ANSWER] = ""
+
+
+@presenter.guarded
+def _show_solution() -> None:
+    st.session_state[ATTEMPT]["solution"] = True
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -208,42 +249,41 @@ def _editor(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     )
 
 
-def _network_numbers(settings: Settings):
+def _network_numbers(s: Settings):
     """The network's layer sizes, activations and numbers as the settings hold them.
 
     None, with the reason shown, when the settings do not make a network.
     """
     try:
-        if not 1 <= settings.layers <= lesson.MAX_HIDDEN_LAYERS:  # before any list is built from it
-            raise ValueError(f"choose 1 to {lesson.MAX_HIDDEN_LAYERS} hidden layers (got {settings.layers})")
-        hidden = [getattr(settings, HIDDEN_FIELDS[i]) for i in range(settings.layers)]
-        sizes = lesson.check_sizes(settings.n_inputs, hidden, settings.n_outputs)
+        hidden = [getattr(s, field) for field in HIDDEN_FIELDS[:s.layers]]
+        sizes = lesson.check_sizes(s.n_inputs, hidden, s.n_outputs)
     except ValueError as err:
         st.error(f"Cannot build this network: {err}.")
         return None
-    acts = tuple(getattr(settings, f) for f in ACT_FIELDS[:settings.layers]) + (settings.act_out,)
-    live = settings.values
+    acts = tuple(getattr(s, f) for f in ACT_FIELDS[:s.layers]) + (s.act_out,)
+    live = s.values
     if len(live) != lesson.n_values(sizes):
         if live:
             st.warning(f"The stored numbers do not fit a {'-'.join(map(str, sizes))} network; "
-                       f"drawn afresh from seed {settings.seed}.")
-        live = lesson.lesson_values(sizes, acts, settings.seed)
+                       f"drawn afresh from seed {s.seed}.")
+        live = lesson.lesson_values(sizes, acts, s.seed)
     return sizes, acts, live
 
 
-def chain_section(settings: Settings) -> None:
+@PAGE.section
+def chain_section() -> None:
+    """The chain's sliders, its numbers and each gradient's factors (the sensitivity check reruns with them)."""
     st.markdown(
         "Three neurons in a row, one weight and one bias each. The cost of one example depends on all "
         "six numbers: C₀(w₁, b₁, w₂, b₂, w₃, b₃). Every gradient is a product of small local "
         "derivatives, one per link of the chain."
     )
     cols = st.columns(4)
-    labels = {"x": "input x = a⁽⁰⁾", "y": "target y", "w1": "weight w₁", "b1": "bias b₁", "w2": "weight w₂",
-              "b2": "bias b₂", "w3": "weight w₃", "b3": "bias b₃"}
-    for i, (field, (lo, hi)) in enumerate(CHAIN_RANGES.items()):
-        cols[i % 4].slider(labels[field], lo, hi, step=0.1, key=state.key(PREFIX, field))
-    chain_params = {p: getattr(settings, p) for p in lesson.CHAIN_PARAMETERS}
-    ch = lesson.chain(settings.x, settings.y, chain_params)
+    for i, name in enumerate(("x", "y", *lesson.CHAIN_PARAMETERS)):
+        PAGE.widget(name, cols[i % 4])
+    s = PAGE.values()
+    chain_params = {p: getattr(s, p) for p in lesson.CHAIN_PARAMETERS}
+    ch = lesson.chain(s.x, s.y, chain_params)
 
     left, right = st.columns([1, 1])
     with left:
@@ -254,35 +294,41 @@ def chain_section(settings: Settings) -> None:
             index=pd.RangeIndex(1, 4, name="neuron")), width="stretch")
         st.latex(rf"C_0 = (a^{{(3)}} - y)^2 = ({lesson.fmt(ch.a[3])} - {lesson.fmt(ch.y)})^2 = {lesson.fmt(ch.cost)}")
     with right:
-        st.plotly_chart(
-            _chain_figure(settings.x, settings.y, tuple(chain_params.items())), key="backprop.chain_diagram")
+        st.plotly_chart(_chain_figure(s.x, s.y, tuple(chain_params.items())), key="backprop.chain_diagram")
 
     st.markdown("**Each gradient, factor by factor** (symbols first, then their numbers, then the product):")
     st.latex(r"\begin{gathered}" + r" \\[10pt] ".join(
         lesson.chain_product_latex(ch, name) for name in ("w3", "b3", "w2", "b2", "w1", "b1")) + r"\end{gathered}")
 
+
+@PAGE.section
+def sensitivity_section() -> None:
+    """Nudge one parameter of the chain by ε: its own controls rerun only this part."""
     st.subheader("Sensitivity check")
     st.markdown(
         "A gradient is a promise: nudge a parameter by a small ε and the cost changes by about "
         "ε · ∂C₀/∂p. Try a large ε to see the promise break (the curve bends away from its tangent)."
     )
     c1, c2 = st.columns(2)
-    c1.radio("parameter p", lesson.CHAIN_PARAMETERS, horizontal=True, key=state.key(PREFIX, "nudge"))
-    c2.select_slider("nudge ε", options=EPS_OPTIONS, key=state.key(PREFIX, "eps"))
-    sens = lesson.sensitivity(settings.x, settings.y, chain_params, settings.nudge, settings.eps)
-    p = f"{settings.nudge[0]}_{settings.nudge[1]}"
+    PAGE.widget("nudge", c1, horizontal=True)
+    PAGE.widget("eps", c2)
+    s = PAGE.values()
+    chain_params = {p: getattr(s, p) for p in lesson.CHAIN_PARAMETERS}
+    sens = lesson.sensitivity(s.x, s.y, chain_params, s.nudge, s.eps)
+    p = f"{s.nudge[0]}_{s.nudge[1]}"
     st.latex(
         rf"C_0({p} + \varepsilon) - C_0({p}) = {lesson.fmt(sens.nudged_cost, 6)} - "
         rf"{lesson.fmt(sens.cost, 6)} = {lesson.fmt(sens.actual_change, 6)} \quad \approx \quad "
         rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {p}}} = "
         rf"{lesson.fmt(sens.eps)} \times {lesson.pfmt(sens.gradient, 6)} = {lesson.fmt(sens.predicted_change, 6)}"
     )
-    st.plotly_chart(
-        _sensitivity_figure(settings.x, settings.y, tuple(chain_params.items()), settings.nudge, settings.eps),
-        key="backprop.sensitivity")
+    st.plotly_chart(_sensitivity_figure(s.x, s.y, tuple(chain_params.items()), s.nudge, s.eps),
+                    key="backprop.sensitivity")
 
 
-def network_section(settings: Settings) -> None:
+@PAGE.section
+def network_section() -> None:
+    """The network's shape, its numbers in editable tables, and the five steps of one pass."""
     st.markdown(
         "Now whole layers at once. Each layer's numbers are a matrix Wˡ (row j = neuron j, column k = "
         "input k, so the entry is wˡⱼₖ) and a vector bˡ; the input is layer 1. Edit any number, then "
@@ -292,22 +338,19 @@ def network_section(settings: Settings) -> None:
     st.latex(r"\text{(BP3)}\; " + lesson.BP3 + r" \qquad \text{(BP4)}\; " + lesson.BP4)
 
     shape_cols = st.columns(4)
-    shape_cols[0].number_input("inputs", step=1, key=state.key(PREFIX, "n_inputs"), on_change=_reseed)
-    shape_cols[1].number_input("hidden layers", step=1, key=state.key(PREFIX, "layers"), on_change=_reseed)
-    shape_cols[2].number_input("outputs", step=1, key=state.key(PREFIX, "n_outputs"), on_change=_reseed)
-    shape_cols[3].number_input("seed (new numbers)", step=1, key=state.key(PREFIX, "seed"), on_change=_reseed)
-    n_hidden_shown = min(max(int(settings.layers), 1), lesson.MAX_HIDDEN_LAYERS)
-    layer_cols = st.columns(max(n_hidden_shown, 3))
-    for i in range(n_hidden_shown):
-        with layer_cols[i]:
-            st.number_input(f"neurons in hidden layer {i + 1}", step=1, key=state.key(PREFIX, HIDDEN_FIELDS[i]),
-                            on_change=_reseed)
-            st.selectbox(f"activation of layer {i + 2}", DIFFERENTIABLE, key=state.key(PREFIX, ACT_FIELDS[i]))
+    for column, name in zip(shape_cols, ("n_inputs", "layers", "n_outputs", "seed")):
+        PAGE.widget(name, column, on_change=_reseed)
+    layers = PAGE["layers"]
+    layer_cols = st.columns(max(layers, 3))
+    for i in range(layers):
+        PAGE.widget(HIDDEN_FIELDS[i], layer_cols[i], on_change=_reseed)
+        PAGE.widget(ACT_FIELDS[i], layer_cols[i])
     out_cols = st.columns(2)
-    out_cols[0].selectbox("output activation", DIFFERENTIABLE, key=state.key(PREFIX, "act_out"))
-    out_cols[1].selectbox("cost C", losses.NAMES, format_func=LOSS_LABELS.get, key=state.key(PREFIX, "loss"))
+    PAGE.widget("act_out", out_cols[0])
+    PAGE.widget("loss", out_cols[1])
+    s = PAGE.values()
 
-    built = _network_numbers(settings)
+    built = _network_numbers(s)
     if built is None:
         return
     sizes, acts, live = built
@@ -354,32 +397,30 @@ def network_section(settings: Settings) -> None:
         for j in range(sizes[-1]):
             edited[f"y[{j + 1}]"] = out_y.iloc[j, 0]
 
-    st.select_slider("learning rate η", options=LR_OPTIONS, key=state.key(PREFIX, "lr"))
+    PAGE.widget("lr")
     try:
         net, x, y = lesson.unflatten(sizes, [edited[n] for n in names], acts)
-        w = lesson.walk(net, x, y, settings.loss, settings.lr)
+        w = lesson.walk(net, x, y, s.loss, s.lr)
     except ValueError as err:
         st.error(f"Cannot use these numbers: {err}.")
         st.session_state[f"{PREFIX}._written"] = live
         return
     values = lesson.flatten(net, x, y)
     if values != live:
-        st.session_state[state.key(PREFIX, "values")] = values
+        PAGE["values"] = values
         live = values
     st.session_state[f"{PREFIX}._written"] = live
 
     L = w.n_layers
     step_cols = st.columns([5, 1])
-    if st.session_state.get(state.key(PREFIX, "stage")) not in lesson.STAGES:
-        st.session_state[state.key(PREFIX, "stage")] = "forward"  # a hand-edited link
-    step_cols[0].radio("Step", lesson.STAGES, horizontal=True, key=state.key(PREFIX, "stage"))
+    PAGE.widget("stage", step_cols[0], horizontal=True)
     step_cols[1].button("Next step ▶", on_click=_next_stage, key=f"{PREFIX}.next", width="stretch")
-    stage = st.session_state[state.key(PREFIX, "stage")]
+    stage = s.stage
     numbers = lesson.flatten(w.net, w.x, w.y)
-    st.plotly_chart(_network_figure(w.net.sizes, w.net.activations, numbers, settings.loss, settings.lr, stage),
+    st.plotly_chart(_network_figure(w.net.sizes, w.net.activations, numbers, s.loss, s.lr, stage),
                     key="backprop.network")
 
-    loss = losses.get(settings.loss)
+    loss = losses.get(s.loss)
     if stage == "forward":
         st.markdown("Each layer takes the activations of the layer before, weighs them, adds its biases and "
                     "applies its activation function.")
@@ -411,7 +452,7 @@ def network_section(settings: Settings) -> None:
             st.latex(lesson.bp4_latex(w, l))
         st.markdown("**Gradient check**: every backpropagated gradient beside a central finite difference "
                     "(C(p + ε) − C(p − ε)) / 2ε with ε = 10⁻⁶.")
-        st.dataframe(_gradient_check(w.net.sizes, w.net.activations, numbers, settings.loss),
+        st.dataframe(_gradient_check(w.net.sizes, w.net.activations, numbers, s.loss),
                      hide_index=True, width="stretch",
                      column_config={"relative error": st.column_config.NumberColumn(format="%.1e")})
     else:
@@ -425,16 +466,19 @@ def network_section(settings: Settings) -> None:
     st.caption(f"Repeat these steps many times in *{SECTIONS[2]}*.")
 
 
-def _network_of_the_step_tab(settings: Settings):
+def _network_of_the_step_tab(s: Settings):
     """The network of the second tab, rebuilt from the settings (its editors are not drawn in this tab)."""
-    built = _network_numbers(settings)
+    built = _network_numbers(s)
     if built is None:
         st.caption(f"Fix the network in *{SECTIONS[1]}* first.")
     return built
 
 
-def train_section(settings: Settings) -> None:
-    built = _network_of_the_step_tab(settings)
+@PAGE.section
+def train_section() -> None:
+    """The second tab's network trained for N steps: the cost and every parameter's path."""
+    s = PAGE.values()
+    built = _network_of_the_step_tab(s)
     if built is None:
         return
     sizes, acts, values = built
@@ -442,10 +486,10 @@ def train_section(settings: Settings) -> None:
                 "backward pass, update, again and again. The cost falls and every parameter moves along "
                 "its own path.")
     controls = st.columns(2)
-    controls[0].slider("steps N", 1, 500, key=state.key(PREFIX, "steps"))
-    controls[1].select_slider("learning rate η", options=LR_OPTIONS, key=state.key(PREFIX, "lr"))
+    PAGE.widget("steps", controls[0])
+    PAGE.widget("lr", controls[1])
     try:
-        run, cost_fig, paths_fig = _training(sizes, acts, values, settings.loss, settings.lr, settings.steps)
+        run, cost_fig, paths_fig = _training(sizes, acts, values, s.loss, s.lr, s.steps)
     except ValueError as err:
         st.error(f"Cannot use these numbers: {err}. Fix them in *{SECTIONS[1]}*.")
         return
@@ -456,29 +500,61 @@ def train_section(settings: Settings) -> None:
     train_cols[1].plotly_chart(paths_fig, key="backprop.paths")
 
 
-def exercise_section(settings: Settings) -> None:
-    built = _network_of_the_step_tab(settings)
+def _attempt(exercise: lesson.Exercise) -> dict:
+    """What the page remembers of the answers to this exercise; a new exercise starts afresh."""
+    attempt = st.session_state.get(ATTEMPT)
+    if attempt is None or attempt["prompt"] != exercise.prompt:
+        attempt = {"prompt": exercise.prompt, "tries": 0, "last": "", "solution": False}
+        st.session_state[ATTEMPT] = attempt
+    return attempt
+
+
+def _tries(n: int) -> str:
+    return "1 wrong try" if n == 1 else f"{n} wrong tries"
+
+
+@PAGE.section
+def exercise_section() -> None:
+    """One quantity to compute by hand: a wrong number gets a hint and another try; the solution on request."""
+    s = PAGE.values()
+    built = _network_of_the_step_tab(s)
     if built is None:
         return
     sizes, acts, values = built
     try:
         net, x, y = lesson.unflatten(sizes, values, acts)
-        w = lesson.walk(net, x, y, settings.loss, settings.lr)
+        w = lesson.walk(net, x, y, s.loss, s.lr)
     except ValueError as err:
         st.error(f"Cannot use these numbers: {err}. Fix them in *{SECTIONS[1]}*.")
         return
-    loss = losses.get(settings.loss)
+    loss = losses.get(s.loss)
     st.markdown(f"The network of *{SECTIONS[1]}* (change it there), after its forward pass:")
     st.plotly_chart(_exercise_figure(w.net.sizes, w.net.activations, lesson.flatten(w.net, w.x, w.y),
-                                     settings.loss, settings.lr), key="backprop.exercise_network")
-    exercise = lesson.make_exercise(w, settings.exercise)
+                                     s.loss, s.lr), key="backprop.exercise_network")
+    exercise = lesson.make_exercise(w, s.exercise)
+    attempt = _attempt(exercise)
     st.markdown(exercise.prompt + f" The cost is {loss.label}.")
-    ex_cols = st.columns([2, 1])
-    typed = ex_cols[0].text_input("your answer", key=f"{PREFIX}.answer", placeholder="e.g. 0.0123")
-    ex_cols[1].button("New exercise", on_click=_new_exercise, key=f"{PREFIX}.new_exercise", width="stretch")
+    ex_cols = st.columns([2, 1, 1], vertical_alignment="bottom")
+    typed = ex_cols[0].text_input("your answer", key=ANSWER, placeholder="e.g. 0.0123",
+                                  max_chars=lesson.ANSWER_CHARS)
+    ex_cols[1].button("Show the solution", on_click=_show_solution, key=f"{PREFIX}.show_solution",
+                      width="stretch", disabled=attempt["solution"])
+    ex_cols[2].button("New exercise", on_click=_new_exercise, key=f"{PREFIX}.new_exercise", width="stretch")
+    solved = False
     if typed.strip():
         verdict = lesson.check_answer(exercise, typed)
-        (st.success if verdict.correct else st.error)(verdict.message)
+        if verdict.counts and typed != attempt["last"]:  # a number not judged before: one more try
+            attempt["last"] = typed
+            attempt["tries"] += 0 if verdict.correct else 1
+        if not verdict.counts:
+            st.warning(f"You typed {settings.shown(typed)}. {verdict.message}. It does not count as a try.")
+        elif verdict.correct:
+            solved = True
+            st.success(verdict.message)
+        else:
+            st.error(f"{verdict.message} You typed {settings.shown(typed)}; try again "
+                     f"({_tries(attempt['tries'])} so far).\n\n**Hint:** {verdict.hint}")
+    if solved or attempt["solution"]:
         st.markdown("**Worked solution**")
         for line in exercise.solution:
             st.latex(line)
@@ -490,24 +566,22 @@ st.markdown(
     "weight and bias changes the cost C, ∂C/∂w and ∂C/∂b, in one backward pass. Gradient descent "
     "then moves each parameter a small step against its gradient."
 )
-state.init(PREFIX, DEFAULTS)
-_reset_out_of_range()
-state.presets_bar(PREFIX, DEFAULTS, PRESETS)
-# Widget values (and callbacks' changes) are in session state before the script runs,
-# so the settings read once here are the ones the widgets below will show.
-settings = state.current(PREFIX, Settings)
+PAGE.init()
+PAGE.presets_bar(PRESETS)
 
-# Only the open tab's section runs and is sent to the browser; the others' settings stay in session state.
-tabs = st.tabs(SECTIONS, key=state.key(PREFIX, "section"), on_change="rerun")
-for tab, section in zip(tabs, (chain_section, network_section, train_section, exercise_section)):
+# Only the open tab's sections run and are sent to the browser; the others' settings stay in session state.
+tabs = PAGE.tabs("section")
+for tab, sections in zip(tabs, ((chain_section, sensitivity_section), (network_section,), (train_section,),
+                                (exercise_section,))):
     with tab:
         if tab.open:
-            section(settings)
+            for section in sections:
+                section()
 if not tabs[1].open:
     # Streamlit forgets the cell edits of editors it did not draw: next time, start them from the numbers.
     st.session_state.pop(f"{PREFIX}._written", None)
 
-settings = state.sync(PREFIX, DEFAULTS)
+PAGE.sync()
 st.info(
     "**What to notice:** every gradient is a product of local factors, so one small factor (a saturated "
     "σ'(z)) shrinks every gradient behind it; the backward pass reuses each δ for all the weights "

@@ -263,6 +263,10 @@ def n_values(sizes) -> int:
     return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])) + sizes[0] + sizes[-1]
 
 
+# The most numbers a network of the lesson holds, every layer at its largest (a link's list holds no more).
+MAX_VALUES = n_values((MAX_NEURONS,) * (MAX_HIDDEN_LAYERS + 2))
+
+
 def parse_number(value, where: str) -> float:
     """One cell of an editor as a float, or a ValueError that says which cell and why."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -561,17 +565,76 @@ def train(net: Network, x, y, loss: str, lr: float, steps: int) -> TrainingRun:
 
 TOLERANCE = 1e-3
 EXERCISE_KINDS = ("output delta", "hidden delta", "weight gradient")
+ANSWER_CHARS = 40  # a typed answer longer than this is not a number a student computed by hand
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A likely slip in an exercise: the number it gives and the hint that names the wrong factor."""
+
+    value: float
+    hint: str  # markdown with LaTeX
 
 
 @dataclass(frozen=True)
 class Exercise:
-    """A quantity to compute by hand, its answer and the worked solution."""
+    """A quantity to compute by hand, its answer, the worked solution and the slips a hint can recognise."""
 
     kind: str
     symbol: str  # LaTeX of the quantity asked for
     prompt: str  # markdown with LaTeX
     answer: float
     solution: tuple  # LaTeX lines
+    slips: tuple = ()  # Slip, most telling first: a chain-rule product with one factor left out or wrong
+    method: str = ""  # markdown with LaTeX: the factors to multiply, for a wrong number no slip explains
+
+
+def _missing(value: float, kept: str, left_out: str) -> Slip:
+    return Slip(float(value), f"Your number is ${kept}$ alone: the factor ${left_out}$ is missing.")
+
+
+def _sigma_for_derivative(value: float, l: int, j: int) -> Slip:
+    return Slip(float(value), rf"Your number uses $a^{{{l}}}_{{{j}}} = \sigma(z^{{{l}}}_{{{j}}})$ where the "
+                              rf"derivative $\sigma'(z^{{{l}}}_{{{j}}})$ belongs.")
+
+
+def _output_delta_slips(w: Walkthrough, j: int) -> tuple[tuple, str]:
+    """δᴸⱼ = ∂C/∂aᴸⱼ · σ'(zᴸⱼ): each factor alone, a = σ(z) for σ'(z), the sign of ∂C/∂a, a stray 2."""
+    L, n = w.n_layers, j + 1
+    grad_a, sp, a = float(w.grad_a[j]), float(w.sp(L)[j]), float(w.a(L)[j])
+    dC_da, sigma_p = rf"\partial C / \partial a^{{{L}}}_{{{n}}}", rf"\sigma'(z^{{{L}}}_{{{n}}})"
+    slips = [_missing(grad_a, dC_da, sigma_p), _missing(sp, sigma_p, dC_da), _sigma_for_derivative(grad_a * a, L, n),
+             Slip(-grad_a * sp, f"Your number has the wrong sign: check ${dC_da}$"
+                  + (r" (for this cost it is $a - y$, not $y - a$)." if w.loss == "quadratic" else "."))]
+    if w.loss == "quadratic":
+        slips.append(Slip(2 * grad_a * sp, r"Your number is twice the answer: this cost is $\frac{1}{2}(a - y)^2$, "
+                                           rf"so ${dC_da} = a - y$, with no factor 2."))
+    return tuple(slips), f"The answer is ${dC_da}$ times ${sigma_p}$: compute each factor, then multiply."
+
+
+def _hidden_delta_slips(w: Walkthrough, l: int, j: int) -> tuple[tuple, str]:
+    """δˡⱼ = (Σₖ wˡ⁺¹ₖⱼ δˡ⁺¹ₖ) σ'(zˡⱼ): each factor alone, a = σ(z) for σ'(z), a row of W for its column."""
+    n = j + 1
+    back = float(w.W(l + 1)[:, j] @ w.delta(l + 1))
+    sp, a = float(w.sp(l)[j]), float(w.a(l)[j])
+    total = rf"\sum_k w^{{{l + 1}}}_{{k{n}}} \delta^{{{l + 1}}}_k"
+    sigma_p = rf"\sigma'(z^{{{l}}}_{{{n}}})"
+    slips = [_missing(back, total, sigma_p), _missing(sp, sigma_p, total), _sigma_for_derivative(back * a, l, n)]
+    W = w.W(l + 1)
+    if W.shape[0] == W.shape[1]:  # only a square W has a row j that can be mistaken for its column j
+        slips.append(Slip(float(W[j, :] @ w.delta(l + 1)) * sp,
+                          rf"Your number uses row {n} of $W^{{{l + 1}}}$: the error flows back through "
+                          rf"column {n}, the weights $w^{{{l + 1}}}_{{k{n}}}$ leaving neuron {n} "
+                          rf"(that is what $(W^{{{l + 1}}})^T$ does)."))
+    return tuple(slips), f"The answer is ${total}$ times ${sigma_p}$: compute each factor, then multiply."
+
+
+def _weight_gradient_slips(w: Walkthrough, l: int, j: int, k: int) -> tuple[tuple, str]:
+    """∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ: each factor alone."""
+    a, delta = rf"a^{{{l - 1}}}_{{{k + 1}}}", rf"\delta^{{{l}}}_{{{j + 1}}}"
+    slips = (_missing(w.delta(l)[j], delta, a), _missing(w.a(l - 1)[k], a, delta))
+    return slips, (f"The answer is ${a}$, the activation feeding the weight, times ${delta}$, the error of the "
+                   "neuron it feeds.")
 
 
 def make_exercise(w: Walkthrough, seed: int) -> Exercise:
@@ -588,6 +651,7 @@ def make_exercise(w: Walkthrough, seed: int) -> Exercise:
             rf"= {pfmt(w.grad_a[j], 6)} \times {pfmt(w.sp(L)[j], 6)} = {fmt(answer, 6)}",
         )
         given = rf"a^{{{L}}}_{{{j + 1}}} = {fmt(w.a(L)[j], 6)}, \; z^{{{L}}}_{{{j + 1}}} = {fmt(w.z(L)[j], 6)}, \; y_{{{j + 1}}} = {fmt(w.y[j], 6)}"
+        slips, method = _output_delta_slips(w, j)
     elif kind == "hidden delta":
         l = int(rng.integers(2, L))
         j = int(rng.integers(w.net.sizes[l - 1]))
@@ -601,6 +665,7 @@ def make_exercise(w: Walkthrough, seed: int) -> Exercise:
             rf"= {pfmt(float(column @ after), 6)} \times {pfmt(w.sp(l)[j], 6)} = {fmt(answer, 6)}",
         )
         given = (rf"\delta^{{{l + 1}}} = {bmatrix(after, 6)}, \; z^{{{l}}}_{{{j + 1}}} = {fmt(w.z(l)[j], 6)}")
+        slips, method = _hidden_delta_slips(w, l, j)
     else:
         l = int(rng.integers(2, L + 1))
         j = int(rng.integers(w.net.sizes[l - 1]))
@@ -612,25 +677,59 @@ def make_exercise(w: Walkthrough, seed: int) -> Exercise:
             rf"= {pfmt(w.a(l - 1)[k], 6)} \times {pfmt(w.delta(l)[j], 6)} = {fmt(answer, 6)}",
         )
         given = rf"a^{{{l - 1}}}_{{{k + 1}}} = {fmt(w.a(l - 1)[k], 6)}, \; \delta^{{{l}}}_{{{j + 1}}} = {fmt(w.delta(l)[j], 6)}"
+        slips, method = _weight_gradient_slips(w, l, j, k)
     prompt = f"Compute ${symbol}$ for the network above (the {kind.replace('delta', 'error δ')}), given ${given}$."
-    return Exercise(kind, symbol, prompt, answer, solution)
+    return Exercise(kind, symbol, prompt, answer, solution, slips, method)
+
+
+def parse_answer(typed: str) -> float:
+    """A typed answer as a float; ``ValueError`` saying, without echoing the text, why it is not a number."""
+    text = typed.strip().replace("−", "-")
+    if len(text) > ANSWER_CHARS:
+        raise ValueError(f"That is too long for a number: an answer has at most {ANSWER_CHARS} characters")
+    if "," in text and "." not in text:
+        raise ValueError("That is not a number: write decimals with a point, as in 0.0123")
+    try:
+        if "_" in text:  # Python's float() reads "1_0" as 10; a student did not mean that
+            raise ValueError
+        value = float(text)
+    except ValueError:
+        raise ValueError("That is not a number: type a decimal such as 0.0123 or -1.5e-3") from None
+    if not math.isfinite(value):
+        raise ValueError("That is not a number: type a finite decimal such as 0.0123")
+    return value
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The page's answer to a typed number."""
+    """The page's answer to a typed answer: right or not, and for a wrong number a hint."""
 
     correct: bool
-    message: str
+    message: str  # markdown; never contains the typed text (the page shows that itself, literally)
+    counts: bool = True  # a number was typed, so it is a try; text that is no number is not
+    hint: str | None = None  # markdown with LaTeX, for a wrong number
+
+
+def hint_for(exercise: Exercise, value: float) -> str:
+    """What a wrong ``value`` most likely got wrong: the first slip it matches, else the exercise's method.
+
+    A slip that lands within the tolerance of the answer itself (a factor equal to 1, say) says nothing
+    and is skipped.
+    """
+    for slip in exercise.slips:
+        if abs(slip.value - exercise.answer) > TOLERANCE and abs(value - slip.value) <= TOLERANCE:
+            return slip.hint
+    return exercise.method
 
 
 def check_answer(exercise: Exercise, typed: str) -> Verdict:
-    """Right if the typed number is within 1e-3 of the answer; a message either way."""
+    """Right if the typed number is within 1e-3 of the answer; a wrong number gets a hint, not the answer."""
     try:
-        value = parse_number(typed, "your answer")
+        value = parse_answer(typed)
     except ValueError as err:
-        return Verdict(False, str(err))
+        return Verdict(False, str(err), counts=False)
     off = abs(value - exercise.answer)
     if off <= TOLERANCE:
         return Verdict(True, f"Right: {exercise.answer:.6g} (you are off by {off:.2g}, within {TOLERANCE:g}).")
-    return Verdict(False, f"Not quite: you typed {value:.6g}, which is {off:.3g} away from the answer.")
+    return Verdict(False, f"Not quite: that is not ${exercise.symbol}$ to within {TOLERANCE:g}.",
+                   hint=hint_for(exercise, value))

@@ -325,6 +325,102 @@ def test_check_answer_is_right_within_1e_3_and_wrong_outside():
     assert lesson.check_answer(ex, f"{ex.answer + 0.0009:.10f}").correct
     assert lesson.check_answer(ex, f"{ex.answer - 0.0009:.10f}").correct
     wrong = lesson.check_answer(ex, f"{ex.answer + 0.0011:.10f}")
-    assert not wrong.correct and "away from the answer" in wrong.message
+    assert not wrong.correct and wrong.counts and "Not quite" in wrong.message and wrong.hint
+    assert lesson.fmt(ex.answer, 3) not in wrong.message + wrong.hint  # a wrong try does not give the answer away
     bad = lesson.check_answer(ex, "one half")
-    assert not bad.correct and "not a number" in bad.message
+    assert not bad.correct and not bad.counts and "not a number" in bad.message
+
+
+@pytest.mark.parametrize("typed, value", [("0.5", 0.5), (" −0.25 ", -0.25), ("1e-3", 0.001), ("-.5", -0.5)])
+def test_parse_answer_reads_decimals_and_a_typographic_minus(typed, value):
+    assert lesson.parse_answer(typed) == value
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("abc", "type a decimal"), ("1,5", "with a point"), ("nan", "finite"), ("-inf", "finite"),
+    ("1_0", "type a decimal"), ("", "type a decimal"), ("9" * 41, "at most 40 characters"),
+])
+def test_parse_answer_refuses_what_is_no_number_and_says_why(typed, message):
+    with pytest.raises(ValueError, match=message):
+        lesson.parse_answer(typed)
+
+
+def test_a_verdict_never_repeats_the_typed_text():
+    _, _, _, w = _mazur_walk()
+    ex = lesson.make_exercise(w, 0)
+    for typed in ("<b>x</b>", "[a](http://example.invalid)"):
+        verdict = lesson.check_answer(ex, typed)
+        assert typed not in verdict.message and not verdict.counts
+
+
+def _slip_values(ex):
+    return sorted(slip.value for slip in ex.slips)
+
+
+def test_weight_gradient_slips_are_each_factor_alone():
+    net, x, y, w = _mazur_walk()
+    ex = lesson.make_exercise(w, 0)  # ∂C/∂w³₂₁ = a²₁ δ³₂
+    assert ex.kind == "weight gradient" and ex.symbol == r"\frac{\partial C}{\partial w^{3}_{21}}"
+    trace = forward(net, [x])
+    delta = backward(net, trace, [y], losses.get("quadratic")).delta[1][0][1]
+    assert _slip_values(ex) == pytest.approx(sorted([trace.a[1][0][0], delta]), abs=1e-15)
+    assert lesson.check_answer(ex, f"{delta:.5f}").hint == r"Your number is $\delta^{3}_{2}$ alone: the factor $a^{2}_{1}$ is missing."
+    assert "$\\delta^{3}_{2}$ is missing" in lesson.check_answer(ex, f"{trace.a[1][0][0]:.5f}").hint
+
+
+def test_output_delta_slips_are_the_products_missing_or_mistaking_one_factor():
+    net, x, y, w = _mazur_walk()
+    ex = lesson.make_exercise(w, 11)  # δ³₁ = (a − y) σ'(z) for the quadratic cost
+    assert ex.kind == "output delta" and ex.symbol == r"\delta^{3}_{1}"
+    a = forward(net, [x]).a[2][0][0]
+    d, sp = a - y[0], a * (1 - a)  # the sigmoid's derivative by hand
+    expected = [d, sp, d * a, -d * sp, 2 * d * sp]
+    assert _slip_values(ex) == pytest.approx(sorted(expected), abs=1e-12)
+    assert "the factor $\\sigma'(z^{3}_{1})$ is missing" in lesson.check_answer(ex, f"{d:.6f}").hint
+    assert "twice the answer" in lesson.check_answer(ex, f"{2 * d * sp:.6f}").hint
+    other_loss = lesson.make_exercise(lesson.walk(net, x, y, "binary_crossentropy", 0.5), 11)
+    assert not any("twice" in slip.hint for slip in other_loss.slips)  # the stray 2 belongs to the quadratic cost
+
+
+def test_hidden_delta_slips_include_the_row_of_w_for_its_column_when_w_is_square():
+    net, x, y, w = _mazur_walk()
+    ex = lesson.make_exercise(w, 1)  # δ²₂ = (Σₖ w³ₖ₂ δ³ₖ) σ'(z²₂)
+    assert ex.kind == "hidden delta" and ex.symbol == r"\delta^{2}_{2}"
+    trace = forward(net, [x])
+    delta3 = backward(net, trace, [y], losses.get("quadratic")).delta[1][0]
+    W3, a = net.weights[1], trace.a[1][0][1]
+    back, sp = W3[0, 1] * delta3[0] + W3[1, 1] * delta3[1], a * (1 - a)
+    row = (W3[1, 0] * delta3[0] + W3[1, 1] * delta3[1]) * sp
+    assert _slip_values(ex) == pytest.approx(sorted([back, sp, back * a, row]), abs=1e-12)
+    assert "row 2 of $W^{3}$" in lesson.check_answer(ex, f"{row:.6f}").hint
+    sizes = (2, 3, 2, 1)  # W³ is 2 × 3: no row of it can stand for a column
+    acts = ("sigmoid",) * 3
+    net2, x2, y2 = lesson.unflatten(sizes, lesson.lesson_values(sizes, acts, 0), acts)
+    w2 = lesson.walk(net2, x2, y2, "quadratic", 0.5)
+    hidden = [e for e in (lesson.make_exercise(w2, seed) for seed in range(40)) if e.kind == "hidden delta"]
+    assert hidden and all(not any("row" in slip.hint for slip in e.slips) for e in hidden)
+
+
+def test_every_slip_of_every_exercise_gets_its_own_hint_and_other_numbers_the_method():
+    sizes = (2, 3, 3, 2)
+    acts = ("tanh", "relu", "sigmoid")
+    net, x, y = lesson.unflatten(sizes, lesson.lesson_values(sizes, acts, 7), acts)
+    for loss in ("quadratic", "binary_crossentropy"):
+        w = lesson.walk(net, x, y, loss, 0.5)
+        for seed in range(30):
+            ex = lesson.make_exercise(w, seed)
+            assert ex.slips and ex.method
+            for i, slip in enumerate(ex.slips):
+                apart = [abs(slip.value - other.value) > 2 * lesson.TOLERANCE for other in ex.slips[:i]]
+                if abs(slip.value - ex.answer) > 2 * lesson.TOLERANCE and all(apart):
+                    verdict = lesson.check_answer(ex, f"{slip.value:.9f}")
+                    assert not verdict.correct and verdict.hint == slip.hint, (seed, slip)
+            far = ex.answer + 0.5 + max(abs(slip.value) for slip in ex.slips)
+            assert lesson.check_answer(ex, f"{far:.6f}").hint == ex.method
+
+
+def test_a_slip_that_equals_the_answer_gives_no_hint():
+    ex = lesson.Exercise("weight gradient", "g", "p", 0.5, (), slips=(
+        lesson.Slip(0.5008, "a factor of 1 left out"), lesson.Slip(0.9, "other")), method="multiply")
+    assert lesson.hint_for(ex, 0.5015) == "multiply"  # near the first slip, but that slip is the answer itself
+    assert lesson.hint_for(ex, 0.9004) == "other"

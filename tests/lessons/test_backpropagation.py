@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from nnviz import backprop_lesson as lesson
 from nnviz import losses
 from nnviz.network import backward, forward, sgd_step
+from nnviz.ui import settings
 from tests.lessons.figures import figure_array
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -255,16 +256,21 @@ def test_divergence_is_said_in_words_not_drawn_as_nan():
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"n1": "0"}, "hidden layer 1 is empty"),
-    ({"layers": "7"}, "1 to 4 hidden layers"),
-    ({"n_inputs": "9"}, "the input layer has 9 neurons"),
-    ({"values": ",".join(["0.5"] * 15 + ["5000"])}, "too large"),
+    ({"n1": "0"}, "**neurons in hidden layer 1**: 0 is outside 1 … 5"),
+    ({"layers": "7"}, "**hidden layers**: 7 is outside 1 … 4"),
+    ({"n_inputs": "9"}, "**inputs**: 9 is outside 1 … 5"),
+    ({"values": ",".join(["0.5"] * 15 + ["5000"])}, "**the network's numbers**: 5000 is outside -1000 … 1000"),
 ])
 @pytest.mark.parametrize("section", [NETWORK, EXERCISE])
-def test_bad_settings_give_a_message_not_a_traceback(params, message, section):
-    at = _app(params, section=section)
-    assert not at.exception
-    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+def test_a_network_link_the_lesson_cannot_build_is_named_and_mazurs_network_is_used(params, message, section):
+    at = _app({**params, "section": section})
+    assert not at.exception and not at.error
+    assert message in at.warning[0].value, at.warning[0].value
+    net, x, y = _mazur()
+    if section == NETWORK:
+        assert r"= 0.298371" in _latex(at)
+    else:
+        assert lesson.make_exercise(lesson.walk(net, x, y, "quadratic", 0.5), 0).prompt in at.markdown[-1].value
 
 
 def test_bad_values_in_session_state_give_a_message_and_keep_the_last_good_link():
@@ -281,38 +287,171 @@ def test_bad_values_in_session_state_give_a_message_and_keep_the_last_good_link(
 def test_unreadable_link_values_fall_back_with_a_warning():
     at = _app({"values": "0.1,abc,0.3", "section": NETWORK})
     assert not at.exception
-    assert any("values" in w.value for w in at.warning)
+    assert "**the network's numbers**: ` abc ` is not a number" in at.warning[0].value
     assert r"= 0.298371" in _latex(at)
 
 
-def test_exercise_says_right_or_wrong_and_shows_the_worked_solution():
-    at = _app(section=EXERCISE)
+def _exercise(seed: int = 0) -> lesson.Exercise:
     net, x, y = _mazur()
-    w = lesson.walk(net, x, y, "quadratic", 0.5)
-    ex = lesson.make_exercise(w, 0)
-    at.text_input(key="backprop.answer").input(f"{ex.answer + 5e-4:.8f}").run()
+    return lesson.make_exercise(lesson.walk(net, x, y, "quadratic", 0.5), seed)
+
+
+def _answer(at, text: str) -> AppTest:
+    return at.text_input(key="backprop.answer").input(text).run()
+
+
+def test_a_right_answer_says_so_and_shows_the_worked_solution():
+    at = _app(section=EXERCISE)
+    ex = _exercise(0)
+    _answer(at, f"{ex.answer + 5e-4:.8f}")
+    assert not at.exception
     assert any("Right" in s.value for s in at.success)
-    assert ex.solution[-1] in _latex(at)
-    at.text_input(key="backprop.answer").input(f"{ex.answer + 0.01:.8f}").run()
-    assert any("Not quite" in e.value for e in at.error)
     assert ex.solution[-1] in _latex(at)
     at.button(key="backprop.new_exercise").click().run()
     assert at.text_input(key="backprop.answer").value == ""
-    assert lesson.make_exercise(w, 1).symbol in at.markdown[-2].value or any(
-        lesson.make_exercise(w, 1).symbol in m.value for m in at.markdown)
+    assert any(_exercise(1).prompt in m.value for m in at.markdown)
+    assert not at.latex  # the next exercise's solution waits for an answer
 
 
-@pytest.mark.parametrize("params, field, default", [
-    ({"w1": "100"}, "w1", 0.8), ({"steps": "0"}, "steps", 100), ({"eps": "0.3"}, "eps", 0.01),
-    ({"lr": "3.3"}, "lr", 0.5), ({"act1": "sigmod"}, "act1", "sigmoid"), ({"stage": "zzz"}, "stage", "forward"),
-    ({"exercise": "-5"}, "exercise", 0), ({"seed": "-3", "values": ""}, "seed", 0),
-    ({"section": "Nonexistent tab"}, "section", CHAIN),
+def test_a_wrong_answer_gets_another_try_and_a_hint_but_not_the_solution():
+    at = _app(section=EXERCISE)
+    ex = _exercise(0)  # ∂C/∂w³₂₁ = a²₁ δ³₂, with both factors given
+    _answer(at, "0.5")
+    assert not at.exception and not at.success
+    message = at.error[0].value
+    assert "Not quite" in message and "1 wrong try so far" in message
+    assert ex.method in message  # 0.5 is none of the usual slips: the hint names the factors to multiply
+    assert not at.latex and not any("Worked solution" in m.value for m in at.markdown)
+    assert not at.button(key="backprop.show_solution").disabled
+    _answer(at, "0.25")
+    assert "2 wrong tries so far" in at.error[0].value
+    at.run()  # a rerun that types nothing new is not another try
+    assert "2 wrong tries so far" in at.error[0].value
+    _answer(at, f"{ex.answer:.6f}")  # the next try may be right
+    assert any("Right" in s.value for s in at.success) and ex.solution[-1] in _latex(at)
+
+
+@pytest.mark.parametrize("factor, missing", [(0, r"a^{2}_{1}"), (1, r"\delta^{3}_{2}")])
+def test_a_wrong_answer_that_leaves_out_a_factor_gets_a_hint_naming_it(factor, missing):
+    at = _app(section=EXERCISE)
+    net, x, y = _mazur()
+    trace = forward(net, [x])
+    grads = backward(net, trace, [y], losses.get("quadratic"))
+    given = (grads.delta[1][0][1], trace.a[1][0][0])[factor]  # δ³₂ alone, or a²₁ alone
+    _answer(at, f"{given:.5f}")
+    message = at.error[0].value
+    assert f"the factor ${missing}$ is missing" in message, message
+    assert _exercise(0).solution[-1] not in _latex(at)
+
+
+def test_an_output_error_without_its_sigma_prime_is_pointed_out():
+    at = _app({"exercise": "11", "section": EXERCISE})  # δ³₁ of Mazur's network
+    net, x, y = _mazur()
+    a = forward(net, [x]).a[2][0][0]
+    assert r"\delta^{3}_{1}" in at.markdown[-1].value
+    _answer(at, f"{a - y[0]:.5f}")  # ∂C/∂a = a − y, not yet times σ'(z) = a(1 − a)
+    assert r"the factor $\sigma'(z^{3}_{1})$ is missing" in at.error[0].value
+    _answer(at, f"{(a - y[0]) * a:.5f}")  # times a = σ(z) instead of σ'(z)
+    assert r"where the derivative $\sigma'(z^{3}_{1})$ belongs" in at.error[0].value
+    _answer(at, f"{(y[0] - a) * a * (1 - a):.5f}")
+    assert "wrong sign" in at.error[0].value and "3 wrong tries so far" in at.error[0].value
+
+
+@pytest.mark.parametrize("typed", ["abc", "1,5", "nan", "1_0", "[log in](http://example.invalid)"])
+def test_text_that_is_no_number_says_so_and_is_not_a_try(typed):
+    at = _app(section=EXERCISE)
+    _answer(at, "0.5")
+    _answer(at, typed)
+    assert not at.exception and not at.error and not at.success
+    warning = at.warning[0].value
+    assert "not a number" in warning and "does not count as a try" in warning
+    assert settings.shown(typed) in warning  # the typed text is shown literally, never as Markdown
+    assert not at.latex
+    _answer(at, "0.25")
+    assert "2 wrong tries so far" in at.error[0].value  # "0.5", then "0.25": the text in between did not count
+
+
+def test_the_solution_shows_only_when_asked_for_and_a_new_exercise_hides_it():
+    at = _app(section=EXERCISE)
+    ex = _exercise(0)
+    assert not at.latex
+    _answer(at, "0.5")
+    assert not at.latex
+    at.button(key="backprop.show_solution").click().run()
+    assert not at.exception
+    assert ex.solution[-1] in _latex(at) and any("Worked solution" in m.value for m in at.markdown)
+    assert at.button(key="backprop.show_solution").disabled
+    assert "1 wrong try so far" in at.error[0].value  # the answer and its verdict stay
+    at.button(key="backprop.new_exercise").click().run()
+    assert not at.latex and not at.error
+    assert not at.button(key="backprop.show_solution").disabled
+    assert at.query_params["exercise"] == "1"
+
+
+@pytest.mark.parametrize("params, label, field, default", [
+    ({"w1": "100"}, "weight w₁", "w1", 0.8), ({"steps": "0"}, "steps N", "steps", 100),
+    ({"eps": "3"}, "nudge ε", "eps", 0.01), ({"lr": "100"}, "learning rate η", "lr", 0.5),
+    ({"act1": "sigmod"}, "activation of layer 2", "act1", "sigmoid"), ({"stage": "zzz"}, "Step", "stage", "forward"),
+    ({"exercise": "-5"}, "exercise", "exercise", 0), ({"seed": "-3", "values": ""}, "seed (new numbers)", "seed", 0),
+    ({"section": "Nonexistent tab"}, "section", "section", CHAIN),
 ])
-def test_out_of_range_link_values_are_reset_with_a_warning(params, field, default):
+def test_out_of_range_link_values_are_reset_with_a_warning(params, label, field, default):
     at = _app(params)
     assert not at.exception and not at.error
-    assert any(field in w.value and "reset" in w.value for w in at.warning)
+    assert f"**{label}**:" in at.warning[0].value and "the default" in at.warning[0].value
     assert at.session_state[f"backprop.{field}"] == default
+
+
+@pytest.mark.parametrize("field, raw, label, default", [
+    ("w2", "abc", "weight w₂", -1.2), ("x", "1e308", "input x = a⁽⁰⁾", 0.5), ("b1", "1_0", "bias b₁", 0.1),
+    ("y", "nan", "target y", 1.0), ("steps", "1e308", "steps N", 100), ("n1", "1_0", "neurons in hidden layer 1", 2),
+    ("lr", "nan", "learning rate η", 0.5), ("layers", "abc", "hidden layers", 1),
+    ("nudge", "w9", "parameter p", "w1"), ("loss", "hinge", "cost C", "quadratic"),
+    ("act_out", "step", "output activation", "sigmoid"),  # known, but it has no derivative to backpropagate
+    ("values", ",".join(["0.1"] * 500), "the network's numbers", lesson.MAZUR_VALUES),
+    ("values", "0.1," * 5000, "the network's numbers", lesson.MAZUR_VALUES),
+])
+def test_a_hand_edited_link_names_the_setting_and_uses_its_default(field, raw, label, default):
+    at = _app({field: raw})
+    assert not at.exception and not at.error
+    warning = at.warning[0].value
+    assert f"**{label}**:" in warning and "the default" in warning, warning
+    assert at.session_state[f"backprop.{field}"] == default
+    open_section(at, NETWORK)  # every section still draws
+    assert not at.exception and not at.error and at.get("plotly_chart")
+
+
+def test_a_value_between_the_stops_of_a_log_slider_snaps_to_the_nearest():
+    at = _app({"lr": "0.45", "eps": "0.0009"})
+    assert not at.exception and not at.warning
+    assert at.session_state["backprop.lr"] == 0.5 and at.session_state["backprop.eps"] == 0.001
+
+
+def test_a_link_with_the_largest_network_edited_exactly_round_trips():
+    sizes = (5, 5, 5, 5, 5, 5)
+    acts = ("tanh",) * 5
+    values = tuple(v + 1e-9 for v in lesson.lesson_values(sizes, acts, 4))  # full-precision numbers, long link
+    link = {"n_inputs": "5", "layers": "4", "n1": "5", "n2": "5", "n3": "5", "n4": "5", "n_outputs": "5",
+            **{f: "tanh" for f in ("act1", "act2", "act3", "act4", "act_out")},
+            "values": ",".join(repr(v) for v in values), "section": NETWORK}
+    assert len(link["values"]) > 2000
+    at = _app(link)
+    assert not at.exception and not at.error and not at.warning
+    assert at.session_state["backprop.values"] == values
+    assert at.query_params["values"] == link["values"]
+
+
+def test_every_preset_fits_the_declarations():
+    at = _app()
+    page = settings.PAGES["backprop"]
+    presets = [b.key for b in at.button if b.key.startswith("backprop.preset.")]
+    assert len(presets) == 6
+    for key in presets:
+        pressed = _app()
+        pressed.button(key=key).click().run()
+        assert not pressed.exception and not pressed.error, key
+        now = {name: pressed.session_state[page.key(name)] for name in page.declared}
+        assert page.check(now) == now, key
 
 
 def test_every_figure_on_every_step_passes_plotlys_validation():
