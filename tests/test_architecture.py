@@ -20,13 +20,14 @@ ALLOWED = {
     "nnviz/charts": {"numpy", "nnviz", "plotly", "_plotly_utils"},  # _plotly_utils ships inside plotly
     "nnviz/ui": {"numpy", "nnviz", "plotly", "streamlit", "pandas", "segno", "threadpoolctl"},
     "nnviz/keras": {"numpy", "nnviz", "pandas", "sklearn", "keras", "tensorflow", "tensorboard", "joblib"},
+    "nnviz/classroom": {"nnviz", "redis"},  # a live class: no Streamlit; Redis only for several hosts
     "lessons": {"numpy", "nnviz", "plotly", "streamlit", "pandas"},
 }
 
 
 def _part(path: Path) -> str:
     rel = path.relative_to(ROOT).as_posix()
-    for part in ("nnviz/charts", "nnviz/ui", "nnviz/keras", "lessons", "nnviz/datasets.py", "nnviz/tabular.py",
+    for part in ("nnviz/charts", "nnviz/ui", "nnviz/keras", "nnviz/classroom", "lessons", "nnviz/datasets.py", "nnviz/tabular.py",
                  "nnviz/fastnet.py"):
         if rel.startswith(part):
             return part

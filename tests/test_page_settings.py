@@ -204,7 +204,8 @@ def test_every_preset_fits_the_declarations_and_applies_cleanly(stem):
     for key in presets:
         pressed, _ = _run(stem)
         pressed.button(key=key).click().run()
-        assert not pressed.exception and not pressed.error, key
+        # A lesson's own outcome may be an error (a preset that shows a run diverging); a crash is not.
+        assert not pressed.exception and not any("went wrong" in e.value for e in pressed.error), key
 
 
 def _bad_values(declaration):

@@ -385,6 +385,9 @@ def run(page) -> None:
         st.set_page_config(initial_sidebar_state="collapsed")
         st.html(PRESENTER_CSS)
     refresh_share_box = share_box(page)
+    from nnviz.ui import live  # the live class: join box, following banner, teacher's panel
+
+    live.before_page(page.url_path)
     run_page(page)
     refresh_share_box()
 

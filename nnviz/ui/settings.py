@@ -41,7 +41,9 @@ from nnviz.ui import heap, presenter
 
 DECLARATION = "nnviz.setting"
 _STORE = "_nnviz_settings"
-_PRESENT = "present"
+STORE_KEY = _STORE  # where a session keeps each page's settings between visits
+# Not settings of a page, kept in its link: presenter mode, and the live class the session is in.
+_KEPT = ("present", "class")
 # A link value is echoed back in a message at most this long (the rest is cut, shown as "…").
 ECHO_CHARS = 40
 # No link value is read beyond this many characters (a list or a text has its own, smaller bound).
@@ -458,10 +460,12 @@ class Page:
         st.session_state.setdefault(_STORE, {})[self.prefix] = dict(values)
         params = {name: self.declared[name].encode(value)
                   for name, value in values.items() if value != getattr(self.defaults, name)}
-        if st.query_params.get(_PRESENT) == "1":
-            params[_PRESENT] = "1"
-        if st.query_params.to_dict() != params:
-            st.query_params.from_dict(params)
+        kept = {name: st.query_params[name] for name in _KEPT if name in st.query_params}
+        if st.query_params.to_dict() != {**params, **kept}:
+            st.query_params.from_dict({**params, **kept})
+        from nnviz.ui import live  # a teacher's view becomes the class's (imported here: live reads settings)
+
+        live.publish(self.prefix, params)
         heap.settle(self.prefix)  # once per page and process: see nnviz.ui.heap
         return self.cls(**values)
 

@@ -61,7 +61,8 @@ def start_server(port: int, env: dict | None = None, app: str = "app.py") -> sub
 def server_url(tmp_path_factory):
     port = free_port()
     runs = tmp_path_factory.mktemp("e2e-runs")
-    proc = start_server(port, {"NNVIZ_RUNS_DIR": str(runs)})
+    data = tmp_path_factory.mktemp("e2e-data")
+    proc = start_server(port, {"NNVIZ_RUNS_DIR": str(runs), "NNVIZ_DATA_DIR": str(data)})
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     try:

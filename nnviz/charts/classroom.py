@@ -1,0 +1,53 @@
+"""A live class's charts: the answers gathering on the projector, and a class sweep's results."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import plotly.graph_objects as go
+
+from nnviz.charts import palette
+
+
+def answers(options: Sequence[str], counts: Sequence[int], right: str | None = None,
+            title: str = "The class's answers") -> go.Figure:
+    """One bar per option; once revealed, the right one in green and the others grey."""
+    colours = [palette.BLUE if right is None else (palette.GREEN if option == right else palette.GREY)
+               for option in options]
+    fig = go.Figure(go.Bar(x=list(options), y=list(counts), marker_color=colours, text=list(counts),
+                           textposition="outside", cliponaxis=False, hoverinfo="skip"))
+    fig = palette.layout(fig, title, "", "students", height=300)
+    fig.update_yaxes(rangemode="tozero", dtick=max(1, max(counts, default=0) // 5 or 1))
+    fig.update_layout(showlegend=False, margin=dict(l=50, r=20, t=50, b=60))
+    return fig
+
+
+def numbers(values: Sequence[float], right: float | None = None, title: str = "The class's answers") -> go.Figure:
+    """Each typed number as a point on a line; once revealed, the right value marked."""
+    fig = go.Figure(go.Box(x=list(values), boxpoints="all", jitter=0.5, pointpos=0, name="answers",
+                           marker_color=palette.BLUE, line_color=palette.BLUE, hoverinfo="x"))
+    if right is not None:
+        fig.add_vline(x=right, line_color=palette.GREEN, line_width=3, annotation_text=f"right: {right:g}",
+                      annotation_position="top")
+    fig = palette.layout(fig, title, "answer", "", height=240)
+    fig.update_yaxes(showticklabels=False)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def sweep(values: Sequence[float], results: Sequence[float | None], x_title: str, y_title: str,
+          title: str = "The class sweep") -> go.Figure:
+    """Every student's cell: the result against the value they ran (log x); diverged runs marked on top."""
+    done = [(v, r) for v, r in zip(values, results) if r is not None]
+    gone = [v for v, r in zip(values, results) if r is None]
+    fig = go.Figure(go.Scatter(x=[v for v, _ in done], y=[r for _, r in done], mode="markers",
+                               marker=dict(color=palette.BLUE, size=10), name="a student's run"))
+    if gone:
+        top = max((r for _, r in done), default=1.0)
+        fig.add_trace(go.Scatter(x=gone, y=[top] * len(gone), mode="markers+text", text=["diverged"] * len(gone),
+                                 textposition="top center", marker=dict(color=palette.VERMILION, size=12,
+                                                                        symbol="x"), name="diverged"))
+    fig = palette.layout(fig, title, x_title, y_title)
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(type="log")
+    return fig

@@ -1,0 +1,369 @@
+"""A live class on screen: the teacher's panel, the student's join box, following, questions and answers.
+
+The teacher presses **Start a class** (sidebar, any page): the class gets a short code, students open
+``/?class=CODE`` (or any page with it) and press **Join**. A joined student follows the teacher: each
+second a small fragment reads the class's version (one read of the shared store) and, when the teacher's
+view changed, opens the teacher's page with the teacher's settings as a link would (so every value is
+checked against the page's declarations on the way in). **Explore on my own** detaches; **Follow again**
+takes the teacher's current view. The teacher's session publishes its view each time a page writes its
+settings to the URL (:meth:`nnviz.ui.settings.Page.sync`).
+
+The teacher's key stays in the teacher's session state on the server; a student's browser never sees it,
+so nothing a student's page sends can change the class.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import streamlit as st
+
+from nnviz.charts import classroom as charts
+from nnviz.classroom import questions
+from nnviz.classroom.classes import ClassError, Classroom, NotTheTeacher, question_from
+from nnviz.classroom.store import default_store
+from nnviz.ui import settings
+from nnviz.ui.course import available
+
+STATE = "_nnviz.live"
+PAGE = "_nnviz.live.page"  # the page running now: (url path, settings prefix)
+PARAM = "class"
+FOLLOW_SECONDS = 1.0
+TEACHER_SECONDS = 1.0
+HEARTBEAT_SECONDS = 10.0
+
+
+def room() -> Classroom:
+    return Classroom(default_store())
+
+
+def _live() -> dict | None:
+    return st.session_state.get(STATE)
+
+
+def _leave(message: str | None = None) -> None:
+    st.session_state.pop(STATE, None)
+    if PARAM in st.query_params:
+        del st.query_params[PARAM]
+    if message:
+        st.session_state["_nnviz.live.left"] = message
+
+
+# -- the teacher publishes --------------------------------------------------------------------------
+def publish(prefix: str, params: dict[str, str]) -> None:
+    """Called by a page each time it writes its settings: a teacher's view becomes the class's."""
+    live = _live()
+    if not live or live.get("role") != "teacher":
+        return
+    page = st.session_state.get(PAGE, ("", ""))[0]
+    shown = {k: v for k, v in params.items() if k not in ("present", PARAM)}
+    try:
+        room().show(live["code"], live["key"], page, shown, prefix)
+    except (ClassError, NotTheTeacher):
+        _leave("The class has ended.")
+
+
+# -- a page's run: called by the app around every page -------------------------------------------
+def before_page(url_path: str) -> None:
+    """The join box, the follower's banner and the sidebar panel; call before the page runs."""
+    st.session_state[PAGE] = (url_path, "")
+    live = _live()
+    if live and live.get("role") == "teacher" and live.get("reveal_view"):
+        # A revealed question's preset opens on the teacher's page too, as on the followers'.
+        view = live.pop("reveal_view")
+        _apply(view, live["code"])
+    left = st.session_state.pop("_nnviz.live.left", None)
+    if left:
+        st.info(left)
+    live = _live()
+    code = st.query_params.get(PARAM)
+    if live is None and code:
+        _join_box(code)
+    live = _live()
+    with st.sidebar.container(border=True):
+        st.markdown(":material/groups: **Live class**")
+        if live is None:
+            st.caption("Lead the class through the course: students follow your page and settings, "
+                       "answer questions, and see the answer happen.")
+            st.button("Start a class", key="_nnviz.live.start", on_click=_start, width="stretch")
+        elif live["role"] == "teacher":
+            _teacher_panel(live)
+        else:
+            st.caption(f"You are in class {live['code']}.")
+            st.button("Leave the class", key="_nnviz.live.leave", on_click=_leave, width="stretch")
+    if live is not None and live["role"] == "student":
+        _follower()
+
+
+def _start() -> None:
+    try:
+        code, key = room().start()
+    except ClassError as err:
+        st.session_state["_nnviz.live.left"] = str(err)
+        return
+    st.session_state[STATE] = {"role": "teacher", "code": code, "key": key}
+
+
+def _join_box(raw_code: str) -> None:
+    try:
+        record = room().record(raw_code)
+    except ClassError as err:
+        st.warning(str(err))
+        return
+    del record  # only its existence matters here
+    from nnviz.classroom.classes import normal_code
+
+    code = normal_code(raw_code)
+    with st.container(border=True):
+        st.markdown(f"#### Join class {code}")
+        st.caption("Your teacher leads the class: your page follows theirs until you choose to explore. "
+                   "No name is needed; a nickname is optional and only your teacher sees it.")
+        left, right = st.columns([3, 1])
+        nickname = left.text_input("Nickname (optional)", key="_nnviz.live.nickname", max_chars=24)
+        right.button("Join", key="_nnviz.live.join", on_click=_join, args=(code, nickname), type="primary",
+                     width="stretch")
+
+
+def _join(code: str, nickname: str) -> None:
+    try:
+        member = room().join(code, st.session_state.get("_nnviz.live.nickname", nickname))
+    except ClassError as err:
+        st.session_state["_nnviz.live.left"] = str(err)
+        return
+    st.session_state[STATE] = {"role": "student", "code": code, "member": member, "following": True,
+                               "seen": None, "beat": 0.0}
+
+
+# -- the student ----------------------------------------------------------------------------------
+def _apply(view: dict, code: str) -> None:
+    """Open the teacher's page with the teacher's settings, as the teacher's link would."""
+    prefix = view.get("prefix", "")
+    if prefix:
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix + ".")]:
+            del st.session_state[key]
+        st.session_state.get(settings.STORE_KEY, {}).pop(prefix, None)
+    files = {lesson.url_path: lesson.file for lesson in available()}
+    file = files.get(view.get("page", ""))
+    if file is None:
+        return
+    st.switch_page(f"lessons/{file}", query_params={**view.get("params", {}), PARAM: code})
+
+
+@st.fragment(run_every=FOLLOW_SECONDS)
+def _follower() -> None:
+    live = _live()
+    if not live:
+        return
+    import time
+
+    classroom = room()
+    code = live["code"]
+    try:
+        version = classroom.version(code)
+    except ClassError:
+        version = None
+    if version is None:
+        _leave("The class has ended. Thank you for taking part!")
+        st.rerun()
+    now = time.time()
+    if now - live.get("beat", 0.0) > HEARTBEAT_SECONDS:
+        live["beat"] = now
+        classroom.heartbeat(code, live["member"], live["following"])
+    if version != live.get("seen"):
+        live["seen"] = version
+        record = classroom.record(code)
+        live["question"] = record.get("question")
+        live["revealed"] = record.get("revealed", False)
+        view = record.get("view")
+        if live["following"] and view and view != live.get("applied"):
+            live["applied"] = view
+            _apply(view, code)
+    banner, button = st.columns([4, 1])
+    if live["following"]:
+        banner.info(f"Following the teacher (class {code}).", icon=":material/visibility:")
+        button.button("Explore on my own", key="_nnviz.live.detach", on_click=_set_following, args=(False,),
+                      width="stretch")
+    else:
+        banner.info(f"Exploring on your own (class {code}).", icon=":material/explore:")
+        button.button("Follow again", key="_nnviz.live.follow", on_click=_set_following, args=(True,),
+                      width="stretch")
+    _question_for_student(live)
+
+
+def _set_following(following: bool) -> None:
+    live = _live()
+    if live:
+        live["following"] = following
+        live["beat"] = 0.0
+        if following:
+            live["applied"] = None  # take the teacher's current view again
+            live["seen"] = None
+
+
+def _question_for_student(live: dict) -> None:
+    data = live.get("question")
+    if not data:
+        return
+    question = question_from(data)
+    with st.container(border=True):
+        st.markdown("**Question from your teacher**")
+        st.text(question.text)
+        answered = live.get("answered", {}).get(question.id)
+        if live.get("revealed"):
+            right = question.answer if question.kind == "choice" else f"{question.answer:g}"
+            verdict = "" if answered is None else (" You were right." if question.check(answered)
+                                                   else " Your answer was different: see why on the page.")
+            st.success(f"The answer: {right}.{verdict}")
+            return
+        key = f"_nnviz.live.answer.{question.id}"
+        if question.kind == "choice":
+            st.radio("Your answer", list(question.options), key=key, index=None)
+        else:
+            st.text_input("Your answer (a number)", key=key, max_chars=40)
+        st.button("Send my answer", key=f"_nnviz.live.send.{question.id}", on_click=_send, args=(question.id,))
+        if answered is not None:
+            st.caption("Answer sent; you can change it until your teacher reveals the answer.")
+        error = live.pop("answer_error", None)
+        if error:
+            st.error(error)
+
+
+def _send(question_id: str) -> None:
+    live = _live()
+    if not live:
+        return
+    raw = st.session_state.get(f"_nnviz.live.answer.{question_id}")
+    if raw is None or raw == "":
+        live["answer_error"] = "Pick or type an answer first."
+        return
+    try:
+        value = room().answer(live["code"], live["member"], question_id, raw)
+    except ClassError as err:
+        live["answer_error"] = str(err)
+        return
+    live.setdefault("answered", {})[question_id] = value
+
+
+# -- the teacher ----------------------------------------------------------------------------------
+def class_link(code: str):
+    """The address students open to join: the server's home page with ``?class=CODE``, reachable from their laptops."""
+    import os
+    from urllib.parse import urlsplit
+
+    from nnviz.ui import presenter
+
+    url = st.context.url
+    base = None
+    if url:
+        parts = urlsplit(url)
+        base = f"{parts.scheme}://{parts.netloc}/"
+    public_url = os.environ.get(presenter.PUBLIC_URL_ENV, "").strip() or None
+    host = urlsplit(base).hostname if base else None
+    lan = presenter.lan_address() if host and not public_url and presenter.is_loopback(host) else None
+    return presenter.share_link(base, "", {PARAM: code}, public_url=public_url, lan=lan)
+
+
+def _teacher_panel(live: dict) -> None:
+    from nnviz.ui import presenter
+
+    code = live["code"]
+    link = class_link(code)
+    st.markdown(f"## Class {code}")
+    if link.url.startswith("http"):
+        st.image(presenter.qr_png(link.url), caption="Students scan this, or type the address", width=200,
+                 output_format="PNG")
+    st.code(link.url, language=None, wrap_lines=True)
+    if link.note:
+        st.caption(link.note)
+    _teacher_live()
+    page = st.session_state.get(PAGE, ("", ""))[0]
+    bank = questions.for_page(page)
+    if bank:
+        texts = [q["text"] for q in bank]
+        st.selectbox("A question on this page", texts, key="_nnviz.live.bank")
+        st.button("Ask this question", key="_nnviz.live.ask", on_click=_ask_from_bank, args=(page,),
+                  width="stretch")
+    with st.popover("Ask your own question", width="stretch"):
+        st.text_input("Question", key="_nnviz.live.own.text", max_chars=300)
+        st.text_area("Options, one per line", key="_nnviz.live.own.options", height=110)
+        st.button("Ask", key="_nnviz.live.own.ask", on_click=_ask_own)
+    st.button("Reveal the answer", key="_nnviz.live.reveal", on_click=_reveal, width="stretch")
+    st.button("End class", key="_nnviz.live.end", on_click=_end, width="stretch")
+    error = live.pop("error", None)
+    if error:
+        st.error(error)
+
+
+@st.fragment(run_every=TEACHER_SECONDS)
+def _teacher_live() -> None:
+    """Students joined and following, and the open question's answers gathering (refreshed each second)."""
+    live = _live()
+    if not live:
+        return
+    classroom = room()
+    try:
+        record = classroom.record(live["code"])
+        joined, following = classroom.presence(live["code"])
+    except ClassError:
+        st.caption("This class has ended.")
+        return
+    st.metric("Students", f"{joined} joined · {following} following")
+    data = record.get("question")
+    if not data:
+        return
+    question = question_from(data)
+    answers = list(classroom.answers(live["code"], question.id).values())
+    st.text(question.text)
+    st.markdown(f"**answered {len(answers)} of {joined}**")
+    revealed = record.get("revealed", False)
+    if question.kind == "choice":
+        counts = Counter(answers)
+        figure = charts.answers(question.options, [counts.get(o, 0) for o in question.options],
+                                question.answer if revealed else None)
+    else:
+        figure = charts.numbers([float(a) for a in answers], question.answer if revealed else None)
+    st.plotly_chart(figure, key="_nnviz.live.tally", config={"displayModeBar": False})
+
+
+def _ask_from_bank(page: str) -> None:
+    live = _live()
+    text = st.session_state.get("_nnviz.live.bank")
+    for item in questions.for_page(page):
+        if item["text"] == text:
+            _ask(live, item["text"], item["kind"], item.get("options", ()), item.get("answer"),
+                 item.get("tolerance", 0.0), item.get("preset"))
+
+
+def _ask_own() -> None:
+    live = _live()
+    options = [line for line in str(st.session_state.get("_nnviz.live.own.options", "")).splitlines() if line.strip()]
+    _ask(live, st.session_state.get("_nnviz.live.own.text", ""), "choice", options, None, 0.0, None)
+
+
+def _ask(live, text, kind, options, answer, tolerance, preset) -> None:
+    try:
+        room().ask(live["code"], live["key"], text, kind, options, answer, tolerance, preset)
+    except (ClassError, NotTheTeacher) as err:
+        live["error"] = str(err)
+
+
+def _reveal() -> None:
+    live = _live()
+    try:
+        question = room().reveal(live["code"], live["key"])
+    except (ClassError, NotTheTeacher) as err:
+        live["error"] = str(err)
+        return
+    if question.preset:
+        # The teacher's own page shows the experiment too, as the followers' pages do.
+        live["reveal_view"] = {"page": question.preset.get("page", ""), "prefix": question.preset.get("prefix", ""),
+                               "params": question.preset.get("params", {})}
+
+
+def _end() -> None:
+    live = _live()
+    try:
+        room().end(live["code"], live["key"])
+    except (ClassError, NotTheTeacher):
+        pass
+    _leave("The class has ended; its answers are deleted.")

@@ -1,0 +1,122 @@
+"""A live class in two real browsers: the teacher leads, the student follows, answers, and sees the reveal."""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM_ARGS, no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+LR_SLIDER = '[data-testid="stSlider"]:has-text("learning rate η")'
+
+
+def _lr_shown(page) -> str:
+    return page.locator(LR_SLIDER).first.locator('[data-testid="stSliderThumbValue"]').inner_text()
+
+
+@pytest.fixture
+def two(browser):
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 720}) for _ in range(2)]
+    pages = [c.new_page() for c in contexts]
+    for pg in pages:
+        pg.errors = []
+        pg.on("pageerror", lambda exc, pg=pg: pg.errors.append(str(exc)))
+    yield pages
+    for c in contexts:
+        c.close()
+
+
+def test_the_student_follows_the_teacher_answers_and_sees_the_reveal(two, server_url):
+    teacher, student = two
+    teacher.goto(f"{server_url}/gradient_descent")
+    wait_for_app(teacher)
+    start = teacher.get_by_text("Start a class", exact=True)
+    start.wait_for(timeout=90_000)  # a first page load on a busy machine can be slow
+    start.click()
+    address = teacher.locator('[data-testid="stSidebar"] code', has_text="?class=").first
+    address.wait_for(timeout=30_000)
+    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
+
+    student.goto(f"{server_url}/?class={code}")
+    wait_for_app(student)
+    join = student.get_by_text("Join", exact=True)
+    join.wait_for(timeout=90_000)
+    join.click()
+    student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+    student.locator(LR_SLIDER).first.wait_for(timeout=30_000)  # the teacher's page opened on the student's
+    assert "/gradient_descent" in student.evaluate("() => location.pathname")
+    screenshot(student, "live_class_student")
+
+    # The teacher moves the learning rate; the student's own slider shows the new value.
+    before = _lr_shown(teacher)
+    thumb = teacher.locator(LR_SLIDER).first.locator('[role="slider"]').first
+    thumb.focus()
+    thumb.press("ArrowRight")
+    wait_for_app(teacher)
+    after = _lr_shown(teacher)
+    assert after != before
+    student.wait_for_function(
+        "v => Array.from(document.querySelectorAll('[data-testid=\"stSlider\"]')).some("
+        "s => s.innerText.includes('learning rate η') && s.innerText.includes(v))", arg=after, timeout=2_000 + 8_000)
+
+    # A question: the student answers, the teacher's count shows it.
+    teacher.get_by_role("button", name="Ask this question").click()
+    student.get_by_text("Question from your teacher").wait_for(timeout=10_000)
+    student.get_by_text("diverges", exact=True).click()
+    student.get_by_role("button", name="Send my answer").click()
+    student.get_by_text("Answer sent").wait_for(timeout=10_000)
+    teacher.get_by_text(re.compile(r"answered 1 of 1")).wait_for(timeout=10_000)
+    screenshot(teacher, "live_class_teacher")
+
+    # Reveal: the right answer, and the question's preset (η = 1.12 on the parabola) on the student's page.
+    teacher.get_by_role("button", name="Reveal the answer").click()
+    student.get_by_text("The answer: diverges").wait_for(timeout=10_000)
+    student.wait_for_function("() => location.search.includes('lr=1.12')", timeout=10_000)
+    student.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-testid=\"stSlider\"]')).some("
+        "s => s.innerText.includes('learning rate η') && s.innerText.includes('1.12'))", timeout=10_000)
+    for pg in (teacher, student):
+        no_exception(pg)
+        assert pg.errors == []
+
+
+def test_a_student_who_explores_keeps_their_own_settings_until_they_follow_again(two, server_url):
+    teacher, student = two
+    teacher.goto(f"{server_url}/perceptron")
+    wait_for_app(teacher)
+    start = teacher.get_by_text("Start a class", exact=True)
+    start.wait_for(timeout=90_000)  # a first page load on a busy machine can be slow
+    start.click()
+    address = teacher.locator('[data-testid="stSidebar"] code', has_text="?class=").first
+    address.wait_for(timeout=30_000)
+    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
+    student.goto(f"{server_url}/perceptron?class={code}")
+    wait_for_app(student)
+    join = student.get_by_text("Join", exact=True)
+    join.wait_for(timeout=90_000)
+    join.click()
+    student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+    student.get_by_role("button", name="Explore on my own").click()
+    student.get_by_text("Exploring on your own").wait_for(timeout=10_000)
+
+    thumb = teacher.locator('[data-testid="stSlider"]:has-text("input x₁") [role="slider"]').first
+    thumb.focus()
+    thumb.press("ArrowRight")
+    teacher.wait_for_function("() => location.search.includes('x1=1.1')", timeout=10_000)
+    student.wait_for_timeout(2_500)  # two follower checks: a detached student must not move
+    assert "x1=1.1" not in student.evaluate("() => location.search")
+
+    student.get_by_role("button", name="Follow again").click()
+    student.wait_for_function("() => location.search.includes('x1=1.1')", timeout=10_000)
+    no_exception(student)
+
+
+def test_a_wrong_class_code_is_explained(page, server_url):
+    page.goto(f"{server_url}/?class=[x](http://example.invalid)")
+    wait_for_app(page)
+    page.get_by_text("That is not a class code").wait_for(timeout=10_000)
+    assert page.locator('a[href*="example.invalid"]').count() == 0
+    page.goto(f"{server_url}/?class=ACDE")
+    wait_for_app(page)
+    page.get_by_text("There is no class ACDE").wait_for(timeout=10_000)

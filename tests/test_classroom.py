@@ -1,0 +1,255 @@
+"""The live class model on both real stores: SQLite (WAL, a file) and Redis (a real redis-server on loopback)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from nnviz.classroom import classes
+from nnviz.classroom.classes import ClassError, Classroom, NotTheTeacher
+from nnviz.classroom.store import RedisStore, SQLiteStore
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is missing: run `make test`, which installs Debian's redis-server")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        return SQLiteStore(tmp_path / "classes.sqlite3")
+    store = RedisStore(request.getfixturevalue("redis_url"))
+    store.redis.flushdb()
+    return store
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_a_class_code_is_short_and_has_no_look_alike_letters(store):
+    room = Classroom(store)
+    codes = {room.start()[0] for _ in range(30)}
+    assert len(codes) == 30
+    for code in codes:
+        assert len(code) == classes.CODE_LENGTH
+        assert not set(code) & set("0O1IL2Z5S6G8BQUV")
+    assert classes.normal_code(" kx tw ") == "KXTW"
+
+
+@pytest.mark.parametrize("bad", ["", "KQ", "ABCDEFG", "AB1D", "<b>x</b>", "x" * 10_000])
+def test_a_wrong_code_is_explained(store, bad):
+    with pytest.raises(ClassError, match="not a class code"):
+        Classroom(store).join(bad)
+
+
+def test_an_unknown_or_ended_class_says_so(store):
+    room = Classroom(store)
+    with pytest.raises(ClassError, match="no class ACDE"):
+        room.join("ACDE")
+    code, key = room.start()
+    room.end(code, key)
+    with pytest.raises(ClassError, match="may have ended"):
+        room.join(code)
+
+
+def test_students_join_anonymously_with_a_plain_short_nickname(store):
+    room = Classroom(store)
+    code, _ = room.start()
+    first = room.join(code)
+    second = room.join(code.lower(), "<img src=x onerror=alert(1)>\n**Ana**" + "x" * 10_000)
+    members = room.members(code)
+    assert members[first] == ""
+    assert len(members[second]) == classes.NICKNAME_CHARS and "\n" not in members[second]
+    assert first != second
+
+
+def test_only_the_teachers_key_changes_the_class(store):
+    room = Classroom(store)
+    code, key = room.start()
+    student = room.join(code)
+    for forged in ("", "wrong", student, key[:-1] + ("A" if key[-1] != "A" else "B")):
+        with pytest.raises(NotTheTeacher):
+            room.show(code, forged, "gradient_descent", {"lr": "1.12"})
+        with pytest.raises(NotTheTeacher):
+            room.ask(code, forged, "Which?", options=("a", "b"))
+        with pytest.raises(NotTheTeacher):
+            room.reveal(code, forged)
+        with pytest.raises(NotTheTeacher):
+            room.end(code, forged)
+    assert room.view(code) is None
+    assert room.record(code)  # still there
+
+
+def test_followers_see_the_teachers_view_and_its_version_moves_only_on_a_change(store):
+    room = Classroom(store)
+    code, key = room.start()
+    v0 = room.version(code)
+    room.show(code, key, "gradient_descent", {"lr": "1.12", "section": "One weight"})
+    v1 = room.version(code)
+    assert v1 == v0 + 1
+    assert room.view(code) == {"page": "gradient_descent", "prefix": "", "params": {"lr": "1.12",
+                                                                                    "section": "One weight"}}
+    room.show(code, key, "gradient_descent", {"lr": "1.12", "section": "One weight"})
+    assert room.version(code) == v1  # the same view again: followers have nothing to do
+
+
+def test_a_question_gathers_answers_one_per_student_and_reveal_applies_its_preset(store):
+    room = Classroom(store)
+    code, key = room.start()
+    students = [room.join(code) for _ in range(5)]
+    preset = {"page": "gradient_descent", "prefix": "gd", "params": {"lr": "1.12", "cost": "parabola"}}
+    q = room.ask(code, key, "η = 1.12 on the parabola: converges, oscillates or diverges?",
+                 options=("converges", "oscillates", "diverges"), answer="diverges", preset=preset)
+    for student, pick in zip(students, ["diverges", "diverges", "oscillates", "converges", "diverges"]):
+        room.answer(code, student, q.id, pick)
+    room.answer(code, students[3], q.id, "diverges")  # a student changes their mind: still one answer
+    answers = room.answers(code, q.id)
+    assert len(answers) == 5
+    assert sorted(answers.values()).count("diverges") == 4
+    shown = room.reveal(code, key)
+    assert shown.check("diverges") and not shown.check("oscillates")
+    assert room.view(code) == preset
+    with pytest.raises(ClassError, match="revealed"):
+        room.answer(code, students[0], q.id, "converges")
+
+
+def test_bad_answers_and_bad_questions_get_a_message_and_store_nothing(store):
+    room = Classroom(store)
+    code, key = room.start()
+    student = room.join(code)
+    with pytest.raises(ClassError, match="at least two"):
+        room.ask(code, key, "Which?", options=())
+    with pytest.raises(ClassError, match="some text"):
+        room.ask(code, key, "   ", options=("a", "b"))
+    with pytest.raises(ClassError, match="one of the options"):
+        room.ask(code, key, "Which?", options=("a", "b"), answer="c")
+    q = room.ask(code, key, "What is ∂C/∂w₅ here?", kind="number", answer=0.0825, tolerance=0.001)
+    for raw in ("abc", "1e400", "nan", "", "0.08.2"):
+        with pytest.raises(ClassError):
+            room.answer(code, student, q.id, raw)
+    assert room.answers(code, q.id) == {}
+    with pytest.raises(ClassError, match="Join the class"):
+        room.answer(code, "not-a-member", q.id, "0.08")
+    assert room.answer(code, student, q.id, "0,0826") == pytest.approx(0.0826)
+    assert room.question(code).check(0.0826) and not room.question(code).check(0.09)
+    with pytest.raises(ClassError, match="closed"):
+        room.answer(code, student, "old-question", "1")
+
+
+def test_ending_a_class_deletes_its_answers(store):
+    room = Classroom(store)
+    code, key = room.start()
+    student = room.join(code)
+    q = room.ask(code, key, "Which?", options=("a", "b"))
+    room.answer(code, student, q.id, "a")
+    room.end(code, key)
+    assert room.answers(code, q.id) == {}
+    assert room.members(code) == {}
+    assert room.version(code) is None
+
+
+def test_a_class_left_idle_expires(tmp_path):
+    # SQLite stores the expiry time; a clock far ahead shows the class gone (Redis expires keys itself).
+    store = SQLiteStore(tmp_path / "classes.sqlite3")
+    room = Classroom(store)
+    code, _ = room.start()
+    import nnviz.classroom.store as store_module
+
+    real = store_module.time.time
+    try:
+        store_module.time.time = lambda: real() + classes.IDLE_SECONDS + 1
+        with pytest.raises(ClassError, match="no class"):
+            room.join(code)
+        assert store.purge() >= 1
+    finally:
+        store_module.time.time = real
+
+
+def test_a_redis_class_expires_by_itself(redis_url, monkeypatch):
+    monkeypatch.setattr(classes, "IDLE_SECONDS", 1)
+    store = RedisStore(redis_url)
+    room = Classroom(store)
+    code, _ = room.start()
+    room.join(code)
+    deadline = time.monotonic() + 10
+    while store.get(f"class:{code}") is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with pytest.raises(ClassError, match="no class"):
+        room.join(code)
+
+
+def test_presence_counts_who_follows_now(store):
+    clock = Clock()
+    room = Classroom(store, clock)
+    code, _ = room.start()
+    a, b, _c = (room.join(code) for _ in range(3))
+    room.heartbeat(code, a, True)
+    room.heartbeat(code, b, False)
+    room.heartbeat(code, "stranger", True)  # not a member: not counted
+    assert room.presence(code) == (3, 1)
+    clock.now += 60
+    assert room.presence(code) == (3, 0)  # a page closed a minute ago no longer follows
+
+
+def test_a_class_sweep_gives_each_student_one_cell_and_gathers_results(store):
+    room = Classroom(store)
+    code, key = room.start()
+    rates = ["0.001", "0.01", "0.1", "1.0"]
+    room.start_sweep(code, key, "gradient_descent", "lr", rates, "final loss against η")
+    students = [room.join(code) for _ in range(6)]
+    cells = [room.sweep_cell(code, s) for s in students]
+    assert cells == rates + rates[:2]
+    assert room.sweep_cell(code, students[0]) == "0.001"  # kept
+    for student, cell in zip(students, cells):
+        room.sweep_result(code, student, cell, math.inf if cell == "1.0" else float(cell))
+    with pytest.raises(ClassError, match="not your cell"):
+        room.sweep_result(code, students[0], "0.1", 0.5)
+    results = sorted(room.sweep_results(code), key=lambda r: float(r[0]))
+    assert results[-1] == ("1.0", None)  # diverged
+    assert len(results) == 6
+
+
+def test_two_processes_see_one_sqlite_class(tmp_path):
+    # Every server process opens the same file: a class started in one is joined in another.
+    path = tmp_path / "classes.sqlite3"
+    code, key = Classroom(SQLiteStore(path)).start()
+    script = ("import sys; from nnviz.classroom.classes import Classroom; from nnviz.classroom.store import "
+              "SQLiteStore; r = Classroom(SQLiteStore(sys.argv[1])); print(r.join(sys.argv[2]))")
+    import sys
+
+    member = subprocess.run([sys.executable, "-c", script, str(path), code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert member in Classroom(SQLiteStore(path)).members(code)
