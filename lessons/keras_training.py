@@ -2,19 +2,23 @@
 
 import dataclasses
 import functools
+import hashlib
 import time
 import uuid
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nnviz import curves, tabular
 from nnviz.charts import training as charts
+from nnviz.keras import budget
 from nnviz.keras import model as km
 from nnviz.keras import spec as kspec
 from nnviz.keras.jobs import QUEUE
 from nnviz.keras.runs import RunStore, sanitize
 from nnviz.ui import limits, state
+from nnviz.ui.text import plain
 
 PREFIX = "keras"
 UPLOAD = "upload a CSV"
@@ -81,6 +85,8 @@ def _parse_fills(text: str) -> dict:
     return {column: choice for column, _, choice in pairs}
 
 
+# The missing-value analysis of a wide table takes seconds: once per table content and target, for every session.
+@st.cache_data(max_entries=16, show_spinner=False)
 def _fills(source: str, _frame: pd.DataFrame, target: str) -> dict:
     kinds = tabular.column_kinds(_frame, target)
     return {column: (default, tabular.fill_choices(_frame, target, column, kinds=kinds),
@@ -93,6 +99,16 @@ def _summary(model_spec: kspec.ModelSpec) -> list:
     return km.summary_rows(km.build(model_spec))
 
 
+# Parsed once per file content (its SHA-256), shared by every session that uploads the same file; a file
+# that cannot be read is cached with its message, so a bad upload is not re-read on every widget change.
+@st.cache_data(max_entries=8, show_spinner="Reading the CSV…")
+def _read_upload(digest: str, name: str, _data: bytes) -> tuple[tabular.Table | None, str | None]:
+    try:
+        return tabular.read_csv(_data, name), None
+    except ValueError as error:
+        return None, str(error)
+
+
 def _uploaded_table():
     file = st.file_uploader("CSV file (at most 5 MB, 200 columns, 200,000 rows; nothing in it is executed)",
                             type=["csv"], key="keras.upload")
@@ -101,13 +117,39 @@ def _uploaded_table():
         st.stop()
     cache = st.session_state.get("keras.upload_table")
     if cache is None or cache[0] != file.file_id:
-        try:
-            cache = (file.file_id, tabular.read_csv(file.getvalue(), file.name))
-        except ValueError as error:
-            st.error(str(error))
+        data = file.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        read = st.session_state.setdefault("keras.upload_bytes", {})  # digest -> bytes, this session's uploads
+        if digest not in read and sum(read.values()) + len(data) > tabular.MAX_SESSION_UPLOAD_BYTES:
+            st.error(f"This page has already read {sum(read.values()) / 1e6:.1f} MB of uploads in this session; "
+                     f"the limit is {tabular.MAX_SESSION_UPLOAD_BYTES // 2**20} MB per session. Pick a file "
+                     "uploaded before or a bundled data set, or reload the page.")
             st.stop()
+        read[digest] = len(data)
+        table, problem = _read_upload(digest, file.name, data)
+        if problem is not None:
+            st.error(plain(problem))
+            st.stop()
+        cache = (file.file_id, table, digest)
         st.session_state["keras.upload_table"] = cache
     return cache[1]
+
+
+def _rerun_stopped_session(session_id: str) -> None:
+    """Run the page again for a session whose run the toolbar's Stop ended (no click starts a new run then).
+
+    The page's own Stop button starts a new run, which waits for the training to end and shows the results;
+    the Stop in Streamlit's toolbar only ends the current run, and the page would keep showing "Training…".
+    This asks Streamlit for a new run with the page's current widget values (what a saved source file does).
+    """
+    from streamlit import runtime
+
+    try:
+        info = runtime.get_instance()._session_mgr.get_active_session_info(session_id)
+        if info is not None:
+            info.session.request_rerun(info.session._client_state)
+    except Exception:  # no server (AppTest) or a Streamlit without these internals: a click shows the results
+        pass
 
 
 st.title("Keras training")
@@ -131,6 +173,7 @@ limits.enforce(PREFIX, DEFAULTS, {
 state.presets_bar(PREFIX, DEFAULTS, PRESETS)
 session_id = st.session_state.setdefault("keras.session", uuid.uuid4().hex)
 box = st.session_state.setdefault("keras.box", {})  # this session's trained model, results and run names
+box["runs_started"] = box.get("runs_started", 0) + 1  # a training tells whether a new run followed its stop
 
 # 1. Data --------------------------------------------------------------------------------------------------
 st.header("1. Data")
@@ -140,11 +183,11 @@ left.selectbox("Data set", (*tabular.DATASETS, UPLOAD), key=state.key(PREFIX, "d
 data_name = st.session_state[state.key(PREFIX, "data")]
 if data_name == UPLOAD:
     table = _uploaded_table()
-    source = f"upload:{st.session_state['keras.upload_table'][0]}"
+    source = f"upload:{st.session_state['keras.upload_table'][2]}"
 else:
     table, source = _bundled(data_name), data_name
 for note in table.notes:
-    st.warning(note)
+    st.warning(plain(note))
 columns = list(table.frame.columns)
 if table.target is None:
     if st.session_state[state.key(PREFIX, "target")] not in columns:
@@ -153,7 +196,7 @@ if table.target is None:
     target = st.session_state[state.key(PREFIX, "target")]
 else:
     target = table.target
-    right.markdown(f"**Target:** `{target}`")
+    right.markdown(f"**Target:** {plain(target)}")
 detected = table.task or tabular.detect_task(table.frame[target])
 right.selectbox("Task", ("auto", *tabular.TASKS), key=state.key(PREFIX, "task"),
                 format_func=lambda t: f"auto (detected: {detected})" if t == "auto" else t)
@@ -164,8 +207,11 @@ if table.description:
 try:
     tabular.check_target(table.frame, target, task)
 except ValueError as error:
-    st.error(str(error))
+    st.error(plain(error))
     st.stop()
+task_note = tabular.task_note(table.frame[target], target, task) if chosen_task == "auto" and not table.task else None
+if task_note:
+    st.info(plain(task_note))
 st.dataframe(table.frame.head(8), hide_index=True, key="keras.head")
 
 with st.expander("Explore the data: class balance, distributions, missing values, correlations", expanded=False):
@@ -214,7 +260,7 @@ if gaps:
         if key not in st.session_state or from_settings:
             st.session_state[key] = asked[column] if asked.get(column) in choices else page_defaults[column]
         fill = gap_columns[i % len(gap_columns)].selectbox(
-            f"{column} ({percent:.1f} % missing)", choices, key=key)
+            f"{plain(column)} ({percent:.1f} % missing)", choices, key=key)
         fills.append((column, fill))
     written = ";".join(f"{column}={fill}" for column, fill in fills
                        if fill != page_defaults[column] and ";" not in column)
@@ -257,15 +303,22 @@ try:
                                  settings.patience, settings.restore_best, settings.seed)
     kspec.check_training(train_spec)
 except ValueError as error:
-    st.error(str(error))
+    st.error(plain(error))
     st.stop()
 for note in prepared.notes:
-    st.info(note)
+    st.info(plain(note))
 st.caption(f"{prepared.X_train.shape[0]:,} training rows and {prepared.X_test.shape[0]:,} test rows, "
            f"{prepared.X_train.shape[1]} features after preparation.")
 out = model_spec.output
 st.markdown(f"**Output layer:** Dense({out.units}, activation=\"{out.activation}\") with loss `{out.loss}`. {out.why}")
-summary = pd.DataFrame(_summary(model_spec))
+n_parameters = kspec.count_parameters(model_spec)
+over_budget = None
+try:
+    budget.check_model(n_parameters)
+except ValueError as error:
+    over_budget = str(error)
+# A model over the budget is not built for its summary either (building 7 M weights takes seconds).
+summary = pd.DataFrame(_summary(model_spec) if over_budget is None else kspec.summary_rows(model_spec))
 st.dataframe(summary, hide_index=True, key="keras.summary")
 st.markdown(f"Total parameters: **{summary.parameters.sum():,}**")
 with st.expander("The Keras code for this model (copy it)", expanded=True):
@@ -273,10 +326,27 @@ with st.expander("The Keras code for this model (copy it)", expanded=True):
 
 # 4. Train -------------------------------------------------------------------------------------------------
 st.header("4. Train")
+estimate = budget.estimate_seconds(n_parameters, int(prepared.X_train.shape[0] * (1 - settings.validation_split)),
+                                   settings.batch_size, settings.epochs)
+if over_budget:
+    st.error(over_budget)
+elif (warning := budget.time_warning(estimate, settings.epochs)) is not None:
+    st.warning(warning)
+typed_name = st.session_state.get("keras.run_name") or ""
+try:
+    run_name_problem = None
+    if typed_name:
+        sanitize(typed_name)
+except ValueError as error:
+    run_name_problem = str(error)
 a, b, c = st.columns([1, 1, 3])
-train_clicked = a.button("Train", type="primary", key="keras.train", width="stretch")
+train_clicked = a.button("Train", type="primary", key="keras.train", width="stretch",
+                         disabled=bool(over_budget or run_name_problem))
 b.button("Stop", key="keras.stop", width="stretch")  # any click reruns; the rerun stops a training
 c.text_input("Run name", key="keras.run_name", placeholder=f"{data_name}-{settings.layers}")
+if run_name_problem:
+    c.error(plain(run_name_problem))
+    train_clicked = False  # the name was typed and Train pressed at once: nothing trains under a refused name
 status = st.empty()
 chart_slot = st.empty()
 # Stop, or any click during training, makes Streamlit stop this script run (every st call, even reading
@@ -296,19 +366,29 @@ if results is None:
 
 def _draw(live: km.LiveCallback) -> None:
     epoch = len(live.wall_time)
-    status.markdown(f"Training… epoch **{epoch} / {live.epochs_planned}**"
-                    + (f", loss {live.history['loss'][-1]:.4g}" if epoch else ""))
+    words = f"Training… epoch **{epoch} / {live.epochs_planned}**" + (
+        f", loss {live.history['loss'][-1]:.4g}" if epoch else "")
+    if live.projected_seconds is not None:
+        left = max(live.projected_seconds - live.elapsed, 0.0)
+        if live.projected_seconds > budget.MAX_RUN_SECONDS:
+            words += (f". At this pace all epochs would take {budget.minutes(live.projected_seconds)}: the training "
+                      f"stops at the {budget.minutes(budget.MAX_RUN_SECONDS)} budget per run")
+        else:
+            words += f", about {budget.minutes(left)} left"
+    status.markdown(words)
     chart_slot.plotly_chart(charts.live_curves(live.history, epochs=live.epochs_planned, batch_x=live.batch_x,
                                                batch_values=live.batch_loss), key=f"keras.live.{live.updates}")
 
 
 def _wait(position: int) -> None:
     status.warning(f"Another student's model is training: you are number {position} in line. "
-                   "Training starts by itself.")
+                   f"Each training may use the class's training slot for at most "
+                   f"{budget.minutes(budget.MAX_RUN_SECONDS)}, so yours starts within about "
+                   f"{budget.minutes(position * budget.MAX_RUN_SECONDS)}, by itself.")
 
 
 if train_clicked:
-    wanted = st.session_state.get("keras.run_name") or f"{data_name}-{settings.layers}"
+    wanted = sanitize(typed_name or f"{data_name}-{settings.layers}")
     config = {"data": data_name, "target": target, "task": task, "settings": dataclasses.asdict(settings),
               "fills": dict(fills), "features": list(prepared.feature_names),
               "class_names": list(prepared.class_names), "summary": _summary(model_spec),
@@ -317,6 +397,10 @@ if train_clicked:
     store = RunStore()
     staging = store.staging()
     committed = False
+    live = None
+    runs_started = box["runs_started"]
+    script_session = get_script_run_ctx().session_id if get_script_run_ctx() else ""
+    box.pop("problem", None)
     box["training"] = True
     try:
         with QUEUE.slot(session_id, on_wait=_wait):
@@ -325,7 +409,10 @@ if train_clicked:
             live = km.LiveCallback(_draw)
             result = km.fit(model, model_spec, train_spec, prepared.X_train, prepared.y_train, live=live,
                             log_dir=staging / "logs")
-        run_name = km.save_run(store, staging, sanitize(wanted), model, result, config, prepared.pipeline, session_id)
+        if result.epochs_run == 0:
+            raise ValueError("Stopped during the first epoch: no whole epoch was trained, so there is nothing "
+                             "to keep. Press Train and let at least one epoch finish.")
+        run_name = km.save_run(store, staging, wanted, model, result, config, prepared.pipeline, session_id)
         committed = True
         diagnosis = curves.diagnose(result.history.get("loss", []), result.history.get("val_loss"),
                                     baseline=config["baseline_loss"])
@@ -343,15 +430,22 @@ if train_clicked:
                              problem=problem, pipeline=prepared.pipeline, task=task, class_names=prepared.class_names,
                              raw_test=prepared.raw_test, y_test=prepared.y_test, target=target, data=data_name)
         box.setdefault("my_runs", []).append(run_name)
-        if live.interrupt is not None:  # Stop (or another click) interrupted the run: results are safe, go on
-            raise live.interrupt
     except ValueError as error:
-        st.error(str(error))
+        if live is None or live.interrupt is None:
+            st.error(plain(error))
+        else:
+            box["problem"] = str(error)  # shown by the next run
     finally:
         box["training"] = False
         if not committed:
             store.discard(staging)
+        if live is not None and live.interrupt is not None and box["runs_started"] == runs_started:
+            _rerun_stopped_session(script_session)  # the toolbar's Stop: nothing else would show the results
+    if live is not None and live.interrupt is not None:  # Stop (or another click): results are safe, go on
+        raise live.interrupt
 
+if box.get("problem") and not box.get("training"):
+    st.error(plain(box.pop("problem")))
 results = box.get("result")
 if results is not None:
     result = results["result"]
@@ -361,12 +455,22 @@ if results is not None:
                                                batch_values=result.batch_loss,
                                                early_stopping_epoch=result.early_stopping_epoch, best=best),
                             key="keras.live")
-    words = f"Run **{results['run']}**: {result.epochs_run} epochs in {result.seconds:.1f} s."
-    if result.stopped_by_user:
+    words = (f"Run **{plain(results['run'])}**: {result.epochs_run} epoch{'s' if result.epochs_run != 1 else ''} "
+             f"in {result.seconds:.1f} s.")
+    if result.stopped_by_user and result.stop_reason == "time":
+        words += (f" Stopped at epoch {result.epochs_run} by the time budget of "
+                  f"{budget.minutes(budget.MAX_RUN_SECONDS)} per run; the model trained so far is kept.")
+    elif result.stopped_by_user:
         words += f" Stopped at epoch {result.epochs_run}; the model trained so far is kept."
+    if result.partial_epoch:
+        words += (f" Epoch {result.epochs_run + 1} was cut short, so it was left out: only whole epochs are "
+                  f"kept (the weights are those of the end of epoch {result.epochs_run}).")
     if result.early_stopping_epoch:
         words += f" Early stopping ended training at epoch {result.early_stopping_epoch}"
         words += (f" and restored the weights of epoch {result.restored_epoch}." if result.restored_epoch else ".")
+    elif result.restored_epoch:
+        words += (f" Early stopping's *restore best weights* put back the weights of epoch "
+                  f"{result.restored_epoch}, its best epoch.")
     status.markdown(words)
     st.info(results["diagnosis"].message)
     metric = next((m for m in ("accuracy", "mae") if m in history), None)
@@ -408,7 +512,7 @@ if results is not None:
                            functools.partial(store.zip_bytes, results["run"]), file_name=f"{results['run']}.zip",
                            mime="application/zip", key="keras.download")
     except ValueError as error:
-        st.warning(str(error))
+        st.warning(plain(error))
     stored = {run.name: run for run in store.list()}
     mine = [name for name in box.get("my_runs", []) if name in stored][-5:]
     if len(mine) > 1:

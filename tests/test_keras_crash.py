@@ -1,4 +1,5 @@
-"""kill -9 during a training, then a restart: finished runs are intact, the interrupted one is never listed."""
+"""kill -9 during a training, then a restart: finished runs are intact, the interrupted one is never listed
+and its staging folder is removed (TensorBoard would list it as a run)."""
 
 import os
 import signal
@@ -70,6 +71,13 @@ def test_kill_9_mid_training_leaves_finished_runs_intact_and_hides_the_interrupt
 
     store = RunStore(runs)
     assert [run.name for run in store.list()] == ["finished"]
+    # The killed training's staging folder is gone, so TensorBoard (which lists hidden folders too) shows
+    # only the finished run.
+    assert not any(p.name.startswith(".staging-") for p in runs.iterdir())
+    from tensorboard.backend.event_processing import io_wrapper
+
+    logdirs = {Path(d).relative_to(runs).parts[0] for d in io_wrapper.GetLogdirSubdirectories(str(runs))}
+    assert logdirs == {"finished"}
     history, wall = store.history("finished")
     assert len(history["loss"]) == 2 and len(wall) == 2
     model = km.load_model(store, "finished")

@@ -5,10 +5,11 @@ import pytest
 
 pytestmark = pytest.mark.tensorflow
 
-km = pytest.importorskip("nnviz.keras.model")
-from nnviz import tabular  # noqa: E402
-from nnviz.keras import spec as kspec  # noqa: E402
-from nnviz.keras.runs import RunStore  # noqa: E402
+from nnviz import tabular
+from nnviz.keras import budget
+from nnviz.keras import model as km
+from nnviz.keras import spec as kspec
+from nnviz.keras.runs import RunStore
 
 keras = km.keras
 
@@ -229,3 +230,65 @@ def test_training_takes_the_process_work_slot_batch_by_batch_and_always_gives_it
     with pytest.raises(Exception):
         km.fit(model, spec, bad, X, y.astype(str), live=km.LiveCallback())
     assert not SLOT.locked()
+
+
+def test_a_stop_in_the_middle_of_an_epoch_keeps_only_the_whole_epochs_and_their_weights():
+    X, y = _data()
+    spec = kspec.ModelSpec(5, kspec.parse_layers("8"), "binary")
+    train = kspec.TrainSpec(epochs=2, batch_size=16, seed=3)
+    two = km.build(spec, seed=0)
+    whole = km.fit(two, spec, train, X, y)
+    # 77 training rows in batches of 16: 5 batches an epoch; stop after the 2nd batch of epoch 3.
+    cut = km.build(spec, seed=0)
+    live = km.LiveCallback(should_stop=lambda: len(live.batch_loss) >= 12)
+    store = RunStore()
+    staging = store.staging()
+    result = km.fit(cut, spec, kspec.TrainSpec(**{**train.__dict__, "epochs": 50}), X, y, live=live,
+                    log_dir=staging / "logs")
+    assert result.stopped_by_user and result.stop_reason == "user" and result.partial_epoch
+    assert result.epochs_run == 2 and len(result.history["loss"]) == 2 == len(result.wall_time)
+    assert result.history["loss"] == whole.history["loss"]
+    for a, b in zip(two.get_weights(), cut.get_weights()):  # the weights of the end of epoch 2, not 2.4
+        np.testing.assert_array_equal(a, b)
+    name = km.save_run(store, staging, "cut", cut, result, {})
+    assert store.get(name).config["epochs_run"] == 2 and len(store.history(name)[0]["loss"]) == 2
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    events = EventAccumulator(str(store.path(name) / "logs" / "train"), size_guidance={"tensors": 0})
+    events.Reload()
+    assert [e.step for e in events.Tensors("epoch_loss")] == [0, 1]  # TensorBoard never saw the cut epoch
+
+
+def test_a_training_stops_at_its_time_budget_with_whole_epochs():
+    X, y = _data(n=400)
+    spec = kspec.ModelSpec(5, kspec.parse_layers("8"), "binary")
+    live = km.LiveCallback()
+    result = km.fit(km.build(spec, seed=0), spec, kspec.TrainSpec(epochs=1000, batch_size=8), X, y, live=live,
+                    max_seconds=1.0)
+    assert result.stopped_by_user and result.stop_reason == "time"
+    assert 1 <= result.epochs_run < 1000 and len(result.history["loss"]) == result.epochs_run
+    assert live.projected_seconds is not None and live.projected_seconds > 1.0  # 1000 epochs would take longer
+
+
+def test_a_model_over_the_parameter_budget_is_refused_before_training():
+    X, y = _data()
+    units = ",".join(["1024"] * 3)
+    spec = kspec.ModelSpec(5, kspec.parse_layers(units), "binary")
+    model = km.build(spec, seed=0)
+    assert model.count_params() == kspec.count_parameters(spec) > budget.MAX_PARAMETERS
+    with pytest.raises(ValueError, match="a model here may have at most"):
+        km.fit(model, spec, kspec.TrainSpec(epochs=1), X, y)
+
+
+def test_the_largest_model_allowed_fits_the_disk_budget_of_a_run():
+    # Close to MAX_PARAMETERS: the model file (with Adam's two moments per weight) stays under MAX_RUN_BYTES.
+    X, y = _data()
+    spec = kspec.ModelSpec(5, kspec.parse_layers("990, 990"), "binary")
+    assert 0.98 * budget.MAX_PARAMETERS < kspec.count_parameters(spec) <= budget.MAX_PARAMETERS
+    model = km.build(spec, seed=0)
+    result = km.fit(model, spec, kspec.TrainSpec(epochs=1, batch_size=64), X, y)
+    store = RunStore()
+    staging = store.staging()
+    name = km.save_run(store, staging, "largest", model, result, {})
+    size = sum(f.stat().st_size for f in store.path(name).rglob("*") if f.is_file())
+    assert size <= budget.MAX_RUN_BYTES

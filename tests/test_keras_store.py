@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from nnviz.keras import budget
 from nnviz.keras import spec as kspec
 from nnviz.keras.jobs import TrainingQueue
 from nnviz.keras.runs import RunStore, history_csv, runs_dir, sanitize
@@ -35,7 +36,7 @@ def test_runs_go_to_nnviz_runs_dir(tmp_path, monkeypatch):
                                         ("a\\b", "a-b"), ("x" * 100, "x" * 60), ("ünï", "n")])
 def test_run_names_are_sanitised(raw, clean):
     if clean is None:
-        with pytest.raises(ValueError, match="not a usable run name"):
+        with pytest.raises(ValueError, match="cannot be a run name"):
             sanitize(raw)
     else:
         assert sanitize(raw) == clean
@@ -189,3 +190,68 @@ def test_the_store_spec_and_queue_never_import_tensorflow():
             "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("name", ["模型一", "🙂", "...", "---", ".", "..", " ", "_", "-_-"])
+def test_a_run_name_without_a_letter_or_digit_is_refused_with_a_message(name):
+    with pytest.raises(ValueError, match="needs at least one Latin letter or digit"):
+        sanitize(name)
+
+
+def test_a_killed_trainings_staging_folder_is_removed_when_the_next_process_opens_the_store(tmp_path):
+    import subprocess
+
+    # A real process makes a staging folder, writes into it and dies without cleaning up (as kill -9 leaves it).
+    code = ("import sys; from nnviz.keras.runs import RunStore; s = RunStore(sys.argv[1]).staging(); "
+            "(s / 'logs').mkdir(); (s / 'logs' / 'events.out.tfevents.1').write_bytes(b'x'); print(s.name)")
+    made = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    assert (tmp_path / made).is_dir()
+    old = tmp_path / ".staging-0123456789abcdef"  # an older layout without host and pid, untouched for long
+    old.mkdir()
+    ancient = time.time() - budget.MAX_RUN_SECONDS * 3
+    import os
+
+    os.utime(old, (ancient, ancient))
+    mine = RunStore(tmp_path).staging()  # this process's own training, in progress: kept
+    _commit(RunStore(tmp_path), "finished")
+    # This process's first store on the folder ran before the leftovers existed: a new process starts up.
+    out = subprocess.run([sys.executable, "-c", "import sys; from nnviz.keras.runs import RunStore; "
+                          "RunStore(sys.argv[1]); import os; print(sorted(os.listdir(sys.argv[1])))",
+                          str(tmp_path)], capture_output=True, text=True, check=True).stdout
+    left = eval(out)
+    assert made not in left and old.name not in left
+    assert mine.name in left and "finished" in left
+
+
+def test_the_store_keeps_the_newest_runs(tmp_path, monkeypatch):
+    store = RunStore(tmp_path)
+    names = []
+    for i in range(5):
+        staging = store.staging()
+        names.append(store.commit(staging, f"run{i}", {"created": 1000.0 + i}, {"loss": [1.0]}, [0.1], "s"))
+    assert store.prune(keep=3) == ["run0", "run1"]
+    assert [run.name for run in store.list()] == ["run2", "run3", "run4"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run2", "run3", "run4"]
+    assert budget.KEEP_RUNS >= 10  # a class's runs of one lesson fit
+
+
+def test_the_budget_refuses_a_huge_model_and_warns_of_a_long_training():
+    huge = kspec.ModelSpec(80, kspec.parse_layers(",".join(["1024"] * 8)), "binary")
+    n = kspec.count_parameters(huge)
+    assert n == 80 * 1024 + 1024 + 7 * (1024 * 1024 + 1024) + 1025
+    with pytest.raises(ValueError, match=f"{n:,} parameters; a model here may have at most"):
+        budget.check_model(n)
+    budget.check_model(kspec.count_parameters(kspec.ModelSpec(80, kspec.parse_layers("32, 16"), "binary")))
+    long = budget.estimate_seconds(n, 12_800, 8, 300)
+    assert long > budget.MAX_RUN_SECONDS
+    words = budget.time_warning(long, 300)
+    assert "at most 5 min" in words and "of 300 epochs" in words
+    assert budget.time_warning(budget.estimate_seconds(2465, 12_800, 128, 20), 20) is None
+
+
+def test_the_layer_table_without_keras_counts_like_keras_names():
+    spec = kspec.ModelSpec(5, kspec.parse_layers("8, d0.25, 4", "tanh"), "binary")
+    rows = kspec.summary_rows(spec)
+    assert [r["parameters"] for r in rows] == [48, 0, 36, 5]
+    assert [r["layer"] for r in rows] == ["dense", "dropout", "dense_1", "dense_2"]

@@ -159,3 +159,31 @@ def test_baseline_loss_is_the_loss_of_predicting_the_average():
     assert tabular.baseline_loss("regression", np.array([1.0, 3.0])) == 1.0
     assert tabular.baseline_loss("binary", np.array([0, 1, 0, 1])) == pytest.approx(np.log(2))
     assert tabular.baseline_loss("multiclass", np.array([0, 1, 2])) == pytest.approx(np.log(3))
+
+
+def test_an_empty_feature_column_is_left_out_with_a_note_naming_it():
+    rows = "".join(f"{i},,{i % 2}\n" for i in range(60))
+    table = tabular.read_csv(("x,empty,t\n" + rows).encode(), "gaps.csv")
+    prepared = tabular.prepare(table.frame, "t", "binary", tabular.PrepSpec(seed=0))
+    assert prepared.X_train.shape[1] == 1
+    assert "The column 'empty' has no values: it was left out." in prepared.notes
+    only_empty = tabular.read_csv(("empty,t\n" + "".join(f",{i % 2}\n" for i in range(60))).encode(), "e.csv")
+    with pytest.raises(ValueError, match="no feature column has any value: 'empty' is empty"):
+        tabular.prepare(only_empty.frame, "t", "binary", tabular.PrepSpec(seed=0))
+
+
+def test_whole_number_labels_detected_as_regression_are_said_with_the_column():
+    labels = pd.Series(np.arange(60) % 45 + 5, dtype=float)
+    assert tabular.detect_task(labels) == "regression"
+    note = tabular.task_note(labels, "grade", "regression")
+    assert "'grade' holds 45 different whole numbers (5.0 to 49.0)" in note and "multiclass" in note
+    assert tabular.task_note(pd.Series([0.5, 1.5, 2.25]), "price", "regression") is None
+    assert tabular.task_note(labels, "grade", "multiclass") is None
+
+
+def test_a_single_class_target_is_named_in_the_students_words():
+    frame = pd.DataFrame({"a": np.arange(20.0), "target": np.ones(20)})
+    with pytest.raises(ValueError) as error:
+        tabular.check_target(frame, "target", "binary")
+    assert "the target column 'target' has a single class (1.0)" in str(error.value)
+    assert "np." not in str(error.value)

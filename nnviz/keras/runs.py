@@ -6,7 +6,10 @@ the wall time), ``logs/`` (TensorBoard event files written by
 ``model.keras`` and ``preprocessing.joblib`` (our own fitted scikit-learn
 pipeline). Training writes into a hidden staging folder (``.staging-*``),
 which is renamed into place only when complete: a half-written run is never
-listed. No TensorFlow here: the loss-curve page reads runs without it.
+listed. A staging folder left by a killed server (``kill -9``) is removed when
+the next process first opens the folder (TensorBoard would list it as a run);
+the store keeps the newest ``budget.KEEP_RUNS`` runs. No TensorFlow here: the
+loss-curve page reads runs without it.
 """
 
 from __future__ import annotations
@@ -18,13 +21,23 @@ import math
 import os
 import re
 import shutil
+import socket
+import threading
 import time
 import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnviz.keras import budget
+
 NAME_MAX = 60
+# A staging folder is written to at every epoch while its training runs, and a training ends within the
+# run's time budget: one untouched for twice that is a leftover, whichever process or host made it.
+STALE_SECONDS = 2 * budget.MAX_RUN_SECONDS + 60
+_LEFTOVER_PREFIXES = (".staging-", ".deleting-")
+_cleaned: set[Path] = set()
+_cleaned_lock = threading.Lock()
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -34,12 +47,26 @@ def runs_dir() -> Path:
 
 
 def sanitize(name: str) -> str:
-    """A safe folder name from what a student typed: letters, digits, ``-``, ``_``, ``.``; no leading dot."""
+    """A safe folder name from what a student typed: letters, digits, ``-``, ``_``, ``.``; no leading dot.
+
+    The one check of a run name: the page calls it before training, the store when saving.
+    """
     cleaned = _UNSAFE.sub("-", str(name).strip()).strip("-.")
     cleaned = re.sub(r"\.{2,}", ".", cleaned)[:NAME_MAX].strip("-.")
-    if not cleaned:
-        raise ValueError(f"{name!r} is not a usable run name: use letters, digits, '-', '_' or '.'")
+    if not cleaned or not re.search(r"[A-Za-z0-9]", cleaned):
+        raise ValueError(f"\"{name}\" cannot be a run name: a run name needs at least one Latin letter or digit "
+                         "(A–Z, a–z, 0–9); spaces and other signs become '-'.")
     return cleaned
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -78,13 +105,64 @@ class RunStore:
 
     def __init__(self, root: str | Path | None = None):
         self.root = Path(root) if root is not None else runs_dir()
+        key = self.root.resolve()
+        with _cleaned_lock:
+            first = key not in _cleaned
+            _cleaned.add(key)
+        if first:  # once per process and folder: the server's start-up
+            self.clean_leftovers()
 
     def staging(self) -> Path:
         """A fresh hidden folder to train into; :meth:`commit` moves it into place."""
         self.root.mkdir(parents=True, exist_ok=True)
-        path = self.root / f".staging-{uuid.uuid4().hex}"
+        path = self.root / f".staging-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex}"
         path.mkdir()
         return path
+
+    def clean_leftovers(self) -> list[str]:
+        """Remove staging and half-deleted folders no live process is writing; return their names.
+
+        A folder is a leftover when the process that made it (this host, its pid in
+        the name) is gone, or when nothing in it changed for ``STALE_SECONDS``.
+        """
+        if not self.root.is_dir():
+            return []
+        removed = []
+        host, now = socket.gethostname(), time.time()
+        for path in self.root.iterdir():
+            if not path.name.startswith(_LEFTOVER_PREFIXES):
+                continue
+            parts = path.name.split("-")
+            dead = False
+            if path.name.startswith(".staging-") and len(parts) >= 4 and parts[-2].isdigit():
+                dead = "-".join(parts[1:-2]) == host and not _alive(int(parts[-2]))
+            try:
+                newest = max((f.stat().st_mtime for f in path.rglob("*")), default=path.stat().st_mtime)
+            except OSError:
+                continue
+            if dead or path.name.startswith(".deleting-") or now - newest > STALE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        for tmp in self.root.glob(".*.tmp"):
+            try:
+                if now - tmp.stat().st_mtime > STALE_SECONDS:
+                    tmp.unlink()
+            except OSError:
+                pass
+        return removed
+
+    def prune(self, keep: int = budget.KEEP_RUNS) -> list[str]:
+        """Delete the oldest runs beyond the newest ``keep``; return their names."""
+        runs = self.list()
+        old = runs[:max(len(runs) - keep, 0)]
+        for run in old:
+            trash = self.root / f".deleting-{uuid.uuid4().hex}"
+            try:
+                os.rename(run.path, trash)
+            except OSError:
+                continue
+            shutil.rmtree(trash, ignore_errors=True)
+        return [run.name for run in old]
 
     def discard(self, staging: Path) -> None:
         if staging.name.startswith(".staging-") and staging.parent == self.root:
@@ -105,6 +183,7 @@ class RunStore:
         _write_atomic(staging / "history.csv", history_csv(history, wall_time).encode())
         _write_atomic(staging / "config.json", json.dumps(config, indent=2, default=str).encode())
         os.rename(staging, self.root / final)
+        self.prune()
         return final
 
     def list(self) -> list[Run]:

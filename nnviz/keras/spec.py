@@ -114,6 +114,27 @@ def parse_layers(text: str, activation: str = "relu", dropout: float = 0.0) -> t
     return tuple(layers)
 
 
+def summary_rows(spec: ModelSpec) -> list[dict]:
+    """The layer table of the model the spec describes, counted without building it (as model.summary() does)."""
+    rows, width, seen = [], spec.n_inputs, {"dense": 0, "dropout": 0}
+    out = spec.output
+    for kind, units, rate in [(layer.kind, layer.units, layer.rate) for layer in spec.hidden] + [("dense", out.units, 0)]:
+        name = kind if seen[kind] == 0 else f"{kind}_{seen[kind]}"
+        seen[kind] += 1
+        if kind == "dense":
+            rows.append({"layer": name, "type": "Dense", "output shape": f"(batch, {units})",
+                         "parameters": width * units + units})
+            width = units
+        else:
+            rows.append({"layer": name, "type": "Dropout", "output shape": f"(batch, {width})", "parameters": 0})
+    return rows
+
+
+def count_parameters(spec: ModelSpec) -> int:
+    """The number of weights and biases of the model (each Dense layer: inputs × units + units)."""
+    return sum(row["parameters"] for row in summary_rows(spec))
+
+
 def check_training(spec: TrainSpec) -> None:
     """Refuse settings Keras would choke on, with a message a student can act on."""
     if spec.optimizer not in OPTIMIZERS:

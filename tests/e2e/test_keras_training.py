@@ -78,7 +78,38 @@ def test_stop_ends_training_and_keeps_the_model_so_far(page, server_url):
     screenshot(page, "keras_training_stopped")
 
 
+def test_the_toolbar_stop_ends_training_and_shows_the_evaluation(page, server_url):
+    # Streamlit's own Stop (top right, while the page runs) ends the script run without starting another:
+    # one press must still end the training and show the model kept, not leave "Training… epoch k" on screen.
+    _open(page, f"{server_url}/keras_training?{TINY}&epochs=300")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function(f"() => ({EPOCHS_DRAWN})() >= 3", timeout=120_000)
+    page.get_by_test_id("stStatusWidget").get_by_role("button", name="Stop").click()
+    page.get_by_text("the model trained so far is kept").wait_for(timeout=60_000)
+    page.get_by_text("Confusion matrix (test split)").first.wait_for(timeout=60_000)
+    wait_for_app(page, timeout=60_000)
+    text = " ".join(_status_text(page))
+    epochs = int(text.split("Stopped at epoch ")[1].split(";")[0])
+    assert 3 <= epochs < 300 and page.evaluate(EPOCHS_DRAWN) == epochs
+    assert not any(t.startswith("Training…") for t in _status_text(page))
+    no_exception(page)
+
+
+def test_markdown_in_a_link_is_shown_as_text_without_a_link(page, server_url):
+    page.goto(f"{server_url}/keras_training?layers=[Your%20session%20expired](http://example.invalid)")
+    wait_for_app(page, timeout=120_000)
+    alert = page.get_by_test_id("stAlert").filter(has_text="cannot read the layer").first
+    alert.wait_for(timeout=60_000)
+    assert "[Your session expired](http://example.invalid)" in alert.inner_text().replace("\u200b", "")
+    assert page.locator('a[href*="example.invalid"]').count() == 0
+    no_exception(page)
+
+
 def test_loss_curves_page_lists_the_stored_runs(page, server_url):
+    # This test makes its own run (it may run alone): a tiny training, then the loss-curve page.
+    _open(page, f"{server_url}/keras_training?{TINY}&epochs=2")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("2 epochs in").first.wait_for(timeout=120_000)
     page.goto(f"{server_url}/loss_curves")
     wait_for_app(page, timeout=60_000)
     page.get_by_text("smoothed (0.60) over the raw curve").first.wait_for(timeout=30_000)

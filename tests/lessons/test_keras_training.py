@@ -1,6 +1,7 @@
 """The Keras page in AppTest: opens ready to train; data -> prepare -> build -> train -> evaluate; every bad CSV."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,11 @@ pytestmark = pytest.mark.tensorflow
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "keras_training.py")
+
+
+def _text(markdown):
+    """What the reader sees of a message: Markdown's backslash escapes (user text is escaped) removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u200b", "")
 
 
 def _open(**settings):
@@ -53,7 +59,7 @@ def test_page_opens_ready_to_train_with_code_summary_and_a_loss_chart():
     assert summary.type.tolist() == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
     n_features = int(code.split("keras.Input(shape=(")[1].split(",")[0])
     assert summary.parameters.sum() == (n_features * 32 + 32) + (32 * 16 + 16) + (16 + 1)
-    assert any(f"{summary.parameters.sum():,}" in m.value for m in at.markdown)
+    assert any(f"{summary.parameters.sum():,}" in _text(m.value) for m in at.markdown)
 
 
 def test_flow_iris_prepare_build_train_evaluate_and_store_the_run():
@@ -63,7 +69,7 @@ def test_flow_iris_prepare_build_train_evaluate_and_store_the_run():
     assert "keras.Input(shape=(4,))" in at.code[0].value and "softmax" in at.code[0].value
     at.button(key="keras.train").click().run()
     assert not at.exception, at.exception
-    status = " ".join(m.value for m in at.markdown)
+    status = " ".join(_text(m.value) for m in at.markdown)
     assert "3 epochs" in status
     live = _chart(at, "Training vs validation loss")
     names = [trace["name"] for trace in live["data"]]
@@ -76,7 +82,7 @@ def test_flow_iris_prepare_build_train_evaluate_and_store_the_run():
     history, _ = RunStore().history(runs[0].name)
     np.testing.assert_allclose(history["loss"], train_trace["y"])
     # Evaluation on the test split: 45 rows, 3 classes.
-    assert any("accuracy" in m.value for m in at.markdown)
+    assert any("accuracy" in _text(m.value) for m in at.markdown)
     report = _frame(at, "precision")
     assert report.loc["weighted avg", "support"] == 45
     confusion = _chart(at, "Confusion matrix")
@@ -92,9 +98,9 @@ def test_regression_shows_predicted_vs_actual_and_a_diverging_preset_is_named():
     assert "linear" in at.code[0].value and "SGD(learning_rate=1.0)" in at.code[0].value
     at.button(key="keras.train").click().run()
     assert not at.exception
-    assert any("Diverged" in i.value for i in at.info)
+    assert any("Diverged" in _text(i.value) for i in at.info)
     # After divergence the evaluation is refused in words, not drawn as a NaN chart.
-    assert any("diverged" in e.value for e in at.error)
+    assert any("diverged" in _text(e.value) for e in at.error)
     at.button(key="keras.preset.reset").click().run()
     assert at.selectbox(key="keras.data").value == "loan_default"
 
@@ -129,31 +135,31 @@ def test_every_bad_csv_shows_its_message(content, message):
     at = _open(data="upload a CSV")
     at.file_uploader(key="keras.upload").upload("bad.csv", content, "text/csv").run()
     assert not at.exception
-    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert any(message in _text(e.value) for e in at.error), [_text(e.value) for e in at.error]
 
 
 def test_upload_target_checks_and_notes():
     at = _open(data="upload a CSV")
     one_class = b"a,t\n" + b"".join(f"{i},same\n".encode() for i in range(20))
     at.file_uploader(key="keras.upload").upload("one.csv", one_class, "text/csv").run()
-    assert any("single class" in e.value for e in at.error)
+    assert any("single class" in _text(e.value) for e in at.error)
 
     at = _open(data="upload a CSV")
     many = b"a,t\n" + b"".join(f"{i},c{i}\n".encode() for i in range(300))
     at.file_uploader(key="keras.upload").upload("many.csv", many, "text/csv").run()
-    assert any("300 classes" in e.value for e in at.error)
+    assert any("300 classes" in _text(e.value) for e in at.error)
 
     at = _open(data="upload a CSV")
     at.file_uploader(key="keras.upload").upload("semi.csv", GOOD.replace(b",", b";"), "text/csv").run()
     assert not at.exception and not at.error
-    assert any("semicolons" in w.value for w in at.warning)
+    assert any("semicolons" in _text(w.value) for w in at.warning)
     assert at.selectbox(key="keras.target").value == "label"
     assert "sigmoid" in at.code[0].value  # two classes: detected binary
 
     at = _open(data="upload a CSV")
     at.file_uploader(key="keras.upload").upload("l1.csv", "name,v\nJosé,1\nAna,2\n".encode("latin-1") * 1,
                                                 "text/csv").run()
-    assert any("latin-1" in w.value for w in at.warning)
+    assert any("latin-1" in _text(w.value) for w in at.warning)
 
 
 def test_uploaded_csv_trains_with_the_chosen_target_and_task():
@@ -163,7 +169,7 @@ def test_uploaded_csv_trains_with_the_chosen_target_and_task():
     at.selectbox(key="keras.task").set_value("regression").run()
     assert 'layers.Dense(1, activation="linear")' in at.code[0].value
     at.button(key="keras.train").click().run()
-    assert not at.exception and any("2 epochs" in m.value for m in at.markdown)
+    assert not at.exception and any("2 epochs" in _text(m.value) for m in at.markdown)
 
 
 def test_loan_project_answers_would_this_applicant_repay():
@@ -174,7 +180,7 @@ def test_loan_project_answers_would_this_applicant_repay():
     assert not at.exception
     _chart(at, "ROC curve")
     at.number_input(key="keras.applicant").set_value(7).run()
-    answer = next(m.value for m in at.markdown if "P(Fully Paid)" in m.value)
+    answer = next(_text(m.value) for m in at.markdown if "P(Fully Paid)" in _text(m.value))
     results = at.session_state["keras.box"]["result"]
     expected = float(km.predict_rows(results["model"], results["pipeline"], results["raw_test"].iloc[[7]])[0, 0])
     assert f"P(Fully Paid) = {expected:.2f}" in answer
@@ -210,3 +216,99 @@ def test_a_data_set_without_gaps_keeps_no_fill_choices_in_the_link():
     at = _open(fills="mort_acc=median")
     at.selectbox(key="keras.data").set_value("iris").run()
     assert not at.exception and "fills" not in at.query_params
+
+
+def test_markdown_in_a_link_value_is_shown_as_text_not_as_a_link():
+    from markdown_it import MarkdownIt
+
+    at = _open(layers="[Your session expired](http://example.invalid)")
+    assert not at.exception
+    message = next(e.value for e in at.error if "cannot read the layer" in _text(e.value))
+    assert "[Your session expired](http://example.invalid)" in _text(message)
+    assert "<a " not in MarkdownIt("commonmark").render(message)
+
+
+def test_a_csv_header_with_markdown_is_shown_as_text_in_labels_and_messages():
+    from markdown_it import MarkdownIt
+
+    header = "[Your session expired](http://example.invalid)"
+    rows = "".join(f"{'' if i % 3 == 0 else i},{i % 2}\n" for i in range(40))
+    at = _open(data="upload a CSV")
+    at.file_uploader(key="keras.upload").upload("md.csv", f'"{header}",t\n{rows}'.encode(), "text/csv").run()
+    assert not at.exception
+    label = at.selectbox(key=f"keras.fill.upload a CSV.{header}").label
+    assert _text(label).startswith(header) and "<a " not in MarkdownIt("commonmark").render(label)
+
+
+@pytest.mark.parametrize("name", ["模型一", "🙂", "...", "---", ".", "..", " "])
+def test_a_bad_run_name_is_refused_before_training_with_a_message(name):
+    at = _open(data="iris", epochs=2, layers="3", dropout=0.0, early_stopping=0)
+    # Typed, then Train pressed at once: the name and the click arrive in the same rerun.
+    at.text_input(key="keras.run_name").input(name)
+    at.button(key="keras.train").click().run()
+    assert not at.exception and RunStore().list() == []
+    assert "result" not in at.session_state["keras.box"]  # nothing was trained (and thrown away)
+    assert any("cannot be a run name" in _text(e.value) for e in at.error)
+    assert at.button(key="keras.train").disabled  # until the name is fixed
+
+
+def test_a_model_over_the_budget_is_refused_before_train_and_a_long_training_is_announced():
+    from nnviz.keras import budget
+
+    huge = ",".join(["1024"] * 8)
+    at = _open(layers=huge, epochs=300, batch_size=8, early_stopping=0)
+    assert not at.exception
+    assert any(f"at most {budget.MAX_PARAMETERS:,}" in _text(e.value) for e in at.error)
+    assert at.button(key="keras.train").disabled
+    assert _frame(at, "parameters").parameters.sum() > budget.MAX_PARAMETERS  # the table still says why
+
+    at = _open(layers="256, 256", epochs=300, batch_size=8, early_stopping=0)
+    assert not at.error and not at.button(key="keras.train").disabled
+    assert any("one run may train for at most" in _text(w.value) for w in at.warning)
+
+
+def test_an_upload_is_read_once_per_content_and_its_gap_analysis_once_per_target(monkeypatch):
+    from nnviz import tabular
+
+    calls = {"read_csv": 0, "fill_choices": 0}
+    for name in calls:
+        real = getattr(tabular, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(tabular, name, counted)
+    columns = [f"c{j}" for j in range(12)]
+    rows = "".join(",".join("" if (i + j) % 7 == 0 else str(i * j % 11) for j in range(12)) + f",{i % 2}\n"
+                   for i in range(80))
+    data = (",".join(columns) + ",label\n" + rows).encode()
+    at = _open(data="upload a CSV")
+    at.file_uploader(key="keras.upload").upload("gaps.csv", data, "text/csv").run()
+    assert not at.exception and calls["read_csv"] == 1 and calls["fill_choices"] == 12
+    at.radio(key="keras.scaler").set_value("standard").run()
+    at.slider(key="keras.epochs").set_value(3).run()
+    assert calls == {"read_csv": 1, "fill_choices": 12}  # widget changes reuse the parsed table and its analysis
+    other = _open(data="upload a CSV")  # another student uploads the very same file
+    other.file_uploader(key="keras.upload").upload("gaps.csv", data, "text/csv").run()
+    assert not other.exception and calls == {"read_csv": 1, "fill_choices": 12}
+
+
+def test_a_session_may_read_a_bounded_amount_of_uploads():
+    from nnviz import tabular
+
+    at = _open(data="upload a CSV")
+    size = tabular.MAX_BYTES - 1
+    for i in range(tabular.MAX_SESSION_UPLOAD_BYTES // size):
+        at.file_uploader(key="keras.upload").upload(f"b{i}.csv", bytes([0, i]) * (size // 2), "text/csv").run()
+        assert any("binary file" in _text(e.value) for e in at.error)
+    at.file_uploader(key="keras.upload").upload("last.csv", bytes([0, 99]) * (size // 2), "text/csv").run()
+    assert any("limit is 20 MB per session" in _text(e.value) for e in at.error)
+
+
+def test_whole_number_labels_detected_as_regression_are_said_naming_the_column():
+    rows = "".join(f"{i},{5 + i % 45}\n" for i in range(90))
+    at = _open(data="upload a CSV")
+    at.file_uploader(key="keras.upload").upload("grades.csv", f"x,grade\n{rows}".encode(), "text/csv").run()
+    assert not at.exception
+    assert any("'grade' holds 45 different whole numbers" in _text(i.value) for i in at.info)
