@@ -7,7 +7,7 @@ import streamlit as st
 from nnviz import descent, optimizers, surfaces
 from nnviz.charts import descent as charts
 from nnviz.charts import spec
-from nnviz.ui import limits, presenter, state
+from nnviz.ui import presenter, settings
 
 PREFIX = "gd"
 LR_STOPS = descent.log_options(1e-4, 10.0, per_decade=20)
@@ -15,58 +15,85 @@ EPS_STOPS = descent.log_options(1e-10, 0.1, per_decade=1)
 RACE_TOLERANCE = 1e-3
 # One topic per screen: only the open section runs and is sent (lazy tabs), which also keeps a rerun cheap.
 SECTIONS = ("One weight", "Two weights: the race", "One step up close", "Range test", "Mini-batches")
+OPTIMIZER_LABELS = optimizers.LABELS
+SURFACE_LABELS = {name: surfaces.get(name).label for name in surfaces.NAMES}
+COSTS = {name: SURFACE_LABELS[name] for name in surfaces.NAMES_1D}
+SURFACES = {name: SURFACE_LABELS[name] for name in surfaces.NAMES_2D}
+# A start point's declared range is the widest over the costs (surfaces); its slider narrows it to the box
+# of the cost (surface) on screen.
+W0_RANGE = (min(surfaces.get(n).bounds[0][0] for n in surfaces.NAMES_1D),
+            max(surfaces.get(n).bounds[0][1] for n in surfaces.NAMES_1D))
+X0_RANGE = (min(surfaces.get(n).bounds[0][0] for n in surfaces.NAMES_2D),
+            max(surfaces.get(n).bounds[0][1] for n in surfaces.NAMES_2D))
+Y0_RANGE = (min(surfaces.get(n).bounds[1][0] for n in surfaces.NAMES_2D),
+            max(surfaces.get(n).bounds[1][1] for n in surfaces.NAMES_2D))
+KERAS_HELP = ("Use keras.optimizers' exact forms (ε inside the root, AdaGrad's accumulator starting at 0.1, "
+              "Adam's ε̂) instead of the papers'.")
+
+
+def _race_it(default: bool):
+    return settings.toggle(default, "race it", widget="checkbox")
+
+
+def _lr_of(name: str, default: float):
+    return settings.log_slider(default, LR_STOPS, f"{OPTIMIZER_LABELS[name]} learning rate η")
+
+
+def _eps(default: float = 1e-8):
+    return settings.log_slider(default, EPS_STOPS, "ε (keeps the division safe)")
 
 
 @dataclass(frozen=True)
 class Settings:
-    section: str = SECTIONS[0]
+    section: str = settings.choice(SECTIONS[0], SECTIONS, "section", widget="tabs")
     # one weight
-    cost: str = "parabola"
-    w0: float = -2.0
-    lr: float = 0.1
-    steps: int = 30
-    # two weights
-    surface: str = "rosenbrock"
-    x0: float = -1.2
-    y0: float = 1.0
-    race_steps: int = 500
-    show_3d: bool = False
-    keras: bool = False
-    optimizer_tab: str = "SGD"  # the optimizer whose settings are open
-    race_sgd: bool = True
-    race_momentum: bool = True
-    race_nesterov: bool = False
-    race_adagrad: bool = False
-    race_rmsprop: bool = False
-    race_adam: bool = True
-    lr_sgd: float = 0.002
-    lr_momentum: float = 0.001
-    lr_nesterov: float = 0.001
-    lr_adagrad: float = 0.316
-    lr_rmsprop: float = 0.01
-    lr_adam: float = 0.1
-    mu_momentum: float = 0.9
-    mu_nesterov: float = 0.9
-    rho: float = 0.9
-    beta_1: float = 0.9
-    beta_2: float = 0.999
-    eps_adagrad: float = 1e-8
-    eps_rmsprop: float = 1e-8
-    eps_adam: float = 1e-8
-    bias_correction: bool = True
-    # arrow view, sweep
-    arrow_optimizer: str = "momentum"
-    arrow_step: int = 10
-    sweep_optimizer: str = "sgd"
-    sweep_steps: int = 100
-    # stochastic descent
-    sgd_lr: float = 0.1
-    sgd_steps: int = 100
-    noise: float = 0.5
-    data_seed: int = 0
+    cost: str = settings.choice("parabola", COSTS, "cost C(w)")
+    w0: float = settings.slider(-2.0, *W0_RANGE, 0.05, "start w₀")
+    lr: float = settings.log_slider(0.1, LR_STOPS, "learning rate η (log scale)")
+    steps: int = settings.slider(30, 1, 200, 1, "steps")
+    # two weights: the race (its surface, start, hyper-parameters and Keras switch also drive the
+    # arrow view and the range test, which are never on screen at the same time as the race)
+    surface: str = settings.choice("rosenbrock", SURFACES, "surface")
+    x0: float = settings.slider(-1.2, *X0_RANGE, 0.01, "start x₀")
+    y0: float = settings.slider(1.0, *Y0_RANGE, 0.01, "start y₀")
+    race_steps: int = settings.slider(500, 10, 1000, 10, "steps")
+    show_3d: bool = settings.toggle(False, "3-D surface")
+    keras: bool = settings.toggle(False, "Keras's formulas", KERAS_HELP)
+    optimizer_tab: str = settings.choice("SGD", tuple(OPTIMIZER_LABELS.values()), "optimizer tab", widget="tabs")
+    race_sgd: bool = _race_it(True)
+    race_momentum: bool = _race_it(True)
+    race_nesterov: bool = _race_it(False)
+    race_adagrad: bool = _race_it(False)
+    race_rmsprop: bool = _race_it(False)
+    race_adam: bool = _race_it(True)
+    lr_sgd: float = _lr_of("sgd", 0.002)
+    lr_momentum: float = _lr_of("momentum", 0.001)
+    lr_nesterov: float = _lr_of("nesterov", 0.001)
+    lr_adagrad: float = _lr_of("adagrad", 0.316)
+    lr_rmsprop: float = _lr_of("rmsprop", 0.01)
+    lr_adam: float = _lr_of("adam", 0.1)
+    mu_momentum: float = settings.slider(0.9, 0.0, 0.99, 0.01, "momentum μ")
+    mu_nesterov: float = settings.slider(0.9, 0.0, 0.99, 0.01, "momentum μ")
+    rho: float = settings.slider(0.9, 0.0, 0.999, 0.001, "decay ρ", format="%.3f")
+    beta_1: float = settings.slider(0.9, 0.0, 0.999, 0.001, "β₁", format="%.3f")
+    beta_2: float = settings.slider(0.999, 0.0, 0.9999, 0.0001, "β₂", format="%.4f")
+    eps_adagrad: float = _eps()
+    eps_rmsprop: float = _eps()
+    eps_adam: float = _eps()
+    bias_correction: bool = settings.toggle(True, "bias correction")
+    # one step up close, range test
+    arrow_optimizer: str = settings.choice("momentum", OPTIMIZER_LABELS, "optimizer")
+    arrow_step: int = settings.slider(10, 1, 1000, 1, "step")
+    sweep_optimizer: str = settings.choice("sgd", OPTIMIZER_LABELS, "optimizer")
+    sweep_steps: int = settings.slider(100, 10, 500, 10, "steps per run")
+    # mini-batches
+    sgd_lr: float = settings.log_slider(0.1, LR_STOPS, "learning rate η")
+    sgd_steps: int = settings.slider(100, 10, 500, 10, "updates")
+    noise: float = settings.slider(0.5, 0.0, 2.0, 0.1, "noise in the data")
+    data_seed: int = settings.number(0, 0, 9999, 1, "data seed")
 
 
-DEFAULTS = Settings()
+PAGE = settings.Page(PREFIX, Settings)
 PRESETS = {
     "η too small": {"section": SECTIONS[0], "cost": "parabola", "w0": -2.0, "lr": 0.01, "steps": 30},
     "η < 2/C″": {"section": SECTIONS[0], "cost": "parabola", "w0": -2.0, "lr": 0.891, "steps": 40},
@@ -78,48 +105,46 @@ PRESETS = {
                        "lr_sgd": 0.447, "lr_momentum": 0.1, "lr_adam": 0.1, "race_steps": 100},
     "Saddle": {"section": SECTIONS[1], "surface": "saddle", "x0": -1.8, "y0": 0.01, "race_sgd": True,
                "race_momentum": True, "race_adam": True, "lr_sgd": 0.0501, "lr_momentum": 0.0501, "lr_adam": 0.0501,
-                          "race_steps": 200},
+               "race_steps": 200},
 }
-OPTIMIZER_LABELS = optimizers.LABELS
-SURFACE_LABELS = {name: surfaces.get(name).label for name in surfaces.NAMES}
-
-
-def _fmt_lr(value: float) -> str:
-    return f"{value:g}"
 
 
 @presenter.guarded
 def _on_surface_change() -> None:
-    s = surfaces.get(st.session_state[state.key(PREFIX, "surface")])
-    st.session_state[state.key(PREFIX, "x0")], st.session_state[state.key(PREFIX, "y0")] = s.start
+    PAGE["x0"], PAGE["y0"] = surfaces.get(PAGE["surface"]).start
 
 
 @presenter.guarded
 def _on_cost_change() -> None:
-    s = surfaces.get(st.session_state[state.key(PREFIX, "cost")])
-    st.session_state[state.key(PREFIX, "w0")] = s.start[0]
-
-
-def _clamp(name: str, lo: float, hi: float) -> None:
-    k = state.key(PREFIX, name)
-    st.session_state[k] = min(max(float(st.session_state[k]), lo), hi)
-
-
-def _snap(name: str, stops) -> None:
-    # A hand-edited link may hold a value between the slider's stops: take the nearest stop.
-    k = state.key(PREFIX, name)
-    if st.session_state[k] not in stops:
-        st.session_state[k] = min(stops, key=lambda v: abs(v - float(st.session_state[k])))
+    PAGE["w0"] = surfaces.get(PAGE["cost"]).start[0]
 
 
 def _on_click_start() -> None:
     event = st.session_state.get("gd.chart.race")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points and "x" in points[0] and "y" in points[0]:
-        s = surfaces.get(st.session_state[state.key(PREFIX, "surface")])
-        (x0, x1), (y0, y1) = s.bounds
-        st.session_state[state.key(PREFIX, "x0")] = min(max(round(float(points[0]["x"]), 3), x0), x1)
-        st.session_state[state.key(PREFIX, "y0")] = min(max(round(float(points[0]["y"]), 3), y0), y1)
+        (x0, x1), (y0, y1) = surfaces.get(PAGE["surface"]).bounds
+        # Rounded to the start sliders' step, so the slider and the link show the point clicked.
+        PAGE["x0"] = min(max(round(float(points[0]["x"]), 2), x0), x1)
+        PAGE["y0"] = min(max(round(float(points[0]["y"]), 2), y0), y1)
+
+
+def _starts_in_their_box() -> None:
+    """A start outside the box of the cost (surface) it goes with, as a hand-edited link can ask for: moved
+    to the box's nearest edge, with a message; each slider can only show its own cost's (surface's) box."""
+    cost, surface = surfaces.get(PAGE["cost"]), surfaces.get(PAGE["surface"])
+    messages = []
+    for name, (low, high), owner in (("w0", cost.bounds[0], cost), ("x0", surface.bounds[0], surface),
+                                     ("y0", surface.bounds[1], surface)):
+        value = PAGE[name]
+        try:
+            PAGE.declared[name].check(value, low, high)
+        except ValueError as err:
+            PAGE[name] = min(max(float(value), low), high)
+            messages.append(f"**{PAGE.declared[name].label}**: {err}, the box of {owner.label.split('  ')[0]}; "
+                            f"its nearest edge {PAGE[name]:g} is used.")
+    if messages:
+        st.warning("This link's start point lies off the map:\n\n" + "\n".join(f"- {m}" for m in messages))
 
 
 # Results are frozen dataclasses of read-only arrays, so they are cached as objects (st.cache_resource):
@@ -212,31 +237,33 @@ def stochastic_figures(noise: float, seed: int, learning_rate: float, steps: int
                                              y_title="C(w, b) (log scale)")))
 
 
-class _Live:
-    """The page's settings read straight from session state, field by field (cheaper than building the
-    whole dataclass each time a few fields are needed)."""
 
-    def __getattr__(self, name: str):
-        return st.session_state[state.key(PREFIX, name)]
-
-
-LIVE = _Live()
-
-
-def hyper_of(name: str, settings: Settings) -> tuple:
+def hyper_of(name: str, s: Settings) -> tuple:
     """The hyper-parameters of optimizer ``name`` as set on the page (hashable, for the cache)."""
-    values = {"momentum": {"momentum": settings.mu_momentum}, "nesterov": {"momentum": settings.mu_nesterov},
-              "rmsprop": {"rho": settings.rho, "epsilon": settings.eps_rmsprop},
-              "adagrad": {"epsilon": settings.eps_adagrad},
-              "adam": {"beta_1": settings.beta_1, "beta_2": settings.beta_2, "epsilon": settings.eps_adam,
-                       "bias_correction": settings.bias_correction}}.get(name, {})
+    values = {"momentum": {"momentum": s.mu_momentum}, "nesterov": {"momentum": s.mu_nesterov},
+              "rmsprop": {"rho": s.rho, "epsilon": s.eps_rmsprop},
+              "adagrad": {"epsilon": s.eps_adagrad},
+              "adam": {"beta_1": s.beta_1, "beta_2": s.beta_2, "epsilon": s.eps_adam,
+                       "bias_correction": s.bias_correction}}.get(name, {})
     return tuple(sorted(values.items()))
 
 
-def run_args(name: str, settings: Settings) -> tuple:
+def convention_of(s: Settings) -> str:
+    return "keras" if s.keras else "paper"
+
+
+def run_args(name: str, s: Settings) -> tuple:
     """The arguments of ``cached_run`` for one racer: exactly what ``descent.run`` is given."""
-    return (settings.surface, name, (float(settings.x0), float(settings.y0)), int(settings.race_steps),
-            float(getattr(settings, f"lr_{name}")), "keras" if settings.keras else "paper", hyper_of(name, settings))
+    return (s.surface, name, (float(s.x0), float(s.y0)), int(s.race_steps), float(getattr(s, f"lr_{name}")),
+            convention_of(s), hyper_of(name, s))
+
+
+def update_rule(name: str, s: Settings) -> None:
+    """Optimizer ``name``'s update rule, in the form (paper or Keras) and with the hyper-parameters set."""
+    try:
+        st.latex(optimizers.get(name, convention=convention_of(s), **dict(hyper_of(name, s))).latex)
+    except ValueError as err:
+        st.error(str(err))
 
 
 st.title("Gradient descent")
@@ -245,53 +272,33 @@ st.markdown(
     "finds a valley in fog: feel the slope under your feet and step downhill. The **learning rate** η "
     "sets the size of each step: too small and you never arrive, too large and you jump over the valley."
 )
-state.init(PREFIX, DEFAULTS)
-limits.enforce(PREFIX, DEFAULTS, {
-    "section": limits.options(SECTIONS), "optimizer_tab": limits.options(tuple(OPTIMIZER_LABELS.values())),
-    "cost": limits.options(surfaces.NAMES_1D), "surface": limits.options(surfaces.NAMES_2D),
-    "arrow_optimizer": limits.options(optimizers.NAMES), "sweep_optimizer": limits.options(optimizers.NAMES),
-    "steps": (1, 200), "race_steps": (10, 1000), "arrow_step": (1, 1000), "sweep_steps": (10, 500),
-    "sgd_steps": (10, 500), "noise": (0.0, 2.0), "data_seed": (0, 9999), "mu_momentum": (0.0, 0.99),
-    "mu_nesterov": (0.0, 0.99), "rho": (0.0, 0.999), "beta_1": (0.0, 0.999), "beta_2": (0.0, 0.9999),
-})
-state.presets_bar(PREFIX, DEFAULTS, PRESETS)
-
-# A hand-edited link may hold values off the sliders' ranges and stops; every section reads them, open or not.
-cost = surfaces.get(st.session_state[state.key(PREFIX, "cost")])
-surface = surfaces.get(st.session_state[state.key(PREFIX, "surface")])
-(lo, hi), = cost.bounds
-(xlo, xhi), (ylo, yhi) = surface.bounds
-_clamp("w0", lo, hi)
-_clamp("x0", xlo, xhi)
-_clamp("y0", ylo, yhi)
-for _name in ("lr", "sgd_lr") + tuple(f"lr_{name}" for name in optimizers.NAMES):
-    _snap(_name, LR_STOPS)
-for _name in ("adagrad", "rmsprop", "adam"):
-    _snap(f"eps_{_name}", EPS_STOPS)
+PAGE.init()
+PAGE.presets_bar(PRESETS)
+_starts_in_their_box()
 
 
+@PAGE.section
 def one_weight() -> None:
     """The steps of plain gradient descent on a cost of one weight."""
-    settings = LIVE
     st.subheader("One weight: steps down a curve")
     controls, view = st.columns([1, 2.4])
     with controls:
-        st.selectbox("cost C(w)", surfaces.NAMES_1D, format_func=SURFACE_LABELS.get, key=state.key(PREFIX, "cost"),
-                     on_change=_on_cost_change)
-        st.slider("start w₀", lo, hi, step=0.05, key=state.key(PREFIX, "w0"))
-        st.select_slider("learning rate η (log scale)", LR_STOPS, format_func=_fmt_lr, key=state.key(PREFIX, "lr"))
-        st.slider("steps", 1, 200, key=state.key(PREFIX, "steps"))
+        PAGE.widget("cost", on_change=_on_cost_change)
+        (lo, hi), = surfaces.get(PAGE["cost"]).bounds
+        PAGE.widget("w0", low=lo, high=hi)
+        PAGE.widget("lr")
+        PAGE.widget("steps")
+    s = PAGE.values()
+    cost = surfaces.get(s.cost)
     try:
-        one = cached_run(settings.cost, "sgd", (float(settings.w0),), int(settings.steps), float(settings.lr),
-                         "paper", ())
+        one = cached_run(s.cost, "sgd", (float(s.w0),), int(s.steps), float(s.lr), "paper", ())
     except ValueError as err:
         one = None
         st.error(str(err))
     with view:
         st.latex(r"w \leftarrow w - \eta\, C'(w)")
         if one is not None:
-            curve_fig, curve_cost_fig = curve_figures(settings.cost, float(settings.w0), float(settings.lr),
-                                                      int(settings.steps))
+            curve_fig, curve_cost_fig = curve_figures(s.cost, float(s.w0), float(s.lr), int(s.steps))
             st.plotly_chart(curve_fig, key="gd.chart.curve")
             st.caption("Press ▶ Play to replay the steps, or drag the step slider. The dashed line is the "
                        "tangent: its slope C′(w) sets the direction and, times η, the length of the next step.")
@@ -304,7 +311,7 @@ def one_weight() -> None:
         bound = cost.stable_learning_rate
         where = "everywhere" if cost.is_quadratic else f"at the minimum w* = {cost.minima[0][0]:g}"
         st.latex(rf"\eta < \frac{{2}}{{C''}} = \frac{{2}}{{{curvature:.3g}}} = {bound:.3g}"
-                 rf"\qquad \text{{your }} \eta = {settings.lr:g},\quad \eta\,C'' = {settings.lr * curvature:.3g}")
+                 rf"\qquad \text{{your }} \eta = {s.lr:g},\quad \eta\,C'' = {s.lr * curvature:.3g}")
         st.caption(f"C″ = {curvature:.3g} {where}. Each step multiplies the distance to the minimum by "
                    "(1 − ηC″): below 1 in size it shrinks (if ηC″ > 1 it flips side each step: oscillation), "
                    "above 2/C″ it grows.")
@@ -317,9 +324,9 @@ def one_weight() -> None:
             st.caption(cost.note)
 
 
+@PAGE.section
 def race() -> None:
     """Optimizers racing on a surface of two weights, with their results table."""
-    settings = LIVE
     st.subheader("Two weights: the optimizers race")
     st.markdown(
         "With two weights the cost is a landscape; contour lines join points of equal cost and the gradient "
@@ -328,69 +335,59 @@ def race() -> None:
     )
     pick, start_col = st.columns([1, 1])
     with pick:
-        st.selectbox("surface", surfaces.NAMES_2D, format_func=SURFACE_LABELS.get, key=state.key(PREFIX, "surface"),
-                     on_change=_on_surface_change)
-        st.slider("steps", 10, 1000, step=10, key=state.key(PREFIX, "race_steps"))
-        st.toggle("3-D surface", key=state.key(PREFIX, "show_3d"))
-        st.toggle("Keras's formulas", key=state.key(PREFIX, "keras"),
-                 help="Use keras.optimizers' exact forms (ε inside the root, AdaGrad's accumulator starting at 0.1, "
-                      "Adam's ε̂) instead of the papers'.")
+        PAGE.widget("surface", on_change=_on_surface_change)
+        PAGE.widget("race_steps")
+        PAGE.widget("show_3d")
+        PAGE.widget("keras")
+    surface = surfaces.get(PAGE["surface"])
+    (xlo, xhi), (ylo, yhi) = surface.bounds
     with start_col:
-        st.slider("start x₀", xlo, xhi, step=round((xhi - xlo) / 200, 4), key=state.key(PREFIX, "x0"))
-        st.slider("start y₀", ylo, yhi, step=round((yhi - ylo) / 200, 4), key=state.key(PREFIX, "y0"))
+        PAGE.widget("x0", low=xlo, high=xhi)
+        PAGE.widget("y0", low=ylo, high=yhi)
         st.caption("Or click on the contour map to start there.")
 
-    racing_now = [OPTIMIZER_LABELS[n] for n in optimizers.NAMES if getattr(settings, f"race_{n}")]
+    s = PAGE.values()
+    racing_now = [OPTIMIZER_LABELS[n] for n in optimizers.NAMES if getattr(s, f"race_{n}")]
     st.markdown(f"**Racing:** {', '.join(racing_now) or 'none'}. Each optimizer's tab has its formula, its "
                 "*race it* box and its hyper-parameters.")
     # Lazy tabs: only the open optimizer's controls are drawn; the others keep their values.
-    tabs = st.tabs([OPTIMIZER_LABELS[name] for name in optimizers.NAMES], key=state.key(PREFIX, "optimizer_tab"),
-                   on_change="rerun")
-    for name, tab in zip(optimizers.NAMES, tabs):
+    for name, tab in zip(optimizers.NAMES, PAGE.tabs("optimizer_tab")):
         if not tab.open:
             continue
         with tab:
             c1, c2, c3 = st.columns([1, 2, 3])
-            racing = c1.checkbox("race it", key=state.key(PREFIX, f"race_{name}"))
-            if not racing:
+            if not PAGE.widget(f"race_{name}", c1):
                 # No dead controls: an optimizer that is not racing shows only its formula.
                 c2.caption("Tick *race it* to set its learning rate and hyper-parameters.")
             else:
-                c2.select_slider(f"{OPTIMIZER_LABELS[name]} learning rate η", LR_STOPS, format_func=_fmt_lr,
-                                 key=state.key(PREFIX, f"lr_{name}"))
+                PAGE.widget(f"lr_{name}", c2)
                 with c3:
                     if name in ("momentum", "nesterov"):
-                        st.slider("momentum μ", 0.0, 0.99, step=0.01, key=state.key(PREFIX, f"mu_{name}"))
+                        PAGE.widget(f"mu_{name}")
                     elif name == "rmsprop":
-                        st.slider("decay ρ", 0.0, 0.999, step=0.001, key=state.key(PREFIX, "rho"), format="%.3f")
+                        PAGE.widget("rho")
                     elif name == "adam":
                         d1, d2, d3 = st.columns(3)
-                        d1.slider("β₁", 0.0, 0.999, step=0.001, key=state.key(PREFIX, "beta_1"), format="%.3f")
-                        d2.slider("β₂", 0.0, 0.9999, step=0.0001, key=state.key(PREFIX, "beta_2"), format="%.4f")
-                        d3.toggle("bias correction", key=state.key(PREFIX, "bias_correction"))
+                        PAGE.widget("beta_1", d1)
+                        PAGE.widget("beta_2", d2)
+                        PAGE.widget("bias_correction", d3)
                     if name in ("adagrad", "rmsprop", "adam"):
-                        st.select_slider("ε (keeps the division safe)", EPS_STOPS, format_func=lambda v: f"{v:g}",
-                                         key=state.key(PREFIX, f"eps_{name}"))
-            convention = "keras" if st.session_state[state.key(PREFIX, "keras")] else "paper"
-            try:
-                preview = optimizers.get(name, convention=convention, **dict(hyper_of(name, LIVE)))
-                st.latex(preview.latex)
-            except ValueError as err:
-                st.error(str(err))
+                        PAGE.widget(f"eps_{name}")
+            update_rule(name, s)
 
-    racers = [name for name in optimizers.NAMES if getattr(settings, f"race_{name}")]
+    racers = [name for name in optimizers.NAMES if getattr(s, f"race_{name}")]
     if not racers:
         st.info("Tick “race it” in at least one optimizer's tab.")
     runs = {}
     for name in racers:
         try:
-            runs[name] = cached_run(*run_args(name, settings))
+            runs[name] = cached_run(*run_args(name, s))
         except ValueError as err:
             st.error(f"{OPTIMIZER_LABELS[name]}: {err}")
 
-    race_fig, race_cost_fig = race_figures(surface.name, tuple((n, run_args(n, settings)) for n in runs),
-                                           bool(settings.show_3d))
-    if settings.show_3d:
+    race_fig, race_cost_fig = race_figures(surface.name, tuple((n, run_args(n, s)) for n in runs),
+                                           bool(s.show_3d))
+    if s.show_3d:
         st.plotly_chart(race_fig, key="gd.chart.race3d")
         st.caption("Drag to turn the surface. The 3-D view shows the finished paths; switch it off to replay them.")
     else:
@@ -421,18 +418,23 @@ def race() -> None:
                          f"path stops there. Lower its learning rate.")
 
 
+@PAGE.section
 def arrow_view() -> None:
     """One update of one optimizer, split into its parts."""
-    settings = LIVE
     st.subheader("One step up close")
     st.markdown("Each update is made of the gradient (scaled by η) and whatever the optimizer remembers. "
                 "Pick an optimizer and a step to see the pieces.")
     arrow_cols = st.columns([1, 2])
     with arrow_cols[0]:
-        st.selectbox("optimizer", optimizers.NAMES, format_func=OPTIMIZER_LABELS.get,
-                     key=state.key(PREFIX, "arrow_optimizer"))
-        st.slider("step", 1, 1000, key=state.key(PREFIX, "arrow_step"))
-    args = run_args(settings.arrow_optimizer, settings)
+        PAGE.widget("arrow_optimizer")
+        PAGE.widget("arrow_step")
+    s = PAGE.values()
+    with arrow_cols[0]:
+        update_rule(s.arrow_optimizer, s)
+        st.caption(f"{OPTIMIZER_LABELS[s.arrow_optimizer]}'s update rule. Its learning rate η = "
+                   f"{getattr(s, f'lr_{s.arrow_optimizer}'):g}, its other hyper-parameters, the surface and the "
+                   f"start are set in *{SECTIONS[1]}*.")
+    args = run_args(s.arrow_optimizer, s)
     try:
         arrow_run = cached_run(*args)
     except ValueError as err:
@@ -442,8 +444,8 @@ def arrow_view() -> None:
         if arrow_run is not None and arrow_run.steps_taken == 0:
             st.error(f"{OPTIMIZER_LABELS[arrow_run.optimizer]} diverged at step 1: there is no step to look at.")
         elif arrow_run is not None:
-            step = min(int(settings.arrow_step), arrow_run.steps_taken)
-            if step < settings.arrow_step:
+            step = min(int(s.arrow_step), arrow_run.steps_taken)
+            if step < s.arrow_step:
                 st.caption(f"This run has {arrow_run.steps_taken} steps; showing step {step}.")
             st.plotly_chart(arrow_figure(args, step), key="gd.chart.arrows")
             st.caption("Red: where plain gradient descent would step (−η∇C). Purple: what the optimizer's memory "
@@ -452,30 +454,37 @@ def arrow_view() -> None:
                        "step's size.")
 
 
+@PAGE.section
 def range_test() -> None:
     """Final cost against the learning rate: the range test."""
-    settings = LIVE
     st.subheader("Which learning rate? The range test")
     st.markdown("Run the same descent for learning rates from 10⁻⁴ to 10 and plot where each ends: too small "
                 "barely moves, the best sits just below the point where the runs blow up.")
     sweep_cols = st.columns([1, 2])
     with sweep_cols[0]:
-        st.selectbox("optimizer ", optimizers.NAMES, format_func=OPTIMIZER_LABELS.get,
-                     key=state.key(PREFIX, "sweep_optimizer"))
-        st.slider("steps per run", 10, 500, step=10, key=state.key(PREFIX, "sweep_steps"))
-        st.caption(f"On {surface.label} from ({settings.x0:g}, {settings.y0:g}), with the optimizer's other "
+        PAGE.widget("sweep_optimizer")
+        PAGE.widget("sweep_steps")
+    s = PAGE.values()
+    surface = surfaces.get(s.surface)
+    with sweep_cols[0]:
+        st.caption(f"On {surface.label} from ({s.x0:g}, {s.y0:g}), with the optimizer's other "
                    f"hyper-parameters; surface, start and hyper-parameters are set in *{SECTIONS[1]}*.")
-    sweep_args = (settings.surface, settings.sweep_optimizer, (float(settings.x0), float(settings.y0)),
-                  int(settings.sweep_steps), "keras" if settings.keras else "paper",
-                  hyper_of(settings.sweep_optimizer, settings))
+    sweep_args = (s.surface, s.sweep_optimizer, (float(s.x0), float(s.y0)), int(s.sweep_steps), convention_of(s),
+                  hyper_of(s.sweep_optimizer, s))
     try:
         sw = cached_sweep(*sweep_args)
     except ValueError as err:
         sw = None
         st.error(str(err))
+    with sweep_cols[0]:
+        update_rule(s.sweep_optimizer, s)
+        if sw is not None:
+            rates = sw.learning_rates
+            st.latex(rf"\eta \in [{rates[0]:g},\ {rates[-1]:g}]:\ {len(rates)}"
+                     r"\ \text{runs, evenly spaced on a log scale}")
     with sweep_cols[1]:
         if sw is not None:
-            st.plotly_chart(sweep_figure(sweep_args, int(settings.sweep_steps)), key="gd.chart.sweep")
+            st.plotly_chart(sweep_figure(sweep_args, int(s.sweep_steps)), key="gd.chart.sweep")
     if sw is not None:
         best, first = sw.best, sw.first_diverging
         st.markdown(
@@ -484,9 +493,9 @@ def range_test() -> None:
         )
 
 
+@PAGE.section
 def mini_batches() -> None:
     """Full-batch against mini-batch SGD on a line fit."""
-    settings = LIVE
     st.subheader("Stochastic descent: mini-batches")
     st.markdown(
         "Real training estimates the gradient from a **mini-batch** of examples instead of the whole data set. "
@@ -496,19 +505,17 @@ def mini_batches() -> None:
     st.latex(r"C(w, b) = \frac{1}{2n}\sum_{i=1}^{n} (w x_i + b - y_i)^2, \qquad "
              r"(w, b) \leftarrow (w, b) - \eta\, \nabla C_{\text{batch}}")
     sgd_cols = st.columns(4)
-    sgd_cols[0].select_slider("learning rate η ", LR_STOPS, format_func=_fmt_lr, key=state.key(PREFIX, "sgd_lr"))
-    sgd_cols[1].slider("updates", 10, 500, step=10, key=state.key(PREFIX, "sgd_steps"))
-    sgd_cols[2].slider("noise in the data", 0.0, 2.0, step=0.1, key=state.key(PREFIX, "noise"))
-    sgd_cols[3].number_input("data seed", 0, 9999, step=1, key=state.key(PREFIX, "data_seed"))
+    for column, name in zip(sgd_cols, ("sgd_lr", "sgd_steps", "noise", "data_seed")):
+        PAGE.widget(name, column)
+    s = PAGE.values()
     try:
-        problem, paths = cached_stochastic(float(settings.noise), int(settings.data_seed), float(settings.sgd_lr),
-                                           int(settings.sgd_steps))
+        problem, paths = cached_stochastic(float(s.noise), int(s.data_seed), float(s.sgd_lr), int(s.sgd_steps))
     except ValueError as err:
         problem = None
         st.error(str(err))
     if problem is not None:
-        paths_fig, paths_cost_fig = stochastic_figures(float(settings.noise), int(settings.data_seed),
-                                                       float(settings.sgd_lr), int(settings.sgd_steps))
+        paths_fig, paths_cost_fig = stochastic_figures(float(s.noise), int(s.data_seed), float(s.sgd_lr),
+                                                       int(s.sgd_steps))
         left, right = st.columns([3, 2])
         with left:
             st.plotly_chart(paths_fig, key="gd.chart.sgd_paths")
@@ -522,14 +529,14 @@ def mini_batches() -> None:
                        f"{problem.true_w:g}, b = {problem.true_b:g} plus noise).")
 
 
-# Only the open tab's section runs and is sent to the browser.
-for tab, section in zip(st.tabs(SECTIONS, key=state.key(PREFIX, "section"), on_change="rerun"),
-                        (one_weight, race, arrow_view, range_test, mini_batches)):
-    with tab:
-        if tab.open:
+# Only the open tab's section runs and is sent to the browser; each section reruns alone when one of its
+# widgets moves (the settings it shares with the others are read by sections never on screen beside it).
+for tab, section in zip(PAGE.tabs("section"), (one_weight, race, arrow_view, range_test, mini_batches)):
+    if tab.open:
+        with tab:
             section()
 
-state.sync(PREFIX, DEFAULTS)
+PAGE.sync()
 st.info(
     "**What to notice:** the learning rate alone decides between crawling, oscillating and blowing up "
     "(η < 2/C″ on a parabola). Momentum rushes along long valleys but overshoots; Adam and RMSProp take "

@@ -371,3 +371,118 @@ def test_stochastic_with_a_huge_rate_says_diverged(at):
     at.select_slider(key="gd.sgd_lr").set_value(10.0).run()
     assert not at.exception
     assert "full batch diverged at step" in " ".join(e.value for e in at.error)
+
+
+# ------------------------------------------------------------------------------ links and presets
+def _declared() -> dict:
+    """The page's declarations (its module up to the title), to check presets without a browser."""
+    source = Path(PAGE).read_text()
+    namespace = {}
+    exec(compile(source[:source.index("st.title(")], PAGE, "exec"), namespace)
+    return namespace
+
+
+def warnings(at) -> str:
+    return " ".join(w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("name, raw, label, words, default", [
+    ("lr", "1e308", "learning rate η (log scale)", "1e+308 is outside 0.0001 … 10", 0.1),
+    ("lr", "0", "learning rate η (log scale)", "0 is outside 0.0001 … 10", 0.1),
+    ("lr_adam", "nan", "Adam learning rate η", "` nan ` is not a finite number", 0.1),
+    ("eps_rmsprop", "abc", "ε (keeps the division safe)", "` abc ` is not a number", 1e-8),
+    ("steps", "abc", "steps", "` abc ` is not a whole number", 30),
+    ("steps", "1_0", "steps", "` 1_0 ` is not a whole number", 30),
+    ("steps", "500", "steps", "500 is outside 1 … 200", 30),
+    ("noise", "1_0", "noise in the data", "` 1_0 ` is not a number", 0.5),
+    ("noise", "1e308", "noise in the data", "1e+308 is outside 0 … 2", 0.5),
+    ("x0", "9", "start x₀", "9 is outside -5 … 5", -1.2),
+    ("surface", "everest", "surface", "` everest ` is not one of: Round bowl,", "rosenbrock"),
+    ("sweep_optimizer", "lbfgs", "optimizer", "` lbfgs ` is not one of: SGD, Momentum,", "sgd"),
+    ("race_adam", "maybe", "race it", "` maybe ` is not on (1) or off (0)", True),
+    ("section", "x" * 500, "section", "it is 500 characters long", SECTIONS[0]),
+    ("section", "../../etc", "section", "` ../../etc ` is not one of: One weight,", SECTIONS[0]),
+])
+def test_a_hand_edited_link_value_is_named_in_a_warning_and_its_default_used(name, raw, label, words, default):
+    at = _opened(**{name: raw})
+    assert not at.exception
+    said = warnings(at)
+    assert f"**{label}**: {words}" in said, said
+    assert at.session_state[f"gd.{name}"] == default
+    assert name not in at.query_params  # the link now holds what the page shows
+
+
+def test_a_link_learning_rate_between_stops_snaps_to_the_nearest_without_a_warning():
+    at = _opened(lr="0.105", eps_adam="2e-8", lr_sgd="0.0021")
+    assert not at.exception and "cannot use" not in warnings(at)
+    assert (at.session_state["gd.lr"], at.session_state["gd.eps_adam"], at.session_state["gd.lr_sgd"]) == \
+        (0.1, 1e-8, 0.002)
+    assert at.select_slider(key="gd.lr").value == 0.1
+    assert "lr" not in at.query_params  # 0.1 is the default: the snapped link is the plain page
+
+
+def test_a_link_start_outside_its_surface_is_moved_to_the_edge_with_a_message():
+    # 4.5 is inside the widest box (Himmelblau's) but outside Rosenbrock's x range −2 … 2.
+    at = _opened("Two weights: the race", x0="4.5", y0="-0.5")
+    assert not at.exception
+    assert "**start x₀**: 4.5 is outside -2 … 2, the box of Rosenbrock; its nearest edge 2 is used." in warnings(at)
+    assert "start y₀" not in warnings(at)
+    assert at.slider(key="gd.x0").value == 2.0 and (at.slider(key="gd.x0").min, at.slider(key="gd.x0").max) == \
+        (-2.0, 2.0)
+    run = descent.run("rosenbrock", "sgd", start=(2.0, -0.5), steps=500, learning_rate=0.002)
+    np.testing.assert_array_equal(decode(trace(charts(at)["gd.chart.race"], "SGD")["x"]), run.trajectory[:, 0])
+    assert at.query_params["x0"] == "2.0"
+
+
+def test_a_link_start_inside_its_own_surface_is_kept():
+    at = _opened("Two weights: the race", surface="himmelblau", x0="4.5", y0="-4.0")
+    assert not at.exception and not at.warning  # no link message, and the race's outcome has none
+    assert (at.slider(key="gd.x0").value, at.slider(key="gd.y0").value) == (4.5, -4.0)
+
+
+def test_a_link_start_w0_outside_its_cost_is_moved_to_the_edge_with_a_message():
+    at = _opened(cost="asymmetric_bowl", w0="6.5")  # the parabola's box reaches 7, the asymmetric bowl's 3
+    assert not at.exception
+    assert "**start w₀**: 6.5 is outside -4 … 3" in warnings(at)
+    assert at.slider(key="gd.w0").value == 3.0
+
+
+def test_every_preset_fits_the_declarations_exactly():
+    declared = _declared()
+    page = declared["PAGE"]
+    for label, values in declared["PRESETS"].items():
+        assert page.check(values) == values, label  # no value snapped or changed on the way in
+        at = _opened()
+        at.button(key=f"gd.preset.{label}").click().run()
+        assert not at.exception, label
+        # No link or preset message (the lesson's own outcome may be a warning or an error: "Diverging").
+        assert "cannot use" not in warnings(at) and "off the map" not in warnings(at), label
+        assert not any("went wrong" in e.value for e in at.error), label
+        for name, value in values.items():
+            assert at.session_state[f"gd.{name}"] == value, (label, name)
+
+
+def test_every_learning_rate_default_is_one_of_its_stops():
+    declared = _declared()
+    for name, declaration in declared["PAGE"].declared.items():
+        if hasattr(declaration, "stops"):
+            assert declaration.default in declaration.stops, name
+
+
+# ------------------------------------------------------------------------------ formulas beside the charts
+def test_one_step_up_close_shows_the_chosen_optimizers_update_rule(at):
+    open_section(at, "One step up close")
+    assert optimizers.get("momentum", momentum=0.9).latex in " ".join(e.value for e in at.latex)
+    at.selectbox(key="gd.arrow_optimizer").set_value("adam").run()
+    assert optimizers.get("adam").latex in " ".join(e.value for e in at.latex)
+    at.session_state["gd.keras"] = True
+    at.run()
+    assert optimizers.get("adam", convention="keras").latex in " ".join(e.value for e in at.latex)
+
+
+def test_range_test_shows_the_rule_and_the_range_of_learning_rates(at):
+    open_section(at, "Range test")
+    sw = descent.sweep("rosenbrock", "sgd", (-1.2, 1.0), 100)
+    latex = " ".join(e.value for e in at.latex)
+    assert optimizers.get("sgd").latex in latex  # w ← w − η∇C
+    assert rf"\eta \in [{sw.learning_rates[0]:g},\ {sw.learning_rates[-1]:g}]:\ {len(sw.learning_rates)}" in latex
