@@ -14,6 +14,7 @@ so nothing a student's page sends can change the class.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import streamlit as st
@@ -174,6 +175,7 @@ def _follower() -> None:
         record = classroom.record(code)
         live["question"] = record.get("question")
         live["revealed"] = record.get("revealed", False)
+        live["sweep"] = record.get("sweep")
         view = record.get("view")
         if live["following"] and view and view != live.get("applied"):
             live["applied"] = view
@@ -188,6 +190,48 @@ def _follower() -> None:
         button.button("Follow again", key="_nnviz.live.follow", on_click=_set_following, args=(True,),
                       width="stretch")
     _question_for_student(live)
+    _sweep_for_student(live, classroom)
+
+
+def _sweep_for_student(live: dict, classroom: Classroom) -> None:
+    """A running sweep gives this student one learning rate: their page shows that run, their result goes in."""
+    sweep = live.get("sweep")
+    if not sweep:
+        return
+    code = live["code"]
+    done = live.setdefault("swept", {})
+    key = (sweep["setting"], tuple(sweep["values"]))
+    if str(key) not in done:
+        cell = classroom.sweep_cell(code, live["member"])
+        view = live.get("applied") or {}
+        params = {**(view.get("params", {}) if view.get("page") == SWEEP_PAGE else {}), sweep["setting"]: cell}
+        result = sweep_result(params)
+        classroom.sweep_result(code, live["member"], cell, result)
+        done[str(key)] = (cell, result)
+        live["applied"] = {"page": SWEEP_PAGE, "prefix": "gd", "params": {**params, "section": "One weight"}}
+        _apply(live["applied"], code)
+    cell, result = done[str(key)]
+    shown = "diverged" if not math.isfinite(result) else f"{result:.3g}"
+    st.caption(f"Class sweep: your learning rate is η = {cell}; your final cost C − C_min is {shown}. "
+               "Your teacher's chart shows the whole room's.")
+
+
+def sweep_result(params: dict) -> float:
+    """The final C − C_min of plain gradient descent with the view's cost, start, steps and η (inf: diverged)."""
+    from nnviz import descent, surfaces
+
+    cost = params.get("cost", "parabola")
+    if cost not in surfaces.NAMES_1D:
+        cost = "parabola"
+    surface = surfaces.get(cost)
+    try:
+        w0 = float(params.get("w0", surface.start[0]))
+        steps = int(float(params.get("steps", 30)))
+        lr = float(params["lr"])
+        run = descent.run(cost, "sgd", (w0,), min(max(steps, 1), 200), learning_rate=lr)
+    except (ValueError, KeyError):
+        return math.inf
+    return math.inf if run.diverged else float(descent.cost_gap(run, surface)[-1])
 
 
 def _set_following(following: bool) -> None:
@@ -288,6 +332,11 @@ def _teacher_panel(live: dict) -> None:
         st.text_area("Options, one per line", key="_nnviz.live.own.options", height=110)
         st.button("Ask", key="_nnviz.live.own.ask", on_click=_ask_own)
     st.button("Reveal the answer", key="_nnviz.live.reveal", on_click=_reveal, width="stretch")
+    if page == SWEEP_PAGE:
+        st.button("Class sweep: one η each", key="_nnviz.live.sweep", on_click=_start_sweep, width="stretch",
+                  help="Each student's page runs plain gradient descent on the One weight tab with its own "
+                       "learning rate from a log grid; your chart gathers the final costs: the range test, run by "
+                       "the whole room.")
     st.button("End class", key="_nnviz.live.end", on_click=_end, width="stretch")
     error = live.pop("error", None)
     if error:
@@ -308,6 +357,14 @@ def _teacher_live() -> None:
         st.caption("This class has ended.")
         return
     st.metric("Students", f"{joined} joined · {following} following")
+    sweep = record.get("sweep")
+    if sweep:
+        results = classroom.sweep_results(live["code"])
+        st.markdown(f"**Sweep: {len(results)} of {len(sweep['values'])} cells in**")
+        values = [float(v) for v, _ in results]
+        st.plotly_chart(charts.sweep(values, [r for _, r in results], "learning rate η", "final C(w) − C_min",
+                                     title=sweep.get("label") or "The class sweep"),
+                        key="_nnviz.live.sweep_chart", config={"displayModeBar": False})
     data = record.get("question")
     if not data:
         return
@@ -323,6 +380,19 @@ def _teacher_live() -> None:
     else:
         figure = charts.numbers([float(a) for a in answers], question.answer if revealed else None)
     st.plotly_chart(figure, key="_nnviz.live.tally", config={"displayModeBar": False})
+
+
+SWEEP_PAGE = "gradient_descent"
+SWEEP_RATES = tuple(f"{10 ** (k / 4):.3g}" for k in range(-12, 3))  # η from 0.001 to 3.16, four per decade
+
+
+def _start_sweep() -> None:
+    live = _live()
+    try:
+        room().start_sweep(live["code"], live["key"], SWEEP_PAGE, "lr", SWEEP_RATES,
+                           "Final cost after the steps, against each student's η")
+    except (ClassError, NotTheTeacher) as err:
+        live["error"] = str(err)
 
 
 def _ask_from_bank(page: str) -> None:

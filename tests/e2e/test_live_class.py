@@ -50,7 +50,7 @@ def test_the_student_follows_the_teacher_answers_and_sees_the_reveal(two, server
 
     # The teacher moves the learning rate; the student's own slider shows the new value.
     before = _lr_shown(teacher)
-    thumb = teacher.locator(LR_SLIDER).first.locator('[role="slider"]').first
+    thumb = teacher.locator(LR_SLIDER).first.locator('input[type="range"]').first
     thumb.focus()
     thumb.press("ArrowRight")
     wait_for_app(teacher)
@@ -100,7 +100,7 @@ def test_a_student_who_explores_keeps_their_own_settings_until_they_follow_again
     student.get_by_role("button", name="Explore on my own").click()
     student.get_by_text("Exploring on your own").wait_for(timeout=10_000)
 
-    thumb = teacher.locator('[data-testid="stSlider"]:has-text("input x₁") [role="slider"]').first
+    thumb = teacher.locator('[data-testid="stSlider"]:has-text("input x₁") input[type="range"]').first
     thumb.focus()
     thumb.press("ArrowRight")
     teacher.wait_for_function("() => location.search.includes('x1=1.1')", timeout=10_000)
@@ -120,3 +120,27 @@ def test_a_wrong_class_code_is_explained(page, server_url):
     page.goto(f"{server_url}/?class=ACDE")
     wait_for_app(page)
     page.get_by_text("There is no class ACDE").wait_for(timeout=10_000)
+
+
+def test_a_class_sweep_gives_the_student_one_learning_rate_and_fills_the_teachers_chart(two, server_url):
+    teacher, student = two
+    teacher.goto(f"{server_url}/gradient_descent")
+    start = teacher.get_by_text("Start a class", exact=True)
+    start.wait_for(timeout=90_000)
+    start.click()
+    address = teacher.locator('[data-testid="stSidebar"] code', has_text="?class=").first
+    address.wait_for(timeout=30_000)
+    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
+    student.goto(f"{server_url}/?class={code}")
+    join = student.get_by_text("Join", exact=True)
+    join.wait_for(timeout=90_000)
+    join.click()
+    student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+
+    teacher.get_by_role("button", name="Class sweep: one η each").click()
+    student.get_by_text("Class sweep: your learning rate is η = 0.001").wait_for(timeout=15_000)
+    student.wait_for_function("() => location.search.includes('lr=0.001')", timeout=15_000)
+    teacher.get_by_text("Sweep: 1 of 15 cells in").wait_for(timeout=15_000)
+    for pg in (teacher, student):
+        no_exception(pg)
+        assert pg.errors == []
