@@ -8,7 +8,7 @@ from __future__ import annotations
 
 QUESTIONS: dict[str, list[dict]] = {
     "gradient_descent": [
-        {"text": "η = 1.12 on the parabola C(w) = w²: converges, oscillates or diverges?", "kind": "choice",
+        {"text": "η = 1.12 on the parabola C(w) = (w − 2)²: converges, oscillates or diverges?", "kind": "choice",
          "options": ["converges", "oscillates", "diverges"], "answer": "diverges",
          "preset": {"page": "gradient_descent", "prefix": "gd",
                     "params": {"cost": "parabola", "w0": "-2.0", "lr": "1.12", "steps": "40"}}},

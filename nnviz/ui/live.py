@@ -356,7 +356,7 @@ def _teacher_live() -> None:
     except ClassError:
         st.caption("This class has ended.")
         return
-    st.metric("Students", f"{joined} joined · {following} following")
+    st.markdown(f"**{joined}** joined · **{following}** following")
     sweep = record.get("sweep")
     if sweep:
         results = classroom.sweep_results(live["code"])

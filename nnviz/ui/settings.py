@@ -528,13 +528,16 @@ class Page:
         self.apply(dataclasses.asdict(self.defaults))
 
     def presets_bar(self, presets: Mapping[str, Mapping[str, Any]]) -> None:
-        """One-click buttons for the lesson's classic moments, and a "Reset page" button."""
-        columns = st.columns(len(presets) + 1)
-        for column, (label, values) in zip(columns, presets.items()):
-            column.button(label, on_click=presenter.guarded(self.apply), args=(values,),
-                          key=f"{self.prefix}.preset.{label}", width="stretch", help=label)
-        columns[-1].button("↺ Reset page", on_click=presenter.guarded(self.reset),
-                           key=f"{self.prefix}.preset.reset", width="stretch", help="Every setting back to its default")
+        """One-click buttons for the lesson's classic moments, and a "Reset page" button.
+
+        The buttons sit in a row that wraps (each as wide as its label), so no label is ever cut.
+        """
+        with st.container(horizontal=True, gap="small"):
+            for label, values in presets.items():
+                st.button(label, on_click=presenter.guarded(self.apply), args=(values,),
+                          key=f"{self.prefix}.preset.{label}", width="content")
+            st.button("↺ Reset page", on_click=presenter.guarded(self.reset), key=f"{self.prefix}.preset.reset",
+                      width="content", help="Every setting back to its default")
 
 
 def _rerun_after(callback, fragments: list[str] | None):
