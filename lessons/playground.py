@@ -113,7 +113,8 @@ class LayerActivations(settings.Setting):
         return tuple(value)
 
     def encode(self, value) -> str:
-        return ",".join(value)
+        # None chosen is the default, so never in a link: only a message shows it, in words.
+        return ",".join(value) if value else "the Activation menu's"
 
     def draw(self, where, key: str, *, layers: int, fallback: str, **options) -> tuple:
         """One menu per layer (``layers`` of them); a layer without its own choice shows ``fallback``."""

@@ -515,7 +515,8 @@ BAD_LINKS = [
     ("hidden", "8,8,8,8,8,8,8", "Hidden layers", "at most 6 fit"),
     ("hidden", ",".join(["8"] * 150), "Hidden layers", "at most 6 fit"),
     ("hidden", "4" * 500, "Hidden layers", "500 characters long"),
-    ("layer_activations", "relu,cube", "Activation of each hidden layer", "is not one of: ReLU"),
+    ("layer_activations", "relu,cube", "Activation of each hidden layer",
+     "is not one of: ReLU, tanh, sigmoid, linear; the default ` the Activation menu's ` is used"),
     ("layer_activations", ",".join(["relu"] * 7), "Activation of each hidden layer", "at most 6 fit"),
 ]
 
