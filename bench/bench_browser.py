@@ -150,7 +150,7 @@ class Press:
     key_to_finished: float | None
     server: float | None  # as the page's main thread sees it
     server_network: float | None  # as the network sees it (Playwright's frame events)
-    server_cpu: float | None
+    server_cpu: float | None  # the server process's CPU time from the press to the page settling
     charts: int
     afterplots: int
     titles: list
@@ -207,6 +207,7 @@ def _pin(core: int) -> list[str]:
 
 
 def _cpu_ms(pid: int | None) -> float | None:
+    """The server process's CPU time so far (every thread's, exited ones too; in clock ticks)."""
     if pid is None:
         return None
     try:
@@ -218,7 +219,7 @@ def _cpu_ms(pid: int | None) -> float | None:
 
 
 @contextlib.contextmanager
-def serve(app: str = "app.py"):
+def serve(app: str = "app.py", env: dict | None = None):
     """``streamlit run APP`` on a free loopback port, pinned to the server's core; yields (url, pid)."""
     from bench.load import free_port, wait_healthy
 
@@ -227,7 +228,7 @@ def serve(app: str = "app.py"):
     proc = subprocess.Popen(
         [*_pin(SERVER_CORE), sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     try:
         try:
             wait_healthy(f"http://127.0.0.1:{port}", proc=proc)
@@ -346,9 +347,11 @@ def measure(browser_, base_url: str, path: str, label: str = "", presses: int = 
         sent: list[float] = []
         sent_data: list[bytes] = []
 
+        def received(payload) -> None:
+            frames.append((time.perf_counter(), payload if isinstance(payload, bytes) else b""))
+
         def tap(ws) -> None:
-            ws.on("framereceived", lambda payload: frames.append(
-                (time.perf_counter(), payload if isinstance(payload, bytes) else b"")))
+            ws.on("framereceived", received)
             ws.on("framesent", lambda payload: (sent.append(time.perf_counter()), sent_data.append(
                 payload if isinstance(payload, bytes) else b"")))
 
@@ -366,15 +369,16 @@ def measure(browser_, base_url: str, path: str, label: str = "", presses: int = 
         for i in range(presses):
             recorded = page.evaluate("() => [window.__nnvizBench.recv.length, window.__nnvizBench.sent.length]")
             before_press = len(sent_data)
-            cpu_before = _cpu_ms(server_pid)
+            cpu = _cpu_ms(server_pid)
             page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
             settled = _wait_settled(page, i, quiet, RUN_TIMEOUT)
-            cpu_after = _cpu_ms(server_pid)
+            after = _cpu_ms(server_pid)
+            cpu = None if cpu is None or after is None else after - cpu
             rec = page.evaluate("() => window.__nnvizBench")
             if len(rec["keys"]) <= i:
                 result.note = "the slider did not take the key press"
                 return result
-            result.presses.append(_press(rec, i, recorded, frames, sent, cpu_before, cpu_after))
+            result.presses.append(_press(rec, i, recorded, frames, sent, cpu))
             result.reruns += [data for data in sent_data[before_press:] if _is_rerun(data)][:1]
             if not settled:
                 result.note = f"a run did not finish within {RUN_TIMEOUT:.0f} s"
@@ -388,7 +392,7 @@ def measure(browser_, base_url: str, path: str, label: str = "", presses: int = 
 
 
 def _press(rec: dict, i: int, recorded: list[int], frames: list[tuple], sent_at: list[float],
-           cpu_before: float | None, cpu_after: float | None) -> Press:
+           cpu: float | None) -> Press:
     t0 = rec["keys"][i]
     received = [(n, m) for n, m in enumerate(rec["recv"]) if n >= recorded[0] and m[0] >= t0]
     recv = [m for _, m in received]
@@ -408,7 +412,7 @@ def _press(rec: dict, i: int, recorded: list[int], frames: list[tuple], sent_at:
         key_to_finished=(finished[1][0] - t0) if finished else None,
         server=(finished[1][0] - rerun[1][0]) if finished and rerun else None,
         server_network=network,
-        server_cpu=(cpu_after - cpu_before) if cpu_before is not None and cpu_after is not None else None,
+        server_cpu=cpu,
         charts=len({p[1] for p in plots}), afterplots=len(plots), titles=sorted({p[2] for p in plots}),
         bytes=sum(m[1] for m in recv), messages=len(recv), deltas=sum(k.count(DELTA) for k in kinds),
         ref_hashes=sum(k.count(REF_HASH) for k in kinds),
@@ -525,7 +529,7 @@ def _median(values):
 
 
 def _mean(values):
-    # CPU time is counted in clock ticks (10 ms): the mean over the presses is finer than a median.
+    # CPU time comes in clock ticks (10 ms): the mean over the presses is finer than their median.
     values = [v for v in values if v is not None]
     return sum(values) / len(values) if values else None
 
@@ -568,9 +572,25 @@ def row(result: Result, floor: float | None, harness: dict | None = None, replay
 
 
 COLUMNS = ["page / section", "key→chart ms", "p90", "key→finished ms", "server run ms", "page sees ms",
-           "server CPU ms",
-           "harness run ms", "harness CPU ms", "replay run ms", "replay CPU ms", "charts redrawn", "charts sent", "KB", "msgs", "reruns",
+           "server CPU ms", "harness run ms", "harness CPU ms", "replay run ms", "replay CPU ms", "charts redrawn", "charts sent", "KB", "msgs", "reruns",
            "URL writes", "× floor", "n", "note"]
+
+
+def _stored_runs(folder: str) -> str:
+    """Three stored training runs in ``folder``, so the loss-curve page has curves and its controls."""
+    import math
+
+    from nnviz.keras.runs import RunStore
+
+    store = RunStore(folder)
+    for k, name in enumerate(("steady", "overfit", "noisy")):
+        epochs = 40
+        loss = [0.9 * math.exp(-e / (8 + 4 * k)) + 0.05 + 0.02 * math.sin(e * (k + 1)) for e in range(epochs)]
+        val = [v + 0.01 * k * max(0, e - 15) for e, v in enumerate(loss)]
+        staging = store.staging()
+        store.commit(staging, name, {"data": "iris"}, {"loss": loss, "val_loss": val},
+                     [0.1 * (e + 1) for e in range(epochs)], "bench")
+    return folder
 
 
 def experiment(browser_, presses: int, quiet: float) -> list[str]:
@@ -611,7 +631,8 @@ def main() -> None:
                 floor = _median([p.key_to_chart for p in result.presses])
             rows.append(row(result, floor, harness, replayed))
             print(f"  measured {label}", file=sys.stderr, flush=True)
-        with serve("app.py") as (url, pid):
+        with tempfile.TemporaryDirectory(prefix="nnviz-bench-runs-") as runs, \
+                serve("app.py", {"NNVIZ_RUNS_DIR": _stored_runs(runs)}) as (url, pid):
             from bench.load import run, warm_up
 
             run(warm_up(url))
