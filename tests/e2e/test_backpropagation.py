@@ -203,3 +203,46 @@ def test_a_preset_opens_the_tab_it_is_about(page, server_url):
     assert "section=" not in page.url and "w3=6.0" in page.url
     no_exception(page)
     assert page.errors == []
+
+
+def test_check_yourself_gives_a_hint_and_another_try_and_the_solution_only_on_request(page, server_url):
+    _open(page, server_url)
+    _open_tab(page, EXERCISE)
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    w = lesson.walk(net, x, y, "quadratic", 0.5)
+    exercise = lesson.make_exercise(w, 0)  # ∂C/∂w³₂₁ = a²₁ δ³₂
+    answer = page.get_by_label("your answer")
+    answer.wait_for(timeout=30_000)
+    alerts = page.locator('[data-testid="stAlert"]')
+
+    answer.fill(f"{w.delta(3)[1]:.5f}")  # δ³₂ alone: the factor a²₁ left out
+    answer.press("Enter")
+    alerts.filter(has_text="Not quite").wait_for(timeout=30_000)
+    wait_for_app(page)
+    hint = alerts.filter(has_text="Not quite").text_content()
+    assert "1 wrong try so far" in hint and "is missing" in hint
+    assert page.get_by_text("Worked solution").count() == 0
+    screenshot(page, "backpropagation_exercise_hint")
+
+    answer.fill("abc")
+    answer.press("Enter")
+    alerts.filter(has_text="does not count as a try").wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_text("Worked solution").count() == 0
+
+    page.get_by_role("button", name="Show the solution").click()
+    page.get_by_text("Worked solution").wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.locator(".katex", has_text=lesson.fmt(exercise.answer, 6).lstrip("-")).first.wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Show the solution").is_disabled()
+
+    answer.fill(f"{exercise.answer:.6f}")
+    answer.press("Enter")
+    alerts.filter(has_text="Right").wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="New exercise").click()
+    page.wait_for_function("() => location.search.includes('exercise=1')", timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_text("Worked solution").count() == 0
+    no_exception(page)
+    assert page.errors == []
