@@ -313,6 +313,8 @@ class Session:
         elif kind == "checkbox":
             self.widgets[element.checkbox.id] = Widget(element.checkbox.id, "toggle", element.checkbox.label,
                                                        element.checkbox)
+        elif kind == "radio":
+            self.widgets[element.radio.id] = Widget(element.radio.id, "radio", element.radio.label, element.radio)
 
     def _rerun_msg(self, widgets: list[WidgetState], page_name: str = "", fragment_id: str = "",
                    auto: bool = False) -> bytes:
@@ -413,6 +415,38 @@ class Session:
         if not sliders:
             raise LookupError(f"/{self.page} has no slider")
         return await self._rerun([self._slider_state(self.rng.choice(sliders))])
+
+    def _widget(self, kind: str, label: str) -> Widget:
+        for widget in reversed(list(self.widgets.values())):
+            if widget.kind == kind and label in widget.label:
+                return widget
+        raise LookupError(f"/{self.page} has no {kind} labelled {label!r}")
+
+    async def choose(self, label: str, option: str) -> float:
+        """Pick ``option`` on the select slider or radio labelled ``label`` (or containing it); the run's seconds."""
+        try:
+            widget = self._widget("select_slider", label)
+            state = WidgetState(id=widget.id)
+            state.string_array_value.data.append(option)
+        except LookupError:
+            widget = self._widget("radio", label)
+            if option not in widget.proto.options:
+                raise LookupError(f"{label!r} has no option {option!r}") from None
+            state = WidgetState(id=widget.id, string_value=option)  # Streamlit 1.67 sends the option itself
+        return await self._rerun([state])
+
+    def options(self, label: str) -> list[str]:
+        """The options of the select slider or radio labelled ``label`` (or containing it)."""
+        for kind in ("select_slider", "radio"):
+            try:
+                return list(self._widget(kind, label).proto.options)
+            except LookupError:
+                continue
+        raise LookupError(f"/{self.page} has no choice labelled {label!r}")
+
+    async def forge(self, widget_id: str) -> float:
+        """Send a button press for a widget this session was never shown (what a hostile page could send)."""
+        return await self._rerun([WidgetState(id=widget_id, trigger_value=True)])
 
     def _button(self, label: str) -> Widget:
         for widget in self.widgets.values():

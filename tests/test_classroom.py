@@ -253,3 +253,41 @@ def test_two_processes_see_one_sqlite_class(tmp_path):
     member = subprocess.run([sys.executable, "-c", script, str(path), code], capture_output=True, text=True,
                             check=True).stdout.strip()
     assert member in Classroom(SQLiteStore(path)).members(code)
+
+
+def _preset_cases():
+    from nnviz.classroom import questions
+
+    for page, items in questions.QUESTIONS.items():
+        for item in items:
+            if item.get("preset"):
+                yield pytest.param(item["preset"], id=f"{page}: {item['text'][:30]}")
+
+
+@pytest.mark.parametrize("preset", list(_preset_cases()))
+def test_each_questions_preset_opens_its_page_cleanly(preset):
+    # Reveal opens the preset as a link would: every value must fit the page's declarations (no warning).
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from nnviz.ui import settings
+
+    root = Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(root / "lessons" / f"{preset['page']}.py"), default_timeout=60)
+    at.query_params.update(preset["params"])
+    at.run()
+    assert not at.exception
+    assert not [w for w in at.warning if "This link asked" in w.value], at.warning[0].value
+    page = settings.PAGES[preset["prefix"]]
+    for name, raw in preset["params"].items():
+        declaration = page.declared[name]
+        assert at.session_state[page.key(name)] == declaration.check(declaration.parse(raw))
+
+
+def test_each_questions_right_answer_is_one_of_its_options():
+    from nnviz.classroom import questions
+
+    for items in questions.QUESTIONS.values():
+        for item in items:
+            assert item["answer"] in item["options"], item["text"]
