@@ -359,7 +359,8 @@ with data_col:
     if PAGE["dataset"] == "blobs":
         PAGE.widget("n_classes")
     PAGE.widget("seed")
-    st.button("⟳ Regenerate", on_click=_regenerate, help="New points (and new initial weights): the seed goes up by one.")
+    st.button("⟳ Regenerate", key="playground.regenerate", on_click=_regenerate,
+              help="New points (and new initial weights): the seed goes up by one (after 10,000, back to 0).")
     upload = None
     if PAGE["dataset"] == "upload":
         upload = st.file_uploader(f"CSV with columns x1, x2, label (at most {pg.MAX_UPLOAD_ROWS:,} rows)",

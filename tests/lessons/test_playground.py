@@ -257,6 +257,20 @@ def test_url_round_trip_reproduces_the_run():
     np.testing.assert_array_equal(a.params, b.params)
 
 
+def test_a_network_without_hidden_layers_round_trips_through_its_link():
+    at = open_page()
+    at.button(key="playground.preset.XOR").click().run()
+    assert at.query_params["hidden"] == "" and trainer(at).sizes == (2, 1)
+    again = open_page(**{k: at.query_params[k] for k in at.query_params})
+    assert not again.warning and trainer(again).sizes == (2, 1) and trainer(again).data.name == "xor"
+
+
+def test_regenerate_at_the_last_seed_starts_again_from_the_first():
+    at = open_page(seed="10000")
+    at.button(key="playground.regenerate").click().run()
+    assert not at.exception and at.number_input(key="playground.seed").value == 0
+
+
 PRESET_CHECKS = {
     "Linear data": dict(dataset="gaussians", sizes=(2, 1)),
     "XOR": dict(dataset="xor", sizes=(2, 1)),
