@@ -13,6 +13,7 @@ PREFIX = "gd"
 LR_STOPS = descent.log_options(1e-4, 10.0, per_decade=20)
 EPS_STOPS = descent.log_options(1e-10, 0.1, per_decade=1)
 RACE_TOLERANCE = 1e-3
+LONG_RULE = 150  # characters of LaTeX beyond which an update rule is shown a size smaller
 # One topic per screen: only the open section runs and is sent (lazy tabs), which also keeps a rerun cheap.
 SECTIONS = ("One weight", "Two weights: the race", "One step up close", "Range test", "Mini-batches")
 OPTIMIZER_LABELS = optimizers.LABELS
@@ -261,9 +262,12 @@ def run_args(name: str, s: Settings) -> tuple:
 def update_rule(name: str, s: Settings) -> None:
     """Optimizer ``name``'s update rule, in the form (paper or Keras) and with the hyper-parameters set."""
     try:
-        st.latex(optimizers.get(name, convention=convention_of(s), **dict(hyper_of(name, s))).latex)
+        rule = optimizers.get(name, convention=convention_of(s), **dict(hyper_of(name, s))).latex
     except ValueError as err:
         st.error(str(err))
+        return
+    # Adam's five updates make one long line: a size smaller it fits the page (a narrow window scrolls it).
+    st.latex((r"\small " if len(rule) > LONG_RULE else "") + rule)
 
 
 st.title("Gradient descent")
@@ -273,8 +277,8 @@ st.markdown(
     "sets the size of each step: too small and you never arrive, too large and you jump over the valley."
 )
 PAGE.init()
-PAGE.presets_bar(PRESETS)
 _starts_in_their_box()
+PAGE.presets_bar(PRESETS)
 
 
 @PAGE.section
@@ -424,16 +428,15 @@ def arrow_view() -> None:
     st.subheader("One step up close")
     st.markdown("Each update is made of the gradient (scaled by η) and whatever the optimizer remembers. "
                 "Pick an optimizer and a step to see the pieces.")
+    s = PAGE.values()
+    update_rule(s.arrow_optimizer, s)  # full width: Adam's rule does not fit beside the chart
     arrow_cols = st.columns([1, 2])
     with arrow_cols[0]:
         PAGE.widget("arrow_optimizer")
         PAGE.widget("arrow_step")
-    s = PAGE.values()
-    with arrow_cols[0]:
-        update_rule(s.arrow_optimizer, s)
-        st.caption(f"{OPTIMIZER_LABELS[s.arrow_optimizer]}'s update rule. Its learning rate η = "
-                   f"{getattr(s, f'lr_{s.arrow_optimizer}'):g}, its other hyper-parameters, the surface and the "
-                   f"start are set in *{SECTIONS[1]}*.")
+        st.caption(f"Above: {OPTIMIZER_LABELS[s.arrow_optimizer]}'s update rule. Its learning rate "
+                   f"η = {getattr(s, f'lr_{s.arrow_optimizer}'):g}, its other hyper-parameters, the surface and "
+                   f"the start are set in *{SECTIONS[1]}*.")
     args = run_args(s.arrow_optimizer, s)
     try:
         arrow_run = cached_run(*args)
@@ -460,15 +463,8 @@ def range_test() -> None:
     st.subheader("Which learning rate? The range test")
     st.markdown("Run the same descent for learning rates from 10⁻⁴ to 10 and plot where each ends: too small "
                 "barely moves, the best sits just below the point where the runs blow up.")
-    sweep_cols = st.columns([1, 2])
-    with sweep_cols[0]:
-        PAGE.widget("sweep_optimizer")
-        PAGE.widget("sweep_steps")
     s = PAGE.values()
     surface = surfaces.get(s.surface)
-    with sweep_cols[0]:
-        st.caption(f"On {surface.label} from ({s.x0:g}, {s.y0:g}), with the optimizer's other "
-                   f"hyper-parameters; surface, start and hyper-parameters are set in *{SECTIONS[1]}*.")
     sweep_args = (s.surface, s.sweep_optimizer, (float(s.x0), float(s.y0)), int(s.sweep_steps), convention_of(s),
                   hyper_of(s.sweep_optimizer, s))
     try:
@@ -476,12 +472,17 @@ def range_test() -> None:
     except ValueError as err:
         sw = None
         st.error(str(err))
+    update_rule(s.sweep_optimizer, s)
+    if sw is not None:
+        rates = sw.learning_rates
+        st.latex(rf"\eta \in [{rates[0]:g},\ {rates[-1]:g}]:\ {len(rates)}"
+                 r"\ \text{runs, evenly spaced on a log scale}")
+    sweep_cols = st.columns([1, 2])
     with sweep_cols[0]:
-        update_rule(s.sweep_optimizer, s)
-        if sw is not None:
-            rates = sw.learning_rates
-            st.latex(rf"\eta \in [{rates[0]:g},\ {rates[-1]:g}]:\ {len(rates)}"
-                     r"\ \text{runs, evenly spaced on a log scale}")
+        PAGE.widget("sweep_optimizer")
+        PAGE.widget("sweep_steps")
+        st.caption(f"On {surface.label} from ({s.x0:g}, {s.y0:g}), with the optimizer's other "
+                   f"hyper-parameters; surface, start and hyper-parameters are set in *{SECTIONS[1]}*.")
     with sweep_cols[1]:
         if sw is not None:
             st.plotly_chart(sweep_figure(sweep_args, int(s.sweep_steps)), key="gd.chart.sweep")
