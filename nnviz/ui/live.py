@@ -81,14 +81,18 @@ def before_page(url_path: str) -> None:
     if live is None and code:
         _join_box(code)
     live = _live()
-    with st.sidebar.container(border=True):
+    from nnviz.ui import presenter
+
+    projecting = live is not None and live["role"] == "teacher" and presenter.is_on()
+    # On the projector the class's address, count and answers stand at the top of the page, where everyone sees them.
+    with (st.container(border=True) if projecting else st.sidebar.container(border=True)):
         st.markdown(":material/groups: **Live class**")
         if live is None:
             st.caption("Lead the class through the course: students follow your page and settings, "
                        "answer questions, and see the answer happen.")
             st.button("Start a class", key="_nnviz.live.start", on_click=_start, width="stretch")
         elif live["role"] == "teacher":
-            _teacher_panel(live)
+            _teacher_panel(live, wide=projecting)
         else:
             st.caption(f"You are in class {live['code']}.")
             st.button("Leave the class", key="_nnviz.live.leave", on_click=_leave, width="stretch")
@@ -307,40 +311,48 @@ def class_link(code: str):
     return presenter.share_link(base, "", {PARAM: code}, public_url=public_url, lan=lan)
 
 
-def _teacher_panel(live: dict) -> None:
+def _teacher_panel(live: dict, wide: bool = False) -> None:
+    """The class's code, QR code and address, the live count and answers, and the teacher's buttons.
+
+    ``wide`` (presenter mode): in three columns across the top of the page instead of down the sidebar.
+    """
     from nnviz.ui import presenter
 
     code = live["code"]
     link = class_link(code)
-    st.markdown(f"## Class {code}")
-    if link.url.startswith("http"):
-        st.image(presenter.qr_png(link.url), caption="Students scan this, or type the address", width=200,
-                 output_format="PNG")
-    st.code(link.url, language=None, wrap_lines=True)
-    if link.note:
-        st.caption(link.note)
-    _teacher_live()
-    page = st.session_state.get(PAGE, ("", ""))[0]
-    bank = questions.for_page(page)
-    if bank:
-        texts = [q["text"] for q in bank]
-        st.selectbox("A question on this page", texts, key="_nnviz.live.bank")
-        st.button("Ask this question", key="_nnviz.live.ask", on_click=_ask_from_bank, args=(page,),
-                  width="stretch")
-    with st.popover("Ask your own question", width="stretch"):
-        st.text_input("Question", key="_nnviz.live.own.text", max_chars=300)
-        st.text_area("Options, one per line", key="_nnviz.live.own.options", height=110)
-        st.button("Ask", key="_nnviz.live.own.ask", on_click=_ask_own)
-    st.button("Reveal the answer", key="_nnviz.live.reveal", on_click=_reveal, width="stretch")
-    if page == SWEEP_PAGE:
-        st.button("Class sweep: one η each", key="_nnviz.live.sweep", on_click=_start_sweep, width="stretch",
-                  help="Each student's page runs plain gradient descent on the One weight tab with its own "
-                       "learning rate from a log grid; your chart gathers the final costs: the range test, run by "
-                       "the whole room.")
-    st.button("End class", key="_nnviz.live.end", on_click=_end, width="stretch")
-    error = live.pop("error", None)
-    if error:
-        st.error(error)
+    join, count, controls = st.columns([1, 1.4, 1]) if wide else (st.container(), st.container(), st.container())
+    with join:
+        st.markdown(f"## Class {code}")
+        if link.url.startswith("http"):
+            st.image(presenter.qr_png(link.url), caption="Students scan this, or type the address",
+                     width="stretch" if wide else 200, output_format="PNG")
+        st.code(link.url, language=None, wrap_lines=True)
+        if link.note and not wide:
+            st.caption(link.note)
+    with count:
+        _teacher_live()
+    with controls:
+        page = st.session_state.get(PAGE, ("", ""))[0]
+        bank = questions.for_page(page)
+        if bank:
+            texts = [q["text"] for q in bank]
+            st.selectbox("A question on this page", texts, key="_nnviz.live.bank")
+            st.button("Ask this question", key="_nnviz.live.ask", on_click=_ask_from_bank, args=(page,),
+                      width="stretch")
+        with st.popover("Ask your own question", width="stretch"):
+            st.text_input("Question", key="_nnviz.live.own.text", max_chars=300)
+            st.text_area("Options, one per line", key="_nnviz.live.own.options", height=110)
+            st.button("Ask", key="_nnviz.live.own.ask", on_click=_ask_own)
+        st.button("Reveal the answer", key="_nnviz.live.reveal", on_click=_reveal, width="stretch")
+        if page == SWEEP_PAGE:
+            st.button("Class sweep: one η each", key="_nnviz.live.sweep", on_click=_start_sweep, width="stretch",
+                      help="Each student's page runs plain gradient descent on the One weight tab with its own "
+                           "learning rate from a log grid; your chart gathers the final costs: the range test, "
+                           "run by the whole room.")
+        st.button("End class", key="_nnviz.live.end", on_click=_end, width="stretch")
+        error = live.pop("error", None)
+        if error:
+            st.error(error)
 
 
 @st.fragment(run_every=TEACHER_SECONDS)
