@@ -60,7 +60,7 @@ def _numbers(text: str, what: str) -> np.ndarray:
             float(item)
         except ValueError:
             raise ValueError(f"could not read {shown(item)} among the {what}: "
-                             "type numbers separated by commas, e.g. 2, 1, 0.1") from None
+                             "type numbers separated by commas") from None
     return encoding.parse_numbers(text, what)
 
 

@@ -50,7 +50,7 @@ def _numbers(text: str, what: str) -> np.ndarray:
             float(item)
         except ValueError:
             raise ValueError(f"could not read {shown(item)} among the {what}: "
-                             "type numbers separated by commas, e.g. 0.9, 0.2") from None
+                             "type numbers separated by commas") from None
     return encoding.parse_numbers(text, what)
 
 
