@@ -261,8 +261,8 @@ class Session:
             return  # a full rerun's batch while the request is on its way: its answer plans the next
         self._cancel_pull()
         delay = max(0.0, pull["sent_at"] + interval - now)
-        trigger_id = _trigger_id(proto.id)
-        pull["timer"] = asyncio.get_running_loop().call_later(delay, self._spawn, trigger_id, fragment_id)
+        trigger = trigger_id(proto.id)
+        pull["timer"] = asyncio.get_running_loop().call_later(delay, self._spawn, trigger, fragment_id)
 
     def _spawn(self, trigger_id: str, fragment_id: str) -> None:
         if self._closing:
@@ -468,7 +468,7 @@ class Session:
                                             + [WidgetState(id=widget.id, trigger_value=True)]))
 
 
-def _trigger_id(component_id: str) -> str:
+def trigger_id(component_id: str) -> str:
     """The widget id under which a v2 component's trigger values travel (Streamlit 1.67's naming)."""
     from streamlit.components.v2.bidi_component.main import _make_trigger_id
 

@@ -18,7 +18,7 @@ import zlib
 
 import pytest
 
-from bench.load import Server, Session, _trigger_id, run
+from bench.load import Server, Session, trigger_id, run
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 QUERY = "dataset=spiral&hidden=8,8"
@@ -57,7 +57,7 @@ class Recorder(Session):
         component_id, fragment_id = self.canvas
         value = json.dumps([{"event": "tick", "value": {"n": n, "frames": frames, "link": 0.0}}])
         await self._ws.send(self._rerun_msg([*self.states.values(),
-                                             WidgetState(id=_trigger_id(component_id), json_trigger_value=value)],
+                                             WidgetState(id=trigger_id(component_id), json_trigger_value=value)],
                                             fragment_id=fragment_id))
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
