@@ -395,7 +395,7 @@ if train_clicked:
               "baseline_loss": tabular.baseline_loss(task, prepared.y_train),
               "code": kspec.code(model_spec, train_spec)}
     store = RunStore()
-    staging = store.staging()
+    staging = None  # made once the slot is ours: a folder waiting in line would look abandoned to another server
     committed = False
     live = None
     runs_started = box["runs_started"]
@@ -405,6 +405,7 @@ if train_clicked:
     try:
         with QUEUE.slot(session_id, on_wait=_wait):
             status.markdown("Starting…")
+            staging = store.staging()
             model = km.build(model_spec, seed=train_spec.seed)
             live = km.LiveCallback(_draw)
             result = km.fit(model, model_spec, train_spec, prepared.X_train, prepared.y_train, live=live,
@@ -437,7 +438,7 @@ if train_clicked:
             box["problem"] = str(error)  # shown by the next run
     finally:
         box["training"] = False
-        if not committed:
+        if not committed and staging is not None:
             store.discard(staging)
         if live is not None and live.interrupt is not None and box["runs_started"] == runs_started:
             _rerun_stopped_session(script_session)  # the toolbar's Stop: nothing else would show the results
