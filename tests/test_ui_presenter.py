@@ -164,7 +164,7 @@ def test_a_page_that_stops_on_a_message_keeps_the_share_box(tmp_path, monkeypatc
     assert "No runs yet" in at.info[0].value  # the page stopped on its message (st.stop)
     assert [e.label for e in at.sidebar.expander] == ["Share this view"]
     assert [c.value for c in at.sidebar.code] == ["/loss_curves"]
-    assert [b.label for b in at.sidebar.button] == ["Show QR code"]
+    assert [b.label for b in at.sidebar.button] == ["Show QR code", "Start a class"]  # the live class's too
 
 
 def test_presenter_figure_enlarges_fonts_and_lines_and_leaves_the_original_alone():
