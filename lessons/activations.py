@@ -14,8 +14,8 @@ from nnviz.ui.settings import shown
 
 NAMES = list(activations.NAMES)
 LABELS = {name: activations.get(name).label for name in NAMES}
-# A typed list (class names, logits, labels, examples) is read up to this many items; a longer one
-# gets a message instead of a table or chart that grows with the square of its length.
+# A typed list (class names, logits, labels, examples) is read up to this many items; a longer one gets
+# a message instead of a target table that grows with its square (a row per example, a column per class).
 MAX_ITEMS = 30
 
 

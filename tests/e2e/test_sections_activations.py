@@ -44,13 +44,13 @@ def _open(page, url: str, charts: int) -> None:
 
 
 def _resent(page, text: str) -> bool:
-    """Whether the server sent ``text`` (a chart's title, in its spec) since the page was opened."""
+    """Whether the server sent ``text`` (a chart's title, in its spec) since counting began."""
     needle = text.encode()
     return any(needle in (frame if isinstance(frame, bytes) else frame.encode()) for frame in page.sent)
 
 
 def _stale(page) -> list[str]:
-    """The titles of the charts marked stale since the page was opened."""
+    """The titles of the charts marked stale since counting began."""
     return page.evaluate("() => Array.from(window.__stale)")
 
 
