@@ -43,7 +43,7 @@ class Numbers(settings.Setting):
         return self.max_items * 25
 
     def parse(self, raw):
-        items = [item for item in raw.split(",")] if raw.strip() else []
+        items = raw.split(",") if raw.strip() else []
         if len(items) > self.max_items:
             raise ValueError(f"it holds {len(items):,} numbers; at most {self.max_items} fit")
         return tuple(settings.Number(self.label, 0.0).parse(item) for item in items)
@@ -166,8 +166,8 @@ def _apply_update(values: tuple) -> None:
 
 
 @presenter.guarded
-def _new_exercise() -> None:
-    PAGE["exercise"] = min(PAGE["exercise"] + 1, PAGE.declared["exercise"].high)
+def _new_exercise(seed: int) -> None:
+    PAGE["exercise"] = min(seed, PAGE.declared["exercise"].high)
     st.session_state[ANSWER] = ""
 
 
@@ -500,11 +500,11 @@ def train_section() -> None:
     train_cols[1].plotly_chart(paths_fig, key="backprop.paths")
 
 
-def _attempt(exercise: lesson.Exercise) -> dict:
+def _attempt(seed: int, exercise: lesson.Exercise) -> dict:
     """What the page remembers of the answers to this exercise; a new exercise starts afresh."""
     attempt = st.session_state.get(ATTEMPT)
-    if attempt is None or attempt["prompt"] != exercise.prompt:
-        attempt = {"prompt": exercise.prompt, "tries": 0, "last": "", "solution": False}
+    if attempt is None or attempt["exercise"] != (seed, exercise.prompt):
+        attempt = {"exercise": (seed, exercise.prompt), "tries": 0, "last": "", "solution": False}
         st.session_state[ATTEMPT] = attempt
     return attempt
 
@@ -532,28 +532,27 @@ def exercise_section() -> None:
     st.plotly_chart(_exercise_figure(w.net.sizes, w.net.activations, lesson.flatten(w.net, w.x, w.y),
                                      s.loss, s.lr), key="backprop.exercise_network")
     exercise = lesson.make_exercise(w, s.exercise)
-    attempt = _attempt(exercise)
+    attempt = _attempt(s.exercise, exercise)
     st.markdown(exercise.prompt + f" The cost is {loss.label}.")
     ex_cols = st.columns([2, 1, 1], vertical_alignment="bottom")
     typed = ex_cols[0].text_input("your answer", key=ANSWER, placeholder="e.g. 0.0123",
                                   max_chars=lesson.ANSWER_CHARS)
+    verdict = lesson.check_answer(exercise, typed) if typed.strip() else None
+    if verdict is not None and verdict.counts and typed != attempt["last"]:  # a number not judged before
+        attempt["last"] = typed
+        attempt["tries"] += 0 if verdict.correct else 1
+    solved = verdict is not None and verdict.correct
     ex_cols[1].button("Show the solution", on_click=_show_solution, key=f"{PREFIX}.show_solution",
-                      width="stretch", disabled=attempt["solution"])
-    ex_cols[2].button("New exercise", on_click=_new_exercise, key=f"{PREFIX}.new_exercise", width="stretch")
-    solved = False
-    if typed.strip():
-        verdict = lesson.check_answer(exercise, typed)
-        if verdict.counts and typed != attempt["last"]:  # a number not judged before: one more try
-            attempt["last"] = typed
-            attempt["tries"] += 0 if verdict.correct else 1
-        if not verdict.counts:
-            st.warning(f"You typed {settings.shown(typed)}. {verdict.message}. It does not count as a try.")
-        elif verdict.correct:
-            solved = True
-            st.success(verdict.message)
-        else:
-            st.error(f"{verdict.message} You typed {settings.shown(typed)}; try again "
-                     f"({_tries(attempt['tries'])} so far).\n\n**Hint:** {verdict.hint}")
+                      width="stretch", disabled=solved or attempt["solution"])
+    ex_cols[2].button("New exercise", on_click=_new_exercise, args=(lesson.next_exercise_seed(w, s.exercise),),
+                      key=f"{PREFIX}.new_exercise", width="stretch")
+    if verdict is not None and not verdict.counts:
+        st.warning(f"You typed {settings.shown(typed)}. {verdict.message}. It does not count as a try.")
+    elif solved:
+        st.success(verdict.message)
+    elif verdict is not None:
+        st.error(f"{verdict.message} You typed {settings.shown(typed)}; try again "
+                 f"({_tries(attempt['tries'])} so far).\n\n**Hint:** {verdict.hint}")
     if solved or attempt["solution"]:
         st.markdown("**Worked solution**")
         for line in exercise.solution:

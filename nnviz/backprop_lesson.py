@@ -682,6 +682,15 @@ def make_exercise(w: Walkthrough, seed: int) -> Exercise:
     return Exercise(kind, symbol, prompt, answer, solution, slips, method)
 
 
+def next_exercise_seed(w: Walkthrough, seed: int, tries: int = 50) -> int:
+    """The first seed after ``seed`` whose exercise asks something else (two seeds can pick the same one)."""
+    current = make_exercise(w, seed).prompt
+    for candidate in range(seed + 1, seed + 1 + tries):
+        if make_exercise(w, candidate).prompt != current:
+            return candidate
+    return seed + 1
+
+
 def parse_answer(typed: str) -> float:
     """A typed answer as a float; ``ValueError`` saying, without echoing the text, why it is not a number."""
     text = typed.strip().replace("−", "-")

@@ -424,3 +424,13 @@ def test_a_slip_that_equals_the_answer_gives_no_hint():
         lesson.Slip(0.5008, "a factor of 1 left out"), lesson.Slip(0.9, "other")), method="multiply")
     assert lesson.hint_for(ex, 0.5015) == "multiply"  # near the first slip, but that slip is the answer itself
     assert lesson.hint_for(ex, 0.9004) == "other"
+
+
+def test_a_new_exercise_skips_the_seeds_that_ask_the_same_question():
+    _, _, _, w = _mazur_walk()
+    assert lesson.make_exercise(w, 2).prompt == lesson.make_exercise(w, 3).prompt  # both ∂C/∂w²₁₁
+    assert lesson.next_exercise_seed(w, 2) == 4
+    assert lesson.next_exercise_seed(w, 0) == 1
+    for seed in range(20):
+        after = lesson.next_exercise_seed(w, seed)
+        assert after > seed and lesson.make_exercise(w, after).prompt != lesson.make_exercise(w, seed).prompt

@@ -307,6 +307,7 @@ def test_a_right_answer_says_so_and_shows_the_worked_solution():
     assert not at.exception
     assert any("Right" in s.value for s in at.success)
     assert ex.solution[-1] in _latex(at)
+    assert at.button(key="backprop.show_solution").disabled  # it is shown already
     at.button(key="backprop.new_exercise").click().run()
     assert at.text_input(key="backprop.answer").value == ""
     assert any(_exercise(1).prompt in m.value for m in at.markdown)
@@ -369,6 +370,19 @@ def test_text_that_is_no_number_says_so_and_is_not_a_try(typed):
     assert not at.latex
     _answer(at, "0.25")
     assert "2 wrong tries so far" in at.error[0].value  # "0.5", then "0.25": the text in between did not count
+
+
+def test_a_new_exercise_asks_something_else_and_starts_afresh():
+    at = _app({"exercise": "2", "section": EXERCISE})  # seeds 2 and 3 ask for the same ∂C/∂w²₁₁
+    _answer(at, "0.5")
+    at.button(key="backprop.show_solution").click().run()
+    at.button(key="backprop.new_exercise").click().run()
+    assert not at.exception
+    assert at.query_params["exercise"] == "4" and _exercise(4).prompt != _exercise(2).prompt
+    assert any(_exercise(4).prompt in m.value for m in at.markdown)
+    assert not at.latex and not at.error and at.text_input(key="backprop.answer").value == ""
+    _answer(at, "0.5")
+    assert "1 wrong try so far" in at.error[0].value  # the count starts again
 
 
 def test_the_solution_shows_only_when_asked_for_and_a_new_exercise_hides_it():
