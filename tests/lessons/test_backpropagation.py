@@ -1,7 +1,8 @@
 """The backpropagation page, driven through AppTest: every shown number against nnviz directly.
 
-The page's three sections are lazy tabs: only the open one runs, so each test opens the section it
-exercises (by session state, as a click on the tab does, or by the link).
+The page's four tabs are lazy: only the open one runs (the chain's tab as two sections, each other tab
+as one), so each test opens the tab it exercises (by session state, as a click on the tab does, or by
+the link).
 """
 
 from __future__ import annotations
