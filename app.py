@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from nnviz.ui import presenter
+from nnviz.ui import chart, presenter
 from nnviz.ui.course import available
 from nnviz.ui.home import thumbnail
 
@@ -31,7 +31,7 @@ def home() -> None:
                 st.page_link(f"lessons/{lesson.file}", label=lesson.title, icon=lesson.icon)
                 figure = thumbnail(lesson.url_path)
                 if figure is not None:
-                    st.plotly_chart(figure, key=f"thumb.{lesson.url_path}", config={"staticPlot": True})
+                    chart.show(figure, key=f"thumb.{lesson.url_path}", config={"staticPlot": True})
                 st.caption(lesson.summary)
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from nnviz import activations, encoding, probabilities, saturation
 from nnviz.charts import activations as charts
-from nnviz.ui import settings
+from nnviz.ui import chart, settings
 from nnviz.ui.settings import shown
 
 NAMES = list(activations.NAMES)
@@ -118,7 +118,7 @@ def shapes() -> None:
             st.error(str(err))
         if curves:
             peak = saturation.SIGMOID_PRIME_MAX if "sigmoid" in chosen else None
-            st.plotly_chart(charts.curves(curves, s.show_derivative, peak), key="activations.curves")
+            chart.show(charts.curves(curves, s.show_derivative, peak), key="activations.curves")
         for name in chosen:
             fn = activations.get(name)
             st.latex(fn.latex + r", \qquad " + fn.derivative_latex)
@@ -144,7 +144,7 @@ def weight_and_bias() -> None:
     x = np.linspace(-6.0, 6.0, 241)
     values = {LABELS[name]: saturation.response(name, x, s.w, s.b) for name in s.functions}
     switch = saturation.switch_point(s.w, s.b)
-    st.plotly_chart(charts.response(x, values, switch, s.w, s.b), key="activations.response")
+    chart.show(charts.response(x, values, switch, s.w, s.b), key="activations.response")
     if switch is None:
         st.warning("With w = 0 the input has no effect: z = b for every x, so the neuron's output is constant.")
     else:
@@ -174,7 +174,7 @@ def softmax() -> None:
     except ValueError as err:
         st.error(str(err))
         return
-    st.plotly_chart(charts.class_probabilities(classes, probs.softmax, probs.sigmoids, probs.chosen),
+    chart.show(charts.class_probabilities(classes, probs.softmax, probs.sigmoids, probs.chosen),
                     key="activations.softmax")
     t = s.temperature
     terms = " + ".join(rf"e^{{{v:g}/{t:g}}}" for v in z)

@@ -10,7 +10,7 @@ from nnviz import activations, losses
 from nnviz import backprop_lesson as lesson
 from nnviz.charts import backprop as charts
 from nnviz.charts import spec
-from nnviz.ui import presenter, settings
+from nnviz.ui import chart, crash, settings
 
 PREFIX = "backprop"
 HIDDEN_FIELDS = ("n1", "n2", "n3", "n4")
@@ -148,30 +148,30 @@ ANSWER = f"{PREFIX}.answer"
 ATTEMPT = f"{PREFIX}.attempt"
 
 
-@presenter.guarded
+@crash.guarded
 def _reseed() -> None:
     # The network's shape changed: its numbers are drawn afresh from the seed.
     PAGE["values"] = ()
 
 
-@presenter.guarded
+@crash.guarded
 def _next_stage() -> None:
     PAGE["stage"] = lesson.STAGES[(lesson.STAGES.index(PAGE["stage"]) + 1) % len(lesson.STAGES)]
 
 
-@presenter.guarded
+@crash.guarded
 def _apply_update(values: tuple) -> None:
     PAGE["values"] = values
     PAGE["stage"] = "forward"
 
 
-@presenter.guarded
+@crash.guarded
 def _new_exercise(seed: int) -> None:
     PAGE["exercise"] = min(seed, PAGE.declared["exercise"].high)
     st.session_state[ANSWER] = ""
 
 
-@presenter.guarded
+@crash.guarded
 def _show_solution() -> None:
     st.session_state[ATTEMPT]["solution"] = True
 
@@ -294,7 +294,7 @@ def chain_section() -> None:
             index=pd.RangeIndex(1, 4, name="neuron")), width="stretch")
         st.latex(rf"C_0 = (a^{{(3)}} - y)^2 = ({lesson.fmt(ch.a[3])} - {lesson.fmt(ch.y)})^2 = {lesson.fmt(ch.cost)}")
     with right:
-        st.plotly_chart(_chain_figure(s.x, s.y, tuple(chain_params.items())), key="backprop.chain_diagram")
+        chart.show(_chain_figure(s.x, s.y, tuple(chain_params.items())), key="backprop.chain_diagram")
 
     st.markdown("**Each gradient, factor by factor** (symbols first, then their numbers, then the product):")
     st.latex(r"\begin{gathered}" + r" \\[10pt] ".join(
@@ -322,7 +322,7 @@ def sensitivity_section() -> None:
         rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {p}}} = "
         rf"{lesson.fmt(sens.eps)} \times {lesson.pfmt(sens.gradient, 6)} = {lesson.fmt(sens.predicted_change, 6)}"
     )
-    st.plotly_chart(_sensitivity_figure(s.x, s.y, tuple(chain_params.items()), s.nudge, s.eps),
+    chart.show(_sensitivity_figure(s.x, s.y, tuple(chain_params.items()), s.nudge, s.eps),
                     key="backprop.sensitivity")
 
 
@@ -417,7 +417,7 @@ def network_section() -> None:
     step_cols[1].button("Next step ▶", on_click=_next_stage, key=f"{PREFIX}.next", width="stretch")
     stage = s.stage
     numbers = lesson.flatten(w.net, w.x, w.y)
-    st.plotly_chart(_network_figure(w.net.sizes, w.net.activations, numbers, s.loss, s.lr, stage),
+    chart.show(_network_figure(w.net.sizes, w.net.activations, numbers, s.loss, s.lr, stage),
                     key="backprop.network")
 
     loss = losses.get(s.loss)
@@ -496,8 +496,8 @@ def train_section() -> None:
     if run.diverged_at is not None:
         st.warning(f"Diverged at step {run.diverged_at}: the numbers blew up. Lower the learning rate η.")
     train_cols = st.columns(2)
-    train_cols[0].plotly_chart(cost_fig, key="backprop.cost")
-    train_cols[1].plotly_chart(paths_fig, key="backprop.paths")
+    chart.show(cost_fig, key="backprop.cost", where=train_cols[0])
+    chart.show(paths_fig, key="backprop.paths", where=train_cols[1])
 
 
 def _attempt(seed: int, exercise: lesson.Exercise) -> dict:
@@ -529,7 +529,7 @@ def exercise_section() -> None:
         return
     loss = losses.get(s.loss)
     st.markdown(f"The network of *{SECTIONS[1]}* (change it there), after its forward pass:")
-    st.plotly_chart(_exercise_figure(w.net.sizes, w.net.activations, lesson.flatten(w.net, w.x, w.y),
+    chart.show(_exercise_figure(w.net.sizes, w.net.activations, lesson.flatten(w.net, w.x, w.y),
                                      s.loss, s.lr), key="backprop.exercise_network")
     exercise = lesson.make_exercise(w, s.exercise)
     attempt = _attempt(s.exercise, exercise)

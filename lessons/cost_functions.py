@@ -7,7 +7,7 @@ import streamlit as st
 
 from nnviz import encoding, probabilities, slowdown
 from nnviz.charts import costs as charts
-from nnviz.ui import settings
+from nnviz.ui import chart, settings
 from nnviz.ui.settings import shown
 
 CLASSES = ("Red", "Green", "Blue")
@@ -89,7 +89,7 @@ def one_output() -> None:
                  + slowdown.GRADIENT_LATEX["cross_entropy"] + rf" = {point_gradients['cross_entropy']:.3f}")
     else:
         st.latex(slowdown.LATEX["cross_entropy"] + r" = \infty")
-    st.plotly_chart(
+    chart.show(
         charts.cost_curves(curves["quadratic"][0], {n: c[1] for n, c in curves.items()},
                            {n: c[2] for n, c in curves.items()}, a, y, point_costs, point_gradients),
         key="costs.curves",
@@ -120,7 +120,7 @@ def batch() -> None:
     n = len(cost.per_example)
     st.latex(rf"C = \frac{{1}}{{{n}}}\left({' + '.join(f'{v:.3f}' for v in cost.per_example)}\right)"
              rf" = {cost.value:.4f}")
-    st.plotly_chart(charts.batch(cost.per_example, cost.value), key="costs.batch")
+    chart.show(charts.batch(cost.per_example, cost.value), key="costs.batch")
 
 
 @PAGE.section
@@ -148,7 +148,7 @@ def learning_slowdown() -> None:
     except ValueError as err:
         st.error(str(err))
         return
-    st.plotly_chart(charts.slowdown(runs), key="costs.slowdown")
+    chart.show(charts.slowdown(runs), key="costs.slowdown")
     for w0, b0 in slowdown.STARTS:
         gq, _ = slowdown.neuron_gradient("quadratic", w0, b0)
         gc, _ = slowdown.neuron_gradient("cross_entropy", w0, b0)
@@ -179,7 +179,7 @@ def categorical() -> None:
         st.error(str(err))
         return
     st.latex(rf"C = -\ln p_{{\mathrm{{{s.target_class}}}}} = -\ln {cce.p[target]:.4f} = {cce.cost:.4f}")
-    st.plotly_chart(charts.categorical(classes, cce.p, cce.y, cce.gradient), key="costs.categorical")
+    chart.show(charts.categorical(classes, cce.p, cce.y, cce.gradient), key="costs.categorical")
 
 
 one_output()

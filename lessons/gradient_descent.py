@@ -7,7 +7,7 @@ import streamlit as st
 from nnviz import descent, optimizers, surfaces
 from nnviz.charts import descent as charts
 from nnviz.charts import spec
-from nnviz.ui import presenter, settings
+from nnviz.ui import chart, crash, settings
 
 PREFIX = "gd"
 LR_STOPS = descent.log_options(1e-4, 10.0, per_decade=20)
@@ -110,12 +110,12 @@ PRESETS = {
 }
 
 
-@presenter.guarded
+@crash.guarded
 def _on_surface_change() -> None:
     PAGE["x0"], PAGE["y0"] = surfaces.get(PAGE["surface"]).start
 
 
-@presenter.guarded
+@crash.guarded
 def _on_cost_change() -> None:
     PAGE["w0"] = surfaces.get(PAGE["cost"]).start[0]
 
@@ -303,7 +303,7 @@ def one_weight() -> None:
         st.latex(r"w \leftarrow w - \eta\, C'(w)")
         if one is not None:
             curve_fig, curve_cost_fig = curve_figures(s.cost, float(s.w0), float(s.lr), int(s.steps))
-            st.plotly_chart(curve_fig, key="gd.chart.curve")
+            chart.show(curve_fig, key="gd.chart.curve")
             st.caption("Press ▶ Play to replay the steps, or drag the step slider. The dashed line is the "
                        "tangent: its slope C′(w) sets the direction and, times η, the length of the next step.")
     if one is not None:
@@ -321,7 +321,7 @@ def one_weight() -> None:
                    "above 2/C″ it grows.")
         left, right = st.columns(2)
         with left:
-            st.plotly_chart(curve_cost_fig, key="gd.chart.curve_cost")
+            chart.show(curve_cost_fig, key="gd.chart.curve_cost")
         with right:
             st.markdown(f"**{cost.label}**")
             st.latex(cost.latex)
@@ -392,15 +392,15 @@ def race() -> None:
     race_fig, race_cost_fig = race_figures(surface.name, tuple((n, run_args(n, s)) for n in runs),
                                            bool(s.show_3d))
     if s.show_3d:
-        st.plotly_chart(race_fig, key="gd.chart.race3d")
+        chart.show(race_fig, key="gd.chart.race3d")
         st.caption("Drag to turn the surface. The 3-D view shows the finished paths; switch it off to replay them.")
     else:
-        st.plotly_chart(race_fig, key="gd.chart.race", on_select=_on_click_start, selection_mode="points")
+        chart.show(race_fig, key="gd.chart.race", on_select=_on_click_start, selection_mode="points")
         st.caption("▶ Play races them from the start (the faint lines are the whole paths). Stars: minima. "
                    "Click anywhere on the map to start there.")
     side, formula = st.columns([3, 2])
     with side:
-        st.plotly_chart(race_cost_fig, key="gd.chart.race_cost")
+        chart.show(race_cost_fig, key="gd.chart.race_cost")
     with formula:
         st.latex(surface.latex)
         st.caption(surface.note)
@@ -450,7 +450,7 @@ def arrow_view() -> None:
             step = min(int(s.arrow_step), arrow_run.steps_taken)
             if step < s.arrow_step:
                 st.caption(f"This run has {arrow_run.steps_taken} steps; showing step {step}.")
-            st.plotly_chart(arrow_figure(args, step), key="gd.chart.arrows")
+            chart.show(arrow_figure(args, step), key="gd.chart.arrows")
             st.caption("Red: where plain gradient descent would step (−η∇C). Purple: what the optimizer's memory "
                        "adds (momentum) or, for Adam, its running mean of gradients as a step. Black: "
                        "the step actually taken, the sum of the other two for momentum. The view zooms to the "
@@ -485,7 +485,7 @@ def range_test() -> None:
                    f"hyper-parameters; surface, start and hyper-parameters are set in *{SECTIONS[1]}*.")
     with sweep_cols[1]:
         if sw is not None:
-            st.plotly_chart(sweep_figure(sweep_args, int(s.sweep_steps)), key="gd.chart.sweep")
+            chart.show(sweep_figure(sweep_args, int(s.sweep_steps)), key="gd.chart.sweep")
     if sw is not None:
         best, first = sw.best, sw.first_diverging
         st.markdown(
@@ -519,9 +519,9 @@ def mini_batches() -> None:
                                                        int(s.sgd_steps))
         left, right = st.columns([3, 2])
         with left:
-            st.plotly_chart(paths_fig, key="gd.chart.sgd_paths")
+            chart.show(paths_fig, key="gd.chart.sgd_paths")
         with right:
-            st.plotly_chart(paths_cost_fig, key="gd.chart.sgd_cost")
+            chart.show(paths_cost_fig, key="gd.chart.sgd_cost")
             for p in paths:
                 if p.diverged:
                     st.error(f"{p.label} diverged at step {p.diverged_at}.")

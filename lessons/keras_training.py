@@ -17,7 +17,7 @@ from nnviz.keras import model as km
 from nnviz.keras import spec as kspec
 from nnviz.keras.jobs import QUEUE
 from nnviz.keras.runs import RunStore, sanitize
-from nnviz.ui import limits, state
+from nnviz.ui import chart, settings
 from nnviz.ui.text import plain
 
 PREFIX = "keras"
@@ -26,31 +26,38 @@ LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
 
 
+DATA_LABELS = {**{name: {"loan_default": "loan default (the course project)"}.get(name, name.replace("_", " "))
+                  for name in tabular.DATASETS}, UPLOAD: UPLOAD}
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    data: str = "loan_default"
-    target: str = ""
-    task: str = "auto"
-    categorical: str = "onehot"
-    scaler: str = "minmax"
-    test_fraction: float = 0.2
-    layers: str = "32, 16"
-    activation: str = "relu"
-    dropout: float = 0.2
-    optimizer: str = "adam"
-    learning_rate: float = 0.001
-    batch_size: int = 128
-    epochs: int = 20
-    validation_split: float = 0.2
-    early_stopping: bool = True
-    monitor: str = "val_loss"
-    patience: int = 5
-    restore_best: bool = True
-    seed: int = 42
-    fills: str = ""  # missing-value choices that differ from the page's own: "column=choice;column=choice"
+    data: str = settings.choice("loan_default", DATA_LABELS, "Data set")
+    # The target's options are the table's columns: checked against them when the table is known.
+    target: str = settings.text("", "Target column (what to predict)", max_chars=200)
+    task: str = settings.choice("auto", ("auto", *tabular.TASKS), "Task")
+    categorical: str = settings.choice("onehot", {"onehot": "one-hot encode", "drop": "drop"}, "Categorical columns",
+                                       widget="radio")
+    scaler: str = settings.choice("minmax", ("minmax", "standard", "none"), "Scaling", widget="radio")
+    test_fraction: float = settings.slider(0.2, 0.1, 0.5, 0.05, "Test fraction")
+    layers: str = settings.text("32, 16", "Hidden layers (units; d0.3 = Dropout(0.3))", max_chars=120)
+    activation: str = settings.choice("relu", kspec.ACTIVATIONS, "Hidden activation")
+    dropout: float = settings.slider(0.2, 0.0, 0.8, 0.05, "Dropout after each hidden layer")
+    optimizer: str = settings.choice("adam", kspec.OPTIMIZERS, "Optimizer")
+    learning_rate: float = settings.log_slider(0.001, LEARNING_RATES, "Learning rate η")
+    batch_size: int = settings.log_slider(128, BATCH_SIZES, "Batch size")
+    epochs: int = settings.slider(20, 1, 300, 1, "Epochs")
+    validation_split: float = settings.slider(0.2, 0.0, 0.5, 0.05, "Validation split")
+    early_stopping: bool = settings.toggle(True, "Early stopping", widget="checkbox")
+    monitor: str = settings.choice("val_loss", kspec.MONITORS, "Monitor")
+    patience: int = settings.slider(5, 1, 30, 1, "Patience")
+    restore_best: bool = settings.toggle(True, "Restore best weights", widget="checkbox")
+    seed: int = settings.number(42, 0, 2**31 - 1, 1, "Seed")
+    # Missing-value choices that differ from the page's own: "column=choice;column=choice".
+    fills: str = settings.text("", "Missing-value choices", max_chars=2000)
 
 
-DEFAULTS = Settings()
+PAGE = settings.Page(PREFIX, Settings)
 _OVERFIT = dict(data="breast_cancer", layers="256, 256", dropout=0.0, optimizer="adam", learning_rate=0.001,
                 batch_size=16, epochs=60, validation_split=0.3, test_fraction=0.3, early_stopping=False, scaler="minmax")
 PRESETS = {
@@ -161,16 +168,8 @@ st.markdown(
 st.latex(r"C(w) = \frac{1}{n}\sum_{i=1}^{n} L\big(y_i, \hat y_i(w)\big), \qquad "
          r"w \leftarrow w - \eta\,\nabla_w C_{\text{batch}}")
 
-state.init(PREFIX, DEFAULTS)
-limits.enforce(PREFIX, DEFAULTS, {
-    "task": limits.options(("auto", *tabular.TASKS)), "categorical": limits.options(("onehot", "drop")),
-    "scaler": limits.options(("minmax", "standard", "none")), "activation": limits.options(kspec.ACTIVATIONS),
-    "optimizer": limits.options(kspec.OPTIMIZERS), "monitor": limits.options(kspec.MONITORS),
-    "learning_rate": limits.options(LEARNING_RATES), "batch_size": limits.options(BATCH_SIZES),
-    "test_fraction": (0.1, 0.5), "dropout": (0.0, 0.8), "epochs": (1, 300), "validation_split": (0.0, 0.5),
-    "patience": (1, 30), "seed": (0, 2**31 - 1),
-})
-state.presets_bar(PREFIX, DEFAULTS, PRESETS)
+PAGE.init()
+PAGE.presets_bar(PRESETS)
 session_id = st.session_state.setdefault("keras.session", uuid.uuid4().hex)
 box = st.session_state.setdefault("keras.box", {})  # this session's trained model, results and run names
 box["runs_started"] = box.get("runs_started", 0) + 1  # a training tells whether a new run followed its stop
@@ -178,9 +177,8 @@ box["runs_started"] = box.get("runs_started", 0) + 1  # a training tells whether
 # 1. Data --------------------------------------------------------------------------------------------------
 st.header("1. Data")
 left, right = st.columns([2, 1])
-left.selectbox("Data set", (*tabular.DATASETS, UPLOAD), key=state.key(PREFIX, "data"),
-               format_func=lambda n: {"loan_default": "loan default (the course project)"}.get(n, n.replace("_", " ")))
-data_name = st.session_state[state.key(PREFIX, "data")]
+PAGE.widget("data", left)
+data_name = PAGE["data"]
 if data_name == UPLOAD:
     table = _uploaded_table()
     source = f"upload:{st.session_state['keras.upload_table'][2]}"
@@ -190,17 +188,16 @@ for note in table.notes:
     st.warning(plain(note))
 columns = list(table.frame.columns)
 if table.target is None:
-    if st.session_state[state.key(PREFIX, "target")] not in columns:
-        st.session_state[state.key(PREFIX, "target")] = columns[-1]
-    right.selectbox("Target column (what to predict)", columns, key=state.key(PREFIX, "target"))
-    target = st.session_state[state.key(PREFIX, "target")]
+    if PAGE["target"] not in columns:
+        PAGE["target"] = columns[-1]
+    right.selectbox(PAGE.declared["target"].label, columns, key=PAGE.key("target"))
+    target = PAGE["target"]
 else:
     target = table.target
     right.markdown(f"**Target:** {plain(target)}")
 detected = table.task or tabular.detect_task(table.frame[target])
-right.selectbox("Task", ("auto", *tabular.TASKS), key=state.key(PREFIX, "task"),
-                format_func=lambda t: f"auto (detected: {detected})" if t == "auto" else t)
-chosen_task = st.session_state[state.key(PREFIX, "task")]
+PAGE.widget("task", right, format_func=lambda t: f"auto (detected: {detected})" if t == "auto" else t)
+chosen_task = PAGE["task"]
 task = detected if chosen_task == "auto" else chosen_task
 if table.description:
     st.caption(table.description)
@@ -222,19 +219,19 @@ with st.expander("Explore the data: class balance, distributions, missing values
                 f"{sum(k == 'date' for k in overview.kinds.values())} dates).")
     a, b = st.columns(2)
     if overview.class_counts is not None:
-        a.plotly_chart(charts.class_balance(overview.class_counts.to_dict()), key="keras.balance")
+        chart.show(charts.class_balance(overview.class_counts.to_dict()), key="keras.balance", where=a)
     numeric_columns = [c for c, k in overview.kinds.items() if k == "numeric"]
     if numeric_columns:
         column = b.selectbox("Feature to plot", numeric_columns, key="keras.histogram_column")
-        b.plotly_chart(charts.histogram(tabular.by_class(table.frame, column, target, task), column),
-                       key="keras.histogram")
+        chart.show(charts.histogram(tabular.by_class(table.frame, column, target, task), column),
+                       key="keras.histogram", where=b)
     if len(overview.missing):
-        st.plotly_chart(charts.missing_values(overview.missing.column.tolist(), overview.missing.percent.tolist()),
+        chart.show(charts.missing_values(overview.missing.column.tolist(), overview.missing.percent.tolist()),
                         key="keras.missing")
     else:
         st.markdown("No missing values.")
     if overview.correlation.shape[0] > 1:
-        st.plotly_chart(charts.correlation_heatmap(overview.correlation.to_numpy(), list(overview.correlation.columns)),
+        chart.show(charts.correlation_heatmap(overview.correlation.to_numpy(), list(overview.correlation.columns)),
                         key="keras.correlation")
 
 # 2. Preparation -------------------------------------------------------------------------------------------
@@ -244,7 +241,7 @@ st.markdown("Fit every step on the training rows only (the test rows stay unseen
             "turns date strings into years and scales numbers to a range the network likes.")
 gaps = _fills(source, table.frame, target)
 fills = []
-fills_key = state.key(PREFIX, "fills")
+fills_key = PAGE.key("fills")
 if gaps:
     st.markdown("**Missing values**, column by column (`group_mean:total_acc` fills a gap with the mean of rows "
                 "sharing the same `total_acc`, as the course does for `mort_acc`):")
@@ -268,39 +265,30 @@ if gaps:
 else:
     st.session_state[fills_key] = st.session_state["keras.fills_written"] = ""
 a, b, c = st.columns(3)
-a.radio("Categorical columns", ("onehot", "drop"), key=state.key(PREFIX, "categorical"), horizontal=True,
-        format_func={"onehot": "one-hot encode", "drop": "drop"}.get)
-b.radio("Scaling", ("minmax", "standard", "none"), key=state.key(PREFIX, "scaler"), horizontal=True)
-c.slider("Test fraction", 0.1, 0.5, step=0.05, key=state.key(PREFIX, "test_fraction"))
+PAGE.widget("categorical", a, horizontal=True)
+PAGE.widget("scaler", b, horizontal=True)
+PAGE.widget("test_fraction", c)
 
 # 3. The model ---------------------------------------------------------------------------------------------
 st.header("3. Build the model")
 a, b, c = st.columns(3)
-a.text_input("Hidden layers (units; d0.3 = Dropout(0.3))", key=state.key(PREFIX, "layers"))
-b.selectbox("Hidden activation", kspec.ACTIVATIONS, key=state.key(PREFIX, "activation"))
-c.slider("Dropout after each hidden layer", 0.0, 0.8, step=0.05, key=state.key(PREFIX, "dropout"))
-a, b, c, d = st.columns(4)
-a.selectbox("Optimizer", kspec.OPTIMIZERS, key=state.key(PREFIX, "optimizer"))
-b.select_slider("Learning rate η", LEARNING_RATES, key=state.key(PREFIX, "learning_rate"))
-c.select_slider("Batch size", BATCH_SIZES, key=state.key(PREFIX, "batch_size"))
-d.slider("Epochs", 1, 300, key=state.key(PREFIX, "epochs"))
-a, b, c, d, e = st.columns(5)
-a.slider("Validation split", 0.0, 0.5, step=0.05, key=state.key(PREFIX, "validation_split"))
-b.checkbox("Early stopping", key=state.key(PREFIX, "early_stopping"))
-c.selectbox("Monitor", kspec.MONITORS, key=state.key(PREFIX, "monitor"))
-d.slider("Patience", 1, 30, key=state.key(PREFIX, "patience"))
-e.checkbox("Restore best weights", key=state.key(PREFIX, "restore_best"))
-st.number_input("Seed", 0, 2**31 - 1, step=1, key=state.key(PREFIX, "seed"))
-settings = state.sync(PREFIX, DEFAULTS)
+for name, column in zip(("layers", "activation", "dropout"), st.columns(3)):
+    PAGE.widget(name, column)
+for name, column in zip(("optimizer", "learning_rate", "batch_size", "epochs"), st.columns(4)):
+    PAGE.widget(name, column)
+for name, column in zip(("validation_split", "early_stopping", "monitor", "patience", "restore_best"), st.columns(5)):
+    PAGE.widget(name, column)
+PAGE.widget("seed")
+s = PAGE.sync()
 
-prep_spec = tabular.PrepSpec(tuple(fills), settings.categorical, settings.scaler, settings.test_fraction, settings.seed)
+prep_spec = tabular.PrepSpec(tuple(fills), s.categorical, s.scaler, s.test_fraction, s.seed)
 try:
     prepared = _prepare(source, table.frame, target, task, prep_spec)
-    hidden = kspec.parse_layers(settings.layers, settings.activation, settings.dropout)
+    hidden = kspec.parse_layers(s.layers, s.activation, s.dropout)
     model_spec = kspec.ModelSpec(prepared.X_train.shape[1], hidden, task, len(prepared.class_names))
-    train_spec = kspec.TrainSpec(settings.optimizer, settings.learning_rate, settings.batch_size, settings.epochs,
-                                 settings.validation_split, settings.early_stopping, settings.monitor,
-                                 settings.patience, settings.restore_best, settings.seed)
+    train_spec = kspec.TrainSpec(s.optimizer, s.learning_rate, s.batch_size, s.epochs,
+                                 s.validation_split, s.early_stopping, s.monitor,
+                                 s.patience, s.restore_best, s.seed)
     kspec.check_training(train_spec)
 except ValueError as error:
     st.error(plain(error))
@@ -326,11 +314,11 @@ with st.expander("The Keras code for this model (copy it)", expanded=True):
 
 # 4. Train -------------------------------------------------------------------------------------------------
 st.header("4. Train")
-estimate = budget.estimate_seconds(n_parameters, int(prepared.X_train.shape[0] * (1 - settings.validation_split)),
-                                   settings.batch_size, settings.epochs)
+estimate = budget.estimate_seconds(n_parameters, int(prepared.X_train.shape[0] * (1 - s.validation_split)),
+                                   s.batch_size, s.epochs)
 if over_budget:
     st.error(over_budget)
-elif (warning := budget.time_warning(estimate, settings.epochs)) is not None:
+elif (warning := budget.time_warning(estimate, s.epochs)) is not None:
     st.warning(warning)
 typed_name = st.session_state.get("keras.run_name") or ""
 try:
@@ -343,7 +331,7 @@ a, b, c = st.columns([1, 1, 3])
 train_clicked = a.button("Train", type="primary", key="keras.train", width="stretch",
                          disabled=bool(over_budget or run_name_problem))
 b.button("Stop", key="keras.stop", width="stretch")  # any click reruns; the rerun stops a training
-c.text_input("Run name", key="keras.run_name", placeholder=f"{data_name}-{settings.layers}")
+c.text_input("Run name", key="keras.run_name", placeholder=f"{data_name}-{s.layers}")
 if run_name_problem:
     c.error(plain(run_name_problem))
     train_clicked = False  # the name was typed and Train pressed at once: nothing trains under a refused name
@@ -360,7 +348,7 @@ if box.get("training") and not train_clicked:
         time.sleep(0.05)
 results = box.get("result")
 if results is None:
-    chart_slot.plotly_chart(charts.live_curves({}, epochs=settings.epochs), key="keras.live.empty")
+    chart.show(charts.live_curves({}, epochs=s.epochs), key="keras.live.empty", where=chart_slot)
     status.markdown("Press **Train**: the loss per epoch appears here as the network learns.")
 
 
@@ -376,8 +364,8 @@ def _draw(live: km.LiveCallback) -> None:
         else:
             words += f", about {budget.minutes(left)} left"
     status.markdown(words)
-    chart_slot.plotly_chart(charts.live_curves(live.history, epochs=live.epochs_planned, batch_x=live.batch_x,
-                                               batch_values=live.batch_loss), key=f"keras.live.{live.updates}")
+    chart.show(charts.live_curves(live.history, epochs=live.epochs_planned, batch_x=live.batch_x,
+                                               batch_values=live.batch_loss), key=f"keras.live.{live.updates}", where=chart_slot)
 
 
 def _wait(position: int) -> None:
@@ -388,8 +376,8 @@ def _wait(position: int) -> None:
 
 
 if train_clicked:
-    wanted = sanitize(typed_name or f"{data_name}-{settings.layers}")
-    config = {"data": data_name, "target": target, "task": task, "settings": dataclasses.asdict(settings),
+    wanted = sanitize(typed_name or f"{data_name}-{s.layers}")
+    config = {"data": data_name, "target": target, "task": task, "settings": dataclasses.asdict(s),
               "fills": dict(fills), "features": list(prepared.feature_names),
               "class_names": list(prepared.class_names), "summary": _summary(model_spec),
               "baseline_loss": tabular.baseline_loss(task, prepared.y_train),
@@ -452,10 +440,10 @@ if results is not None:
     result = results["result"]
     history = result.history
     best = curves.best_epoch(history.get("val_loss") or history.get("loss", []))
-    chart_slot.plotly_chart(charts.live_curves(history, epochs=len(result.wall_time), batch_x=result.batch_x,
+    chart.show(charts.live_curves(history, epochs=len(result.wall_time), batch_x=result.batch_x,
                                                batch_values=result.batch_loss,
                                                early_stopping_epoch=result.early_stopping_epoch, best=best),
-                            key="keras.live")
+                            key="keras.live", where=chart_slot)
     words = (f"Run **{plain(results['run'])}**: {result.epochs_run} epoch{'s' if result.epochs_run != 1 else ''} "
              f"in {result.seconds:.1f} s.")
     if result.stopped_by_user and result.stop_reason == "time":
@@ -476,7 +464,7 @@ if results is not None:
     st.info(results["diagnosis"].message)
     metric = next((m for m in ("accuracy", "mae") if m in history), None)
     if metric:
-        st.plotly_chart(charts.live_curves(history, metric, best=None), key="keras.metric")
+        chart.show(charts.live_curves(history, metric, best=None), key="keras.metric")
 
     st.header("5. Evaluate on the test split")
     evaluation = results["evaluation"]
@@ -486,14 +474,14 @@ if results is not None:
         st.markdown("  ·  ".join(f"**{name}** {value:.3f}" for name, value in evaluation.metrics.items()))
         if evaluation.task == "regression":
             a, b = st.columns(2)
-            a.plotly_chart(charts.predicted_vs_actual(evaluation.y_true, evaluation.y_pred), key="keras.pred")
-            b.plotly_chart(charts.residuals(evaluation.y_true, evaluation.y_pred), key="keras.residuals")
+            chart.show(charts.predicted_vs_actual(evaluation.y_true, evaluation.y_pred), key="keras.pred", where=a)
+            chart.show(charts.residuals(evaluation.y_true, evaluation.y_pred), key="keras.residuals", where=b)
         else:
             st.dataframe(evaluation.report.round(3), key="keras.report")
             a, b = st.columns(2)
-            a.plotly_chart(charts.confusion_matrix(evaluation.confusion, results["class_names"]), key="keras.confusion")
+            chart.show(charts.confusion_matrix(evaluation.confusion, results["class_names"]), key="keras.confusion", where=a)
             if evaluation.roc is not None:
-                b.plotly_chart(charts.roc_curve(*evaluation.roc), key="keras.roc")
+                chart.show(charts.roc_curve(*evaluation.roc), key="keras.roc", where=b)
     if results["data"] == "loan_default" and evaluation is not None:
         st.subheader("Would this new applicant repay?")
         raw = results["raw_test"]
@@ -522,7 +510,7 @@ if results is not None:
             history, wall_time = store.history(name)
             overlay.append({"name": name, "history": history, "wall_time": wall_time,
                             "early_stopping_epoch": stored[name].config.get("early_stopping_epoch")})
-        st.plotly_chart(charts.runs_overlay(overlay, "loss", 0.0), key="keras.my_runs")
+        chart.show(charts.runs_overlay(overlay, "loss", 0.0), key="keras.my_runs")
     st.markdown("Compare this run with others in the [loss-curve explorer](/loss_curves).")
 
 st.markdown("**What to notice:** the training loss almost always falls; the validation loss is the honest one. "

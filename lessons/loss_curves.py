@@ -9,7 +9,7 @@ import streamlit as st
 from nnviz import curves
 from nnviz.charts import training as charts
 from nnviz.keras.runs import RunStore
-from nnviz.ui import settings
+from nnviz.ui import chart, settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +82,7 @@ def overlay() -> None:
     if chosen and not available:
         st.warning(f"None of the chosen runs logged {s.metric!r}; showing the loss.")
     metric = s.metric if available else "loss"
-    st.plotly_chart(charts.runs_overlay(drawn, metric, s.smoothing, s.log_y, s.x_axis), key="curves.overlay")
+    chart.show(charts.runs_overlay(drawn, metric, s.smoothing, s.log_y, s.x_axis), key="curves.overlay")
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="curves.table")
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from nnviz import perceptron
 from nnviz.charts import perceptron as charts
-from nnviz.ui import settings
+from nnviz.ui import chart, settings
 
 DATASET_LABELS = {"and": "AND", "or": "OR", "nand": "NAND", "cloud": "separable random cloud", "xor": "XOR"}
 
@@ -65,7 +65,7 @@ def neuron() -> None:
         st.latex(rf"z = ({x[0]:.2f})({w[0]:.2f}) + ({x[1]:.2f})({w[1]:.2f}) + ({b:.2f}) = {z:.3f}")
         st.latex(perceptron.activation_latex(s.activation))
         st.latex(rf"a = f({z:.3f}) = {out:.3f}")
-        st.plotly_chart(charts.neuron_diagram(x, w, b, z, out, s.activation), key="perceptron.neuron")
+        chart.show(charts.neuron_diagram(x, w, b, z, out, s.activation), key="perceptron.neuron")
 
     st.header("2 · Why the bias matters")
     zero_z = float(perceptron.weighted_sum((0.0, 0.0), w, b))
@@ -85,7 +85,7 @@ def neuron() -> None:
         line = None
         st.error(str(err))
     st.latex(rf"w_1 x_1 + w_2 x_2 + b = 0 \;\Rightarrow\; {w[0]:.2f}\,x_1 {w[1]:+.2f}\,x_2 {b:+.2f} = 0")
-    st.plotly_chart(charts.input_plane(axis, grid, line, x, w, b, s.activation), key="perceptron.plane")
+    chart.show(charts.input_plane(axis, grid, line, x, w, b, s.activation), key="perceptron.plane")
     st.caption("Blue: the neuron answers 1 (or close to it); orange: 0. The cross is the input x from section 1.")
 
 
@@ -114,12 +114,12 @@ def learning_rule() -> None:
     lines = perceptron.history_lines(history, *box)
     replay, errors = st.columns([3, 2])
     with replay:
-        st.plotly_chart(charts.learning_replay(data.X, data.y, lines, history.errors, *box,
+        chart.show(charts.learning_replay(data.X, data.y, lines, history.errors, *box,
                                                title=DATASET_LABELS[s.dataset]),
                         key="perceptron.replay")
         st.caption("Press ▶ Play to watch the line move epoch by epoch, or drag the step slider.")
     with errors:
-        st.plotly_chart(charts.errors_per_epoch(history.errors, len(data.y), history.cycle,
+        chart.show(charts.errors_per_epoch(history.errors, len(data.y), history.cycle,
                                                 history.converged_epoch), key="perceptron.errors")
         final_w, final_b = history.weights[-1], history.biases[-1]
         st.latex(rf"w = ({final_w[0]:.2f},\ {final_w[1]:.2f}),\quad b = {final_b:.2f}")

@@ -12,8 +12,9 @@ import streamlit as st
 from nnviz import optimizers
 from nnviz import playground as pg
 from nnviz.charts import playground as charts
+from nnviz.ui import chart, crash, settings
 from nnviz.ui import playground_canvas as live_canvas
-from nnviz.ui import presenter, settings
+from nnviz.ui.text import plain
 
 DATASETS = {
     "circle": "Circle", "xor": "Exclusive or (XOR)", "gaussians": "Two gaussians", "spiral": "Spiral",
@@ -210,7 +211,7 @@ def _then(callback) -> None:
         callback()
 
 
-@presenter.guarded
+@crash.guarded
 def _change_layers(key: str, delta: int, then=None) -> None:
     hidden = list(SS[key])
     if delta > 0 and len(hidden) < pg.MAX_HIDDEN_LAYERS:
@@ -221,7 +222,7 @@ def _change_layers(key: str, delta: int, then=None) -> None:
     _then(then)
 
 
-@presenter.guarded
+@crash.guarded
 def _set_neurons(key: str, layer: int, then=None) -> None:
     hidden = list(SS[key])
     hidden[layer] = int(SS[f"{key.rsplit('.', 1)[0]}.neurons.{layer}"])
@@ -229,7 +230,7 @@ def _set_neurons(key: str, layer: int, then=None) -> None:
     _then(then)
 
 
-@presenter.guarded
+@crash.guarded
 def _set_layer_activation(key: str, layer: int, layers: int, fallback: str, then=None) -> None:
     acts = list(SS[key]) or [fallback] * layers
     acts = (acts + [fallback] * layers)[:layers]
@@ -238,7 +239,7 @@ def _set_layer_activation(key: str, layer: int, layers: int, fallback: str, then
     _then(then)
 
 
-@presenter.guarded
+@crash.guarded
 def _set_playing(on: bool) -> None:
     SS["playground.playing"] = on
     if on:
@@ -248,25 +249,25 @@ def _set_playing(on: bool) -> None:
         live_canvas.leave(SS["playground.session"])
 
 
-@presenter.guarded
+@crash.guarded
 def _reset_run() -> None:
     """Start again from the same initial weights (compare settings fairly)."""
     SS["playground.restart"] = True  # the new run clears an earlier crash's message too
     _set_playing(False)
 
 
-@presenter.guarded
+@crash.guarded
 def _same_activation_everywhere() -> None:
     PAGE["layer_activations"] = ()
 
 
-@presenter.guarded
+@crash.guarded
 def _regenerate() -> None:
     seed = PAGE.declared["seed"]
     PAGE["seed"] = int(PAGE["seed"]) + 1 if PAGE["seed"] < seed.high else int(seed.low)
 
 
-@presenter.guarded
+@crash.guarded
 def _step() -> None:
     _set_playing(False)
     SS["playground.step"] = True
@@ -420,7 +421,7 @@ try:
     config = _config(settings_now)
     config.validate()
 except ValueError as error:
-    st.error(str(error))
+    st.error(plain(error))  # a CSV's headers and cells may be in the message: shown as text
     _set_playing(False)
     PAGE.sync()
     st.stop()
@@ -472,7 +473,7 @@ with main_col:
                              format_func=lambda c: "(off)" if c < 0 else f"class {c}", key="playground.add_class")
 
 
-@presenter.guarded
+@crash.guarded
 def _on_point() -> None:
     """A click on the output with a class chosen: add that point to the training set."""
     point = SS["playground.canvas"].get("point")
@@ -497,7 +498,7 @@ OUTPUT_KINDS = {"tanh": "the network's output (orange −1 = class 0, white 0, b
                 "linear": "the predicted value (orange −1, white 0, blue +1)"}
 
 
-@presenter.guarded(on_error=_pause_after_crash)
+@crash.guarded(on_error=_pause_after_crash)
 def _frames_tick() -> None:
     """The live canvas, one tick: train a fair share of epochs and send their frames; or show the paused state."""
     started = time.perf_counter()
@@ -556,7 +557,7 @@ live = st.fragment(_frames_tick, key=PAGE._fragment_key("live"))
 with main_col:
     crash_slot = st.empty()
     if SS.get("playground.crash"):
-        crash_slot.error(presenter.error_message(SS["playground.crash"]))
+        crash_slot.error(crash.error_message(SS["playground.crash"]))
     live()
 
 # --- after training: the whole history, the confusion matrix, exports, hand-edited weights -------------------
@@ -568,14 +569,14 @@ if not SS["playground.playing"]:
         h = trainer.history
         with left:
             log_y = st.checkbox("Log scale", key="playground.log_y")
-            st.plotly_chart(charts.loss_history(h.epoch, h.train_loss, h.test_loss, log_y=log_y,
+            chart.show(charts.loss_history(h.epoch, h.train_loss, h.test_loss, log_y=log_y,
                                                 stopped_at=trainer.epoch if trainer.stop_reason else None),
                             key="playground.loss_chart")
         with right:
             if trainer.data.task == "classification" and len(trainer.data.X_test):
                 predicted = trainer.predict(trainer.data.X_test)
                 matrix = pg.confusion_matrix(trainer.data.y_test, predicted, trainer.data.n_classes)
-                st.plotly_chart(charts.confusion(matrix, [f"class {c}" for c in range(trainer.data.n_classes)]),
+                chart.show(charts.confusion(matrix, [f"class {c}" for c in range(trainer.data.n_classes)]),
                                 key="playground.confusion")
         downloads = st.columns(2)
         downloads[0].download_button("Download weights (JSON)", trainer.weights_json(), "playground_weights.json",

@@ -183,11 +183,11 @@ def test_presenter_figure_enlarges_fonts_and_lines_and_leaves_the_original_alone
     assert fig.layout.font.size is None and fig.data[0].line.width is None  # a copy was changed
 
 
-def test_charts_are_enlarged_only_for_the_session_in_presenter_mode():
+def test_charts_drawn_through_chart_show_are_enlarged_only_for_the_session_in_presenter_mode():
     script = (
         "import plotly.graph_objects as go, streamlit as st\n"
-        "from nnviz.ui import presenter\n"
-        "page = st.navigation([st.Page(lambda: st.plotly_chart(go.Figure(go.Scatter(x=[0, 1], y=[0, 1])),"
+        "from nnviz.ui import chart, presenter\n"
+        "page = st.navigation([st.Page(lambda: chart.show(go.Figure(go.Scatter(x=[0, 1], y=[0, 1])),"
         " key='c'), title='t', url_path='t')])\n"
         "presenter.run(page)\n"
     )
@@ -247,19 +247,19 @@ def test_a_crashing_page_shows_an_error_id_that_the_server_log_holds_with_the_tr
 def _app_with_crashing_callback_and_fragment():
     import streamlit as st
 
-    from nnviz.ui import presenter
+    from nnviz.ui import crash
 
     def bad_callback():
         raise KeyError("a planted bug in a callback")
 
     @st.fragment
-    @presenter.guarded
+    @crash.guarded
     def bad_fragment():
         st.markdown("the fragment's first line")
         if st.session_state.get("break_fragment"):
             raise ValueError("a planted bug in a fragment")
 
-    st.button("Break", key="break", on_click=presenter.guarded(bad_callback))
+    st.button("Break", key="break", on_click=crash.guarded(bad_callback))
     st.checkbox("Break the fragment", key="break_fragment")
     bad_fragment()
     st.markdown("the rest of the page")
@@ -284,13 +284,13 @@ def test_a_crashing_callback_or_fragment_shows_an_error_id_that_the_log_holds(ho
 def _app_with_a_fragment_that_stops_after_a_crash():
     import streamlit as st
 
-    from nnviz.ui import presenter
+    from nnviz.ui import crash
 
     def remember(error_id):
         st.session_state["crashed"] = error_id
 
     @st.fragment
-    @presenter.guarded(on_error=remember)
+    @crash.guarded(on_error=remember)
     def ticking():
         raise RuntimeError("a planted bug")
 

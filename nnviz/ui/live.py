@@ -23,7 +23,7 @@ from nnviz.charts import classroom as charts
 from nnviz.classroom import questions
 from nnviz.classroom.classes import ClassError, Classroom, NotTheTeacher, question_from
 from nnviz.classroom.store import default_store
-from nnviz.ui import settings
+from nnviz.ui import chart, settings
 from nnviz.ui.course import available
 
 STATE = "_nnviz.live"
@@ -374,7 +374,7 @@ def _teacher_live() -> None:
         results = classroom.sweep_results(live["code"])
         st.markdown(f"**Sweep: {len(results)} of {len(sweep['values'])} cells in**")
         values = [float(v) for v, _ in results]
-        st.plotly_chart(charts.sweep(values, [r for _, r in results], "learning rate η", "final C(w) − C_min",
+        chart.show(charts.sweep(values, [r for _, r in results], "learning rate η", "final C(w) − C_min",
                                      title=sweep.get("label") or "The class sweep"),
                         key="_nnviz.live.sweep_chart", config={"displayModeBar": False})
     data = record.get("question")
@@ -391,7 +391,7 @@ def _teacher_live() -> None:
                                 question.answer if revealed else None)
     else:
         figure = charts.numbers([float(a) for a in answers], question.answer if revealed else None)
-    st.plotly_chart(figure, key="_nnviz.live.tally", config={"displayModeBar": False})
+    chart.show(figure, key="_nnviz.live.tally", config={"displayModeBar": False})
 
 
 SWEEP_PAGE = "gradient_descent"

@@ -23,11 +23,9 @@ import functools
 import io
 import ipaddress
 import os
-import secrets
 import socket
 import struct
 import time
-import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -35,10 +33,9 @@ from urllib.parse import urlencode, urlsplit
 import plotly.graph_objects as go
 import segno
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
-from streamlit.logger import get_logger
 
-LOG = get_logger("nnviz")
+from nnviz.ui import crash
+
 
 PARAM = "present"
 KEY = "_nnviz.present"
@@ -117,27 +114,6 @@ def _session_on() -> bool:
         return bool(st.session_state.get(KEY, False))
     except Exception:  # no session (bare mode): leave figures alone
         return False
-
-
-def _install_chart_hook() -> None:
-    """Route every ``plotly_chart`` call through :func:`presenter_figure` when the session presents.
-
-    The hook is process-wide but reads the calling session's own state, so one
-    teacher in presenter mode changes nothing for the students.
-    """
-    if getattr(DeltaGenerator.plotly_chart, "_nnviz_presenter", False):
-        return
-    original = DeltaGenerator.plotly_chart
-
-    @functools.wraps(original)
-    def plotly_chart(self, figure_or_data, *args, **kwargs):
-        if _session_on() and isinstance(figure_or_data, (go.Figure, dict)):
-            figure_or_data = presenter_figure(figure_or_data)
-        return original(self, figure_or_data, *args, **kwargs)
-
-    plotly_chart._nnviz_presenter = True
-    DeltaGenerator.plotly_chart = plotly_chart
-    st.plotly_chart = types.MethodType(plotly_chart, st._main)
 
 
 def _toggled() -> None:
@@ -373,7 +349,6 @@ def run(page) -> None:
     after a page's ``st.stop()`` (Streamlit raises ``StopException`` again at every
     later element), hence the box before it.
     """
-    _install_chart_hook()
     is_on()  # seed the toggle's state from the URL before the widget exists
     st.sidebar.toggle("Presenter mode", key=KEY, on_change=_toggled, help="Larger text and charts for a projector; "
                       "the sidebar starts collapsed. Also ?present=1 in the address.")
@@ -388,57 +363,5 @@ def run(page) -> None:
     from nnviz.ui import live  # the live class: join box, following banner, teacher's panel
 
     live.before_page(page.url_path)
-    run_page(page)
+    crash.run_page(page)
     refresh_share_box()
-
-
-def error_message(error_id: str) -> str:
-    """What a student reads after a crash."""
-    return (f"Something went wrong on this page (error id **{error_id}**). Your settings are kept: change "
-            "one, or press *Reset page*. The server log has the details under this id.")
-
-
-def _report(where: str) -> str:
-    """Log the exception being handled with a new id and tell the student; returns the id."""
-    error_id = secrets.token_hex(4)
-    LOG.exception("nnviz error id %s in %s", error_id, where)
-    st.error(error_message(error_id))
-    return error_id
-
-
-def guarded(fn=None, *, on_error=None):
-    """``fn`` (a widget callback or a fragment) with ``run_page``'s handling: a crash shows the message with
-    an error id instead of Streamlit's generic one, and the traceback goes to the log under that id.
-
-    ``on_error(error_id)`` runs after the report (a playing fragment pauses, so a crash is not repeated
-    every tick).
-    Use as ``@guarded`` or ``@guarded(on_error=...)``.
-    """
-    if fn is None:
-        return functools.partial(guarded, on_error=on_error)
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except Exception:  # noqa: BLE001 - any crash of a callback, reported below
-            error_id = _report(getattr(fn, "__qualname__", repr(fn)))
-            if on_error is not None:
-                on_error(error_id)
-            return None
-    return wrapper
-
-
-def run_page(page) -> str | None:
-    """Run ``page``; a crash becomes a friendly message with an error id, the traceback goes to the server log.
-
-    Streamlit's own handler (with ``client.showErrorDetails = "none"``) shows a generic
-    message with nothing a teacher could look up. Here the same short id is in the
-    student's message and on the log line with the traceback. Streamlit's rerun and
-    stop signals are not ``Exception``s and pass through. Returns the id, or None.
-    """
-    try:
-        page.run()
-    except Exception:  # noqa: BLE001 - any crash of a page script, reported below
-        return _report(f"page {getattr(page, 'url_path', page)!r}")
-    return None

@@ -37,36 +37,16 @@ from typing import Any, Callable, Mapping, Sequence
 
 import streamlit as st
 
-from nnviz.ui import heap, presenter
+from nnviz.ui import crash, heap
+from nnviz.ui.text import shown  # noqa: F401 - pages echo link text with settings.shown
 
 DECLARATION = "nnviz.setting"
 _STORE = "_nnviz_settings"
 STORE_KEY = _STORE  # where a session keeps each page's settings between visits
 # Not settings of a page, kept in its link: presenter mode, and the live class the session is in.
 _KEPT = ("present", "class")
-# A link value is echoed back in a message at most this long (the rest is cut, shown as "…").
-ECHO_CHARS = 40
 # No link value is read beyond this many characters (a list or a text has its own, smaller bound).
 LINK_CHARS = 400
-
-
-def shown(value: Any, limit: int = ECHO_CHARS) -> str:
-    """``value`` as literal text inside Markdown: an inline code span, cut to ``limit`` characters.
-
-    A code span shows its characters as they are: no link, image, HTML or emphasis can come out of
-    it, whatever a hand-made link puts there.
-    """
-    text = str(value)
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    text = text.replace("\n", " ").replace("\r", " ")
-    longest = 0
-    run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * (longest + 1)
-    return f"{fence} {text} {fence}"
 
 
 def _number_text(value: float) -> str:
@@ -164,7 +144,7 @@ class Stops(Setting):
         return Number(self.label, float(self.default)).parse(raw)
 
     def check(self, value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(float(value)):
             raise ValueError(f"{shown(value)} is not a number")
         low, high = self.stops[0], self.stops[-1]
         if not low <= value <= high:
@@ -173,7 +153,7 @@ class Stops(Setting):
                    else abs(stop - value))
 
     def encode(self, value: Any) -> str:
-        return repr(float(value))
+        return str(int(value)) if isinstance(value, int) else repr(float(value))
 
     def draw(self, where, key: str, **options) -> Any:
         options.setdefault("format_func", lambda v: f"{v:g}")
@@ -509,7 +489,7 @@ class Page:
         def body() -> None:
             self._running = name
             try:
-                presenter.guarded(fn)()
+                crash.guarded(fn)()
             finally:
                 self._running = None
             self.sync()
@@ -534,9 +514,9 @@ class Page:
         """
         with st.container(horizontal=True, gap="small"):
             for label, values in presets.items():
-                st.button(label, on_click=presenter.guarded(self.apply), args=(values,),
+                st.button(label, on_click=crash.guarded(self.apply), args=(values,),
                           key=f"{self.prefix}.preset.{label}", width="content")
-            st.button("↺ Reset page", on_click=presenter.guarded(self.reset), key=f"{self.prefix}.preset.reset",
+            st.button("↺ Reset page", on_click=crash.guarded(self.reset), key=f"{self.prefix}.preset.reset",
                       width="content", help="Every setting back to its default")
 
 

@@ -11,6 +11,9 @@ GitHub-flavoured Markdown (Streamlit's) also turns a bare ``http://...``,
 ``www.`` or e-mail address into a link after escapes are undone; an invisible
 zero-width space after ``://``'s colon, after ``www`` and after ``@`` breaks
 those patterns (checked in a real browser, tests/e2e).
+
+:func:`shown` is the other form, for a value echoed inside a sentence (a link's bad value, a typed
+number): an inline code span, cut short, in which nothing is Markdown at all.
 """
 
 from __future__ import annotations
@@ -30,3 +33,26 @@ def plain(value: object) -> str:
     text = _LINE_BREAKS.sub(" ", str(value))
     text = _AUTOLINK.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE, text)
     return _PUNCTUATION.sub(r"\\\1", text)
+
+
+# A value echoed back in a message is cut to this many characters (the rest shown as "…").
+ECHO_CHARS = 40
+
+
+def shown(value, limit: int = ECHO_CHARS) -> str:
+    """``value`` as literal text inside Markdown: an inline code span, cut to ``limit`` characters.
+
+    A code span shows its characters as they are: no link, image, HTML or emphasis can come out of
+    it, whatever a hand-made link puts there.
+    """
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    text = text.replace("\n", " ").replace("\r", " ")
+    longest = 0
+    run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
