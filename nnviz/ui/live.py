@@ -97,6 +97,16 @@ def before_page(url_path: str) -> None:
             st.caption(f"You are in class {live['code']}.")
             st.button("Leave the class", key="_nnviz.live.leave", on_click=_leave, width="stretch")
     if live is not None and live["role"] == "student":
+        # The banner is drawn in full runs only: the once-a-second check below draws nothing unless asked.
+        banner, button = st.columns([4, 1])
+        if live["following"]:
+            banner.info(f"Following the teacher (class {live['code']}).", icon=":material/visibility:")
+            button.button("Explore on my own", key="_nnviz.live.detach", on_click=_set_following, args=(False,),
+                          width="stretch")
+        else:
+            banner.info(f"Exploring on your own (class {live['code']}).", icon=":material/explore:")
+            button.button("Follow again", key="_nnviz.live.follow", on_click=_set_following, args=(True,),
+                          width="stretch")
         _follower()
 
 
@@ -143,6 +153,21 @@ def _join(code: str, nickname: str) -> None:
 def _apply(view: dict, code: str) -> None:
     """Open the teacher's page with the teacher's settings, as the teacher's link would."""
     prefix = view.get("prefix", "")
+    here = st.session_state.get(PAGE, ("", ""))[0]
+    page = settings.PAGES.get(prefix)
+    if view.get("page") == here and page is not None and here:
+        # Already on that page: take its values, each checked against its declaration, and rerun here
+        # (cheaper than opening the page anew). A value that does not fit keeps the default.
+        for name, declaration in page.declared.items():
+            value = getattr(page.defaults, name)
+            raw = view.get("params", {}).get(name)
+            if raw is not None:
+                try:
+                    value = declaration.check(declaration.parse(raw))
+                except ValueError:
+                    pass
+            st.session_state[page.key(name)] = value
+        st.rerun()
     if prefix:
         for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix + ".")]:
             del st.session_state[key]
@@ -184,15 +209,6 @@ def _follower() -> None:
         if live["following"] and view and view != live.get("applied"):
             live["applied"] = view
             _apply(view, code)
-    banner, button = st.columns([4, 1])
-    if live["following"]:
-        banner.info(f"Following the teacher (class {code}).", icon=":material/visibility:")
-        button.button("Explore on my own", key="_nnviz.live.detach", on_click=_set_following, args=(False,),
-                      width="stretch")
-    else:
-        banner.info(f"Exploring on your own (class {code}).", icon=":material/explore:")
-        button.button("Follow again", key="_nnviz.live.follow", on_click=_set_following, args=(True,),
-                      width="stretch")
     _question_for_student(live)
     _sweep_for_student(live, classroom)
 
