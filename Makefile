@@ -36,7 +36,7 @@ serve: $(STAMP)
 	NNVIZ_PORT=$(PORT) scripts/serve.sh
 
 bench-load: $(STAMP)
-	$(BIN)/python -m bench load class
+	$(BIN)/python -m bench load class hostile
 
 bench-browser: $(STAMP) chromium
 	$(BIN)/python -m bench browser

@@ -15,6 +15,23 @@ def _lr_shown(page) -> str:
     return page.locator(LR_SLIDER).first.locator('[data-testid="stSliderThumbValue"]').inner_text()
 
 
+def _start_and_join(teacher, student, server_url, page: str, student_path: str = "") -> str:
+    """The teacher starts a class on ``page``; the student opens its address and joins. Returns the code."""
+    teacher.goto(f"{server_url}/{page}")
+    start = teacher.get_by_text("Start a class", exact=True)
+    start.wait_for(timeout=90_000)  # a first page load on a busy machine can be slow
+    start.click()
+    address = teacher.locator('[data-testid="stSidebar"] code', has_text="?class=").first
+    address.wait_for(timeout=30_000)
+    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
+    student.goto(f"{server_url}/{student_path}?class={code}")
+    join = student.get_by_text("Join", exact=True)
+    join.wait_for(timeout=90_000)
+    join.click()
+    student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+    return code
+
+
 @pytest.fixture
 def two(browser):
     contexts = [browser.new_context(viewport={"width": 1280, "height": 720}) for _ in range(2)]
@@ -29,21 +46,7 @@ def two(browser):
 
 def test_the_student_follows_the_teacher_answers_and_sees_the_reveal(two, server_url):
     teacher, student = two
-    teacher.goto(f"{server_url}/gradient_descent")
-    wait_for_app(teacher)
-    start = teacher.get_by_text("Start a class", exact=True)
-    start.wait_for(timeout=90_000)  # a first page load on a busy machine can be slow
-    start.click()
-    address = teacher.locator('[data-testid="stSidebar"] code', has_text="?class=").first
-    address.wait_for(timeout=30_000)
-    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
-
-    student.goto(f"{server_url}/?class={code}")
-    wait_for_app(student)
-    join = student.get_by_text("Join", exact=True)
-    join.wait_for(timeout=90_000)
-    join.click()
-    student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+    _start_and_join(teacher, student, server_url, "gradient_descent")
     student.locator(LR_SLIDER).first.wait_for(timeout=30_000)  # the teacher's page opened on the student's
     assert "/gradient_descent" in student.evaluate("() => location.pathname")
     screenshot(student, "live_class_student")
@@ -83,20 +86,7 @@ def test_the_student_follows_the_teacher_answers_and_sees_the_reveal(two, server
 
 def test_a_student_who_explores_keeps_their_own_settings_until_they_follow_again(two, server_url):
     teacher, student = two
-    teacher.goto(f"{server_url}/perceptron")
-    wait_for_app(teacher)
-    start = teacher.get_by_text("Start a class", exact=True)
-    start.wait_for(timeout=90_000)  # a first page load on a busy machine can be slow
-    start.click()
-    address = teacher.locator('[data-testid="stSidebar"] code', has_text="?class=").first
-    address.wait_for(timeout=30_000)
-    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
-    student.goto(f"{server_url}/perceptron?class={code}")
-    wait_for_app(student)
-    join = student.get_by_text("Join", exact=True)
-    join.wait_for(timeout=90_000)
-    join.click()
-    student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+    _start_and_join(teacher, student, server_url, "perceptron", "perceptron")
     student.get_by_role("button", name="Explore on my own").click()
     student.get_by_text("Exploring on your own").wait_for(timeout=10_000)
 
@@ -124,18 +114,7 @@ def test_a_wrong_class_code_is_explained(page, server_url):
 
 def test_a_class_sweep_gives_the_student_one_learning_rate_and_fills_the_teachers_chart(two, server_url):
     teacher, student = two
-    teacher.goto(f"{server_url}/gradient_descent")
-    start = teacher.get_by_text("Start a class", exact=True)
-    start.wait_for(timeout=90_000)
-    start.click()
-    address = teacher.locator('[data-testid="stSidebar"] code', has_text="?class=").first
-    address.wait_for(timeout=30_000)
-    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
-    student.goto(f"{server_url}/?class={code}")
-    join = student.get_by_text("Join", exact=True)
-    join.wait_for(timeout=90_000)
-    join.click()
-    student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+    _start_and_join(teacher, student, server_url, "gradient_descent")
 
     teacher.get_by_role("button", name="Class sweep: one η each").click()
     student.get_by_text("Class sweep: your learning rate is η = 0.001").wait_for(timeout=15_000)
