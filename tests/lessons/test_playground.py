@@ -164,7 +164,6 @@ CONTROLS = [
     ("checkbox", "playground.show_test", True, lambda at: payload(at)[0]["show_test"] is True),
     ("checkbox", "playground.discretize", True, lambda at: payload(at)[0]["discretize"] is True),
     ("checkbox", "playground.highlight_wrong", True, lambda at: payload(at)[0]["highlight_wrong"] is True),
-    ("radio", "playground.speed", "one epoch per frame", lambda at: at.session_state["playground.speed"] != "fast"),
     ("selectbox", "playground.add_class", 1, lambda at: payload(at)[0]["add_class"] == 1),
     ("selectbox", "playground.layer_act.1", "relu", lambda at: trainer(at).hidden_acts == ("tanh", "relu")),
 ]
@@ -188,6 +187,19 @@ def test_every_control_changes_what_the_page_shows(kind, key, value, check):
     getattr(at, kind)(key=key).set_value(value).run()
     assert not at.exception, at.exception
     assert check(at)
+
+
+def test_speed_sets_the_epochs_between_the_frames_the_canvas_gets():
+    """Fast trains as many epochs between frames as the tick's budget holds; one epoch per frame is
+    TensorFlow Playground's pace: the frames of a batch are consecutive epochs."""
+    at = open_page()
+    at.button(key="playground.play").click().run()
+    fast = [frame["epoch"] for frame in payload(at)[0]["frames"]]
+    at.radio(key="playground.speed").set_value("one epoch per frame").run()
+    assert not at.exception, at.exception
+    slow = [frame["epoch"] for frame in payload(at)[0]["frames"]]
+    assert len(fast) >= 2 and max(np.diff(fast)) > 1
+    assert len(slow) >= 2 and list(np.diff(slow)) == [1] * (len(slow) - 1) and slow[0] > fast[-1]
 
 
 def test_structural_changes_redraw_the_boundary_and_hyper_parameters_keep_the_run():
@@ -467,7 +479,7 @@ def test_the_canvas_request_is_read_with_bounds(value, expected):
     assert (request.n, request.frames, request.link) == expected
 
 
-def test_one_session_computes_at_a_time_and_the_others_wait_without_spinning():
+def test_one_session_computes_at_a_time_and_the_others_wait():
     import threading
 
     from nnviz.ui import playground_canvas as live
