@@ -294,15 +294,18 @@ def test_random_widget_values_never_crash_a_page(page):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_garbage_in_a_link_is_ignored_with_a_warning(page):
-    """A hand-edited link: every setting of the page gets an unreadable value."""
+    """A hand-edited link: every setting of the page gets an unreadable value. Every lesson page keeps its
+    settings in its URL, so one that keeps none fails here."""
     first = AppTest.from_file(str(ROOT / "lessons" / f"{page}.py"), default_timeout=120).run()
     settings = first.session_state["_nnviz_settings"] if "_nnviz_settings" in first.session_state else {}
     fields = [name for values in settings.values() for name in values]
-    if not fields:
-        pytest.skip(f"{page} keeps no settings in the URL")
+    assert fields, f"{page} keeps no settings in its URL"
     rng = random.Random(f"link-{page}")
     at = AppTest.from_file(str(ROOT / "lessons" / f"{page}.py"), default_timeout=120)
     for name in fields:
         at.query_params[name] = rng.choice(["nan", "inf", "zzz", "1e999", "", ",,,", "-1", "99999999", "🙂"])
     at.run()
     _no_traceback(at, f"{page} with {dict(at.query_params)}")
+    warned = [w.value for w in at.warning if w.value.startswith("This link asked for settings the page cannot use")]
+    assert len(warned) == 1, f"{page}: no warning for {dict(at.query_params)}"
+    assert "the default" in warned[0] and "is used" in warned[0]
