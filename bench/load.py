@@ -31,6 +31,7 @@ from urllib.parse import urlparse
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ContextInfo
+from streamlit.proto.Common_pb2 import FileUploaderState, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -122,6 +123,7 @@ class Session:
                       "timer": None}
         self._tasks: set = set()
         self._closing = False
+        self._file_urls: dict[str, asyncio.Future] = {}  # file_urls_request ids awaiting their response
 
     # -- connection -----------------------------------------------------------------
     def _fetch_cookies(self) -> str:
@@ -207,6 +209,10 @@ class Session:
             self.query = msg.page_info_changed.query_string
         elif kind == "script_finished":
             self._finished.put_nowait(msg.script_finished)
+        elif kind == "file_urls_response":
+            waiting = self._file_urls.pop(msg.file_urls_response.response_id, None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(msg.file_urls_response)
         elif kind == "auto_rerun":
             # st.fragment(run_every=...): the browser, not the server, sends each tick. Like Streamlit's
             # frontend (App.handleAutoRerun), keep the timer if the interval is the same, else replace it.
@@ -315,6 +321,12 @@ class Session:
                                                        element.checkbox)
         elif kind == "radio":
             self.widgets[element.radio.id] = Widget(element.radio.id, "radio", element.radio.label, element.radio)
+        elif kind == "selectbox":
+            self.widgets[element.selectbox.id] = Widget(element.selectbox.id, "selectbox", element.selectbox.label,
+                                                        element.selectbox)
+        elif kind == "file_uploader":
+            self.widgets[element.file_uploader.id] = Widget(element.file_uploader.id, "file_uploader",
+                                                            element.file_uploader.label, element.file_uploader)
 
     def _rerun_msg(self, widgets: list[WidgetState], page_name: str = "", fragment_id: str = "",
                    auto: bool = False) -> bytes:
@@ -444,6 +456,100 @@ class Session:
                 continue
         raise LookupError(f"/{self.page} has no choice labelled {label!r}")
 
+    async def select(self, label: str, option: str) -> float:
+        """Pick ``option`` in the select box labelled ``label`` (or containing it); the run's seconds.
+
+        ``option`` is the option as shown, or a part of it that only one option contains.
+        """
+        widget = self._widget("selectbox", label)
+        shown = list(widget.proto.options)
+        if option not in shown:
+            near = [o for o in shown if option.lower() in o.lower()]
+            if len(near) != 1:
+                raise LookupError(f"{label!r} has no option {option!r} (it has {shown})")
+            option = near[0]
+        return await self._rerun([WidgetState(id=widget.id, string_value=option)])  # the option as shown
+
+    async def upload(self, label: str, name: str, data: bytes) -> float:
+        """Upload ``data`` as the file ``name`` to the file uploader labelled ``label`` (or containing it), as
+        Streamlit 1.67's frontend does; returns the seconds of the rerun that follows.
+
+        The frontend asks for an upload URL (BackMsg ``file_urls_request``, answered by a ForwardMsg
+        ``file_urls_response``), PUTs the file there as a multipart form (one part named after the file, the
+        XSRF token in the ``X-Xsrftoken`` header beside its cookie), then reruns with the widget's
+        ``file_uploader_state_value``. Unlike a browser, the harness checks neither the file's extension nor
+        its size first: the server's own checks are what it meets. A refused PUT raises
+        :class:`UploadRefused` (the browser shows the error on the widget and does not rerun).
+        """
+        widget = self._widget("file_uploader", label)
+        request_id = f"nnviz-load-{len(self._file_urls)}-{time.perf_counter_ns()}"
+        waiting = asyncio.get_running_loop().create_future()
+        self._file_urls[request_id] = waiting
+        msg = BackMsg()
+        msg.file_urls_request.request_id = request_id
+        msg.file_urls_request.file_names.append(name)
+        msg.file_urls_request.session_id = self.session_id
+        await self._ws.send(msg.SerializeToString())
+        try:
+            response = await asyncio.wait_for(waiting, SCRIPT_TIMEOUT)
+        finally:
+            self._file_urls.pop(request_id, None)
+        if response.error_msg:
+            raise UploadRefused(0, response.error_msg)
+        urls = response.file_urls[0]
+        await asyncio.to_thread(self._put_file, urls.upload_url, name, data)
+        info = UploadedFileInfo(file_id=urls.file_id, name=name, size=len(data))
+        info.file_urls.CopyFrom(urls)
+        state = WidgetState(id=widget.id)
+        state.file_uploader_state_value.CopyFrom(FileUploaderState(uploaded_file_info=[info]))
+        return await self._rerun([state])
+
+    async def remove_upload(self, label: str) -> float:
+        """Remove the file from the uploader labelled ``label``, as its ✕ does: the file's DELETE, then a rerun
+        with the widget's state emptied; returns the rerun's seconds."""
+        widget = self._widget("file_uploader", label)
+        state = self.states.get(widget.id)
+        if state is not None and state.WhichOneof("value") == "file_uploader_state_value":
+            for info in state.file_uploader_state_value.uploaded_file_info:
+                if info.file_urls.delete_url:
+                    await asyncio.to_thread(self._http, info.file_urls.delete_url, "DELETE", b"", {})
+        emptied = WidgetState(id=widget.id)
+        emptied.file_uploader_state_value.CopyFrom(FileUploaderState())
+        return await self._rerun([emptied])
+
+    def _put_file(self, upload_url: str, name: str, data: bytes) -> None:
+        """The browser's ``PUT`` of a ``FormData`` holding the file (``formData.append(name, file, name)``)."""
+        # A browser escapes these three in a multipart name (the HTML standard's form encoding).
+        quoted = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A").encode()
+        boundary = f"----nnvizLoad{random.Random(len(data)).getrandbits(64):016x}"
+        kind = "text/csv" if name.lower().endswith(".csv") else "application/octet-stream"
+        body = b"".join([
+            f"--{boundary}\r\n".encode(),
+            b'Content-Disposition: form-data; name="' + quoted + b'"; filename="' + quoted + b'"\r\n',
+            f"Content-Type: {kind}\r\n\r\n".encode(), data, f"\r\n--{boundary}--\r\n".encode(),
+        ])
+        self._http(upload_url, "PUT", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+    def _http(self, path: str, method: str, body: bytes, headers: dict) -> None:
+        """One request as the frontend's ``csrfRequest``: the session's cookies and its XSRF token as a header."""
+        import urllib.error
+
+        base = urlparse(self.base_url)
+        url = path if "://" in path else f"{self.base_url}/{path.lstrip('/')}"  # as the frontend joins them
+        if urlparse(url).netloc != base.netloc:
+            raise ValueError(f"{url!r} is not on the server this session talks to")
+        headers = {**headers, "Origin": f"{base.scheme}://{base.netloc}"}
+        if getattr(self, "cookies", None):
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            if "_streamlit_xsrf" in self.cookies:
+                headers["X-Xsrftoken"] = self.cookies["_streamlit_xsrf"]
+        request = urllib.request.Request(url, data=body or None, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=SCRIPT_TIMEOUT) as answer:
+                answer.read()
+        except urllib.error.HTTPError as error:
+            raise UploadRefused(error.code, error.read().decode(errors="replace")) from None
+
     async def forge(self, widget_id: str) -> float:
         """Send a button press for a widget this session was never shown (what a hostile page could send)."""
         return await self._rerun([WidgetState(id=widget_id, trigger_value=True)])
@@ -466,6 +572,14 @@ class Session:
         widget = self._button(label)
         await self._ws.send(self._rerun_msg(list(self.states.values())
                                             + [WidgetState(id=widget.id, trigger_value=True)]))
+
+
+class UploadRefused(RuntimeError):
+    """The server refused an upload (the HTTP status, 0 when it gave no URL, and its answer)."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(f"upload refused ({status}): {detail[:300]}")
+        self.status, self.detail = status, detail
 
 
 def trigger_id(component_id: str) -> str:

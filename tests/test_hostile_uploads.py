@@ -1,0 +1,110 @@
+"""Crafted file names uploaded to a real ``streamlit run`` as a browser uploads (bench/load.py ``Session.upload``):
+the Keras page and the playground answer with their own message or Streamlit's refusal, never a traceback, and
+the page still answers a slider move afterwards.
+
+What Streamlit 1.67 does with each name: it stores the upload in memory under a random file id, so the name is
+never a path (``../../etc/passwd.csv`` is read like any file); it keeps the name as sent, so the page must show it
+as text (``<img src=x>.csv`` in an error); it puts no limit on a name's length; and a name without ``.csv`` (which
+its frontend would not send for ``type=["csv"]``) is refused when the widget's value is read: the run ends in its
+redacted error box (``client.showErrorDetails = "none"``, no traceback) until the file is removed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.load import Server, Session, run
+
+KERAS_CSV = b"size,rooms,price\n" + b"".join(f"{50 + i},{1 + i % 4},{i % 2}\n".encode() for i in range(60))
+POINTS_CSV = b"x1,x2,label\n" + b"".join(f"{i / 30 - 1:.3f},{1 - i / 30:.3f},{i % 2}\n".encode() for i in range(60))
+NOT_CSV = b"\x00\x01binary"  # refused by the page's own reader, which then names the file
+LONG = "n" * 296 + ".csv"  # 300 characters
+CRAFTED = ["../../etc/passwd.csv", "<img src=x>.csv", LONG]
+PAGES = {  # page: (its data set choice, the uploader's label, a good file)
+    "keras_training": ("upload a CSV", "CSV file", KERAS_CSV),
+    "playground": ("upload", "CSV with columns", POINTS_CSV),
+}
+
+
+class Recording(Session):
+    """A session that also keeps the exception elements it was sent (their traceback field, above all)."""
+
+    def _element(self, element) -> None:
+        if element.WhichOneof("type") == "exception":
+            self.raised = [*getattr(self, "raised", []), element.exception]
+        super()._element(element)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with Server() as running:
+        yield running
+
+
+async def _page(url: str, page: str) -> Recording:
+    session = Recording(url, page, seed=7)
+    await session.open()
+    await session.select("Data set", PAGES[page][0])
+    return session
+
+
+async def _crafted_names(url: str, page: str) -> dict:
+    _, label, good = PAGES[page]
+    seen: dict = {}
+    session = await _page(url, page)
+    try:
+        for name in CRAFTED:
+            session.error_alerts.clear()
+            await session.upload(label, name, good)  # raises if the page shows an exception
+            seen[name] = list(session.error_alerts)
+            await session.move_slider()
+            assert not session.exceptions, (name, session.exceptions)
+        session.error_alerts.clear()
+        await session.upload(label, "<img src=x>.csv", NOT_CSV)
+        seen["bad content"] = list(session.error_alerts)
+        await session.move_slider()
+        await session.upload(label, "points", good)  # no extension: Streamlit refuses it
+    except RuntimeError as refused:
+        seen["refused"] = str(refused)
+    seen["tracebacks"] = [list(e.stack_trace) for e in getattr(session, "raised", [])]
+    await session.remove_upload(label)  # the uploader's ✕
+    await session.move_slider()
+    seen["after"] = list(session.exceptions)
+    await session.upload(label, "again.csv", good)  # the session's uploader still works
+    await session.move_slider()
+    seen["again"] = list(session.exceptions)
+    await session.close()
+    return seen
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_crafted_file_names_get_a_message_or_a_refusal_and_the_page_goes_on(server, page):
+    seen = run(_crafted_names(server.url, page))
+    for name in CRAFTED:  # a good file under a crafted name is read like any other
+        assert seen[name] == [], (name, seen[name])
+    if page == "keras_training":  # the page names the file in its message, as text
+        (message,) = seen["bad content"]
+        assert "binary" in message and "img src" in message and "<img src=x>" not in message
+    else:  # the playground reads the bytes as text and says what is missing
+        assert len(seen["bad content"]) == 1
+    assert "redacted" in seen["refused"]  # Streamlit's refusal of a name without .csv, in its error box
+    assert seen["tracebacks"] == [[]]  # one refusal, and no traceback in it
+    assert seen["after"] == [] and seen["again"] == []
+
+
+def test_a_refused_upload_leaves_other_sessions_alone(server):
+    async def scenario() -> tuple[list, float]:
+        hostile = await _page(server.url, "playground")
+        try:
+            await hostile.upload(PAGES["playground"][1], "points.exe", POINTS_CSV)
+        except RuntimeError:
+            pass
+        other = Session(server.url, "playground", seed=8)
+        await other.open()
+        took = await other.move_slider()
+        await hostile.close()
+        await other.close()
+        return other.exceptions, took
+
+    exceptions, took = run(scenario())
+    assert exceptions == [] and took > 0
