@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from nnviz import tabular
+from nnviz.keras import model as km
 from nnviz.keras.runs import RunStore
 
 pytestmark = pytest.mark.tensorflow
@@ -91,7 +93,7 @@ def test_flow_iris_prepare_build_train_evaluate_and_store_the_run():
                                                                   "Only", "Overfitting"))
 
 
-def test_regression_shows_predicted_vs_actual_and_a_diverging_preset_is_named():
+def test_a_diverging_preset_is_named_and_its_evaluation_refused_in_words():
     at = _open()
     at.button(key="keras.preset.η too high").click().run()
     at.slider(key="keras.epochs").set_value(4).run()
@@ -111,6 +113,19 @@ def test_diabetes_regression_evaluation_charts_and_runs_overlaid():
     assert not at.exception
     spec = _chart(at, "Predicted vs actual")
     assert len(spec["data"][1]["x"]) == 89  # 20 % of 442 rows
+    # Each point is a test row: across, its target in the data set; up, the trained model's output for it.
+    results = at.session_state["keras.box"]["result"]
+    rows = results["raw_test"]
+    table = tabular.load("diabetes").frame
+    actual = rows.merge(table, on=list(rows.columns), how="left")["target"]
+    assert actual.notna().all()
+    np.testing.assert_allclose(spec["data"][1]["x"], actual)
+    predicted = km.predict_rows(results["model"], results["pipeline"], rows).ravel()
+    np.testing.assert_allclose(spec["data"][1]["y"], predicted, rtol=1e-5)
+    assert not np.allclose(predicted, actual)  # two epochs: far from the diagonal, which spans both
+    diagonal = spec["data"][0]
+    span = [min(actual.min(), predicted.min()), max(actual.max(), predicted.max())]
+    assert diagonal["x"] == diagonal["y"] == pytest.approx(span, rel=1e-6)
     _chart(at, "Residuals")
     at.text_input(key="keras.run_name").input("second try").run()
     at.button(key="keras.train").click().run()
