@@ -8,6 +8,10 @@ On one ``streamlit run`` process (``make run``), over Streamlit's WebSocket prot
    huge Keras model, a broken smoothing, an over-long list of network numbers): the students' p95 and its ratio
    to the baseline (target: at most 1.5 ×).
 3. The server's resident memory after opening each worst link 10 times, against before (target: under 50 MB).
+4. The same 3 students while one more session uploads, as a browser does (bench/load.py ``Session.upload``), a
+   4.8 MB CSV of 150 columns with gaps to the Keras page and a 5 MB CSV of many rows to the playground, then
+   changes a few widgets on each, again and again with new files: their p95 and its ratio to the baseline
+   (target: at most 1.5 ×), and the memory the uploads added.
 
 Environment: NNVIZ_HOSTILE_SECONDS (default 15).
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import time
 
 from bench.common import percentile, table
@@ -34,6 +39,75 @@ WORST = [
     ("backpropagation", "values=" + ",".join(["1e300"] * 400)),
     ("perceptron", "x1=1e308&activation=[x](http://example.invalid)"),
 ]
+
+
+KERAS_BYTES = 4_800_000
+PLAYGROUND_BYTES = 5_000_000  # under Streamlit's maxUploadSize (5 MiB)
+UPLOAD_ROUNDS = 3  # distinct pairs of files: a new file is read anew, a file seen before comes from the cache
+
+
+def wide_csv(seed: int, size: int = KERAS_BYTES, columns: int = 150) -> bytes:
+    """A table of ``columns`` columns (numbers, a few categories, a 0/1 target last) with gaps, about ``size``
+    bytes."""
+    rng = random.Random(seed)
+    kinds = ["category" if i % 15 == 7 else "number" for i in range(columns - 1)]
+    lines = [",".join([f"f{i}" for i in range(columns - 1)] + ["target"])]
+    total = len(lines[0]) + 1
+    while total < size:
+        cells = []
+        for kind in kinds:
+            if rng.random() < 0.08:
+                cells.append("")  # a gap
+            elif kind == "category":
+                cells.append(rng.choice(("red", "green", "blue", "amber")))
+            else:
+                cells.append(f"{rng.gauss(0, 10):.3f}")
+        cells.append(str(rng.randrange(2)))
+        line = ",".join(cells)
+        if total + len(line) + 1 > size:
+            break
+        lines.append(line)
+        total += len(line) + 1
+    return ("\n".join(lines) + "\n").encode()
+
+
+def long_csv(seed: int, size: int = PLAYGROUND_BYTES) -> bytes:
+    """Points x1,x2,label: about ``size`` bytes, far more rows than the playground takes."""
+    rng = random.Random(seed)
+    lines, total = ["x1,x2,label"], 12
+    while True:
+        line = f"{rng.uniform(-5, 5):.4f},{rng.uniform(-5, 5):.4f},{rng.randrange(2)}"
+        if total + len(line) + 1 > size:
+            break
+        lines.append(line)
+        total += len(line) + 1
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def _uploader(url: str, files: list, seconds: float, out: dict) -> None:
+    """One session after another: the Keras page's wide CSV, the playground's long CSV, a few widgets moved."""
+    end = time.perf_counter() + seconds
+    round_ = 0
+    while time.perf_counter() < end:
+        wide, long = files[round_ % len(files)]
+        for page, choice, label, data in (("keras_training", "upload a CSV", "CSV file", wide),
+                                          ("playground", "upload", "CSV with columns", long)):
+            session = Session(url, page, seed=round_)
+            try:
+                await session.open()
+                await session.select("Data set", choice)
+                out["upload_s"].append(await session.upload(label, f"round{round_}.csv", data))
+                out["uploads"] += 1
+                out["messages"].update(m.replace("\\", "")[:80] for m in session.error_alerts)  # shown unescaped
+                for _ in range(3):
+                    out["after_s"].append(await session.move_slider())
+            except Exception as exc:  # counted, the class goes on
+                out["errors"].append(f"/{page} upload: {type(exc).__name__}: {exc}")
+            finally:
+                await session.close()
+            if time.perf_counter() >= end:
+                break
+        round_ += 1
 
 
 def rss_mb(pids) -> float:
@@ -87,6 +161,14 @@ async def scenario(url: str, pids, seconds: float) -> dict:
             await session.open()
             await session.close()
     out["rss_before"], out["rss_after"] = before, rss_mb(pids)
+    # The uploads last, so that the memory above is the worst links' alone.
+    files = [(wide_csv(seed), long_csv(seed)) for seed in range(UPLOAD_ROUNDS)]  # made before measuring
+    out["upload"] = {"uploads": 0, "upload_s": [], "after_s": [], "messages": set(), "errors": []}
+    uploads = asyncio.create_task(_uploader(url, files, seconds + 1, out["upload"]))
+    out["during_uploads"] = await sliders(url, ["perceptron"], sessions=3, interval=0.5, duration=seconds,
+                                          arrival=0.5, seed=5)
+    await uploads
+    out["rss_uploads"] = rss_mb(pids)
     return out
 
 
@@ -100,6 +182,9 @@ def main() -> None:
     before = [x * 1000 for x in out["baseline"].rerun]
     during = [x * 1000 for x in out["during"].rerun]
     p_before, p_during = percentile(before, 95), percentile(during, 95)
+    uploading = [x * 1000 for x in out["during_uploads"].rerun]
+    p_uploading = percentile(uploading, 95)
+    upload = out["upload"]
     rows = [
         {"measure": "other students' slider p95, alone (ms)", "value": p_before, "target": ""},
         {"measure": "… while the worst links are opened (ms)", "value": p_during, "target": ""},
@@ -107,10 +192,22 @@ def main() -> None:
         {"measure": "worst links opened", "value": out["opened"], "target": ""},
         {"measure": "server memory after 10 × every worst link (MB more)",
          "value": round(out["rss_after"] - out["rss_before"], 1), "target": "< 50"},
-        {"measure": "crashes and errors", "value": len(out["errors"]) + len(out["during"].errors), "target": 0},
+        {"measure": "… while 4.8 MB and 5 MB CSVs are uploaded (ms)", "value": p_uploading, "target": ""},
+        {"measure": "ratio", "value": round(p_uploading / p_before, 2) if p_before else "", "target": "≤ 1.5"},
+        {"measure": "uploads done (Keras page + playground)", "value": upload["uploads"], "target": ""},
+        {"measure": "the uploader's own rerun after its upload, p95 (ms)",
+         "value": percentile([x * 1000 for x in upload["upload_s"]], 95), "target": ""},
+        {"measure": "the uploader's widget moves after it, p95 (ms)",
+         "value": percentile([x * 1000 for x in upload["after_s"]], 95), "target": ""},
+        {"measure": "server memory after the uploads (MB more)",
+         "value": round(out["rss_uploads"] - out["rss_after"], 1), "target": ""},
+        {"measure": "crashes and errors", "value": len(out["errors"]) + len(out["during"].errors)
+         + len(upload["errors"]) + len(out["during_uploads"].errors), "target": 0},
     ]
     print(table(rows, ["measure", "value", "target"]))
-    for error in out["errors"][:5]:
+    for message in sorted(upload["messages"]):
+        print("  the uploader was told:", message)
+    for error in (out["errors"] + upload["errors"] + out["during"].errors + out["during_uploads"].errors)[:5]:
         print("  error:", error)
 
 
