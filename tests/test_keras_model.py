@@ -1,5 +1,7 @@
 """Real TensorFlow on tiny data: model from spec, seeds, EarlyStopping, Stop, run round trip, TensorBoard logs."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -297,3 +299,24 @@ def test_the_largest_model_allowed_fits_the_disk_budget_of_a_run():
     name = km.save_run(store, staging, "largest", model, result, {})
     size = sum(f.stat().st_size for f in store.path(name).rglob("*") if f.is_file())
     assert size <= budget.MAX_RUN_BYTES
+
+
+@pytest.mark.parametrize("asked, pools", [(None, "1 1"), ("3", "3 3")])
+def test_tensorflow_gets_one_thread_unless_nnviz_tf_threads_says_otherwise(asked, pools):
+    """docs/serving.md: TensorFlow uses one thread per training (NNVIZ_TF_THREADS changes it). A fresh process
+    (this one's TensorFlow is initialised already): nnviz.keras.load(), then TensorFlow's own pool sizes."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NNVIZ_TF_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")}
+    if asked is not None:
+        env["NNVIZ_TF_THREADS"] = asked
+    script = ("import nnviz.keras as k; k.load(); import tensorflow as tf; "
+              "print(tf.config.threading.get_intra_op_parallelism_threads(), "
+              "tf.config.threading.get_inter_op_parallelism_threads())")
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[-2] == pools

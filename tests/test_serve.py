@@ -325,3 +325,41 @@ def test_ctrl_c_stops_nginx_and_every_streamlit_process(tmp_path, to_group):
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
+
+
+@pytest.mark.tensorflow
+def test_a_keras_training_stops_when_its_tab_closes(tmp_path):
+    """docs/serving.md: a Keras training stops at its next live update when its tab is closed. On a plain
+    ``streamlit run``: start 300 epochs of iris in batches of 8, wait for a live update, close the WebSocket;
+    the run is then stored as stopped by the user, with fewer epochs than asked (left alone, all 300 run,
+    well within the run's time budget, and the run is stored as not stopped)."""
+    import json
+    import time
+
+    from nnviz.keras import budget
+
+    runs = tmp_path / "runs"
+
+    async def scenario(url: str) -> None:
+        session = Session(url, "keras_training", query="data=iris&epochs=300&batch_size=8&early_stopping=0")
+        await session.open()
+        try:
+            await session.press("Train")
+            deadline = time.monotonic() + 300
+            while not any("Training… epoch **" in text for text in session.texts):
+                assert time.monotonic() < deadline, "no live update came"
+                await asyncio.sleep(0.1)
+        finally:
+            await session.close()
+
+    with Server(env={"NNVIZ_RUNS_DIR": str(runs)}) as server:
+        run(scenario(server.url))
+        closed = time.monotonic()
+        configs: list = []
+        while not configs:  # the stopped training stores what it trained
+            assert time.monotonic() - closed < 300, "no run was stored after the tab closed"
+            time.sleep(0.2)
+            configs = [json.loads(p.read_text()) for p in runs.glob("*/config.json")]
+    (config,) = configs
+    assert config["stopped_by_user"] is True and config["epochs_run"] < 300
+    assert config["seconds"] < budget.MAX_RUN_SECONDS  # stopped by the closed tab, not by the time budget
