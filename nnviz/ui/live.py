@@ -132,7 +132,7 @@ def _join_box(raw_code: str) -> None:
     with st.container(border=True):
         st.markdown(f"#### Join class {code}")
         st.caption("Your teacher leads the class: your page follows theirs until you choose to explore. "
-                   "No name is needed; a nickname is optional and only your teacher sees it.")
+                   "No name is needed; a nickname is optional, and your answers are anonymous.")
         left, right = st.columns([3, 1])
         nickname = left.text_input("Nickname (optional)", key="_nnviz.live.nickname", max_chars=24)
         right.button("Join", key="_nnviz.live.join", on_click=_join, args=(code, nickname), type="primary",
