@@ -17,7 +17,7 @@ from nnviz.keras import model as km
 from nnviz.keras import spec as kspec
 from nnviz.keras.jobs import QUEUE
 from nnviz.keras.runs import RunStore, sanitize
-from nnviz.ui import chart, settings
+from nnviz.ui import chart, settings, upload
 from nnviz.ui.text import plain
 
 PREFIX = "keras"
@@ -117,8 +117,8 @@ def _read_upload(digest: str, name: str, _data: bytes) -> tuple[tabular.Table | 
 
 
 def _uploaded_table():
-    file = st.file_uploader("CSV file (at most 5 MB, 200 columns, 200,000 rows; nothing in it is executed)",
-                            type=["csv"], key="keras.upload")
+    file = upload.csv_file("CSV file (at most 5 MB, 200 columns, 200,000 rows; nothing in it is executed)",
+                           "keras.upload")
     if file is None:
         st.info("Choose a CSV file to continue, or pick a bundled data set.")
         st.stop()

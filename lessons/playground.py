@@ -13,6 +13,7 @@ from nnviz import optimizers
 from nnviz import playground as pg
 from nnviz.charts import playground as charts
 from nnviz.ui import chart, crash, settings
+from nnviz.ui import upload as uploads
 from nnviz.ui import playground_canvas as live_canvas
 from nnviz.ui.text import plain
 
@@ -364,8 +365,8 @@ with data_col:
               help="New points (and new initial weights): the seed goes up by one (after 10,000, back to 0).")
     upload = None
     if PAGE["dataset"] == "upload":
-        upload = st.file_uploader(f"CSV with columns x1, x2, label (at most {pg.MAX_UPLOAD_ROWS:,} rows)",
-                                  type=["csv"], key="playground.upload")
+        upload = uploads.csv_file(f"CSV with columns x1, x2, label (at most {pg.MAX_UPLOAD_ROWS:,} rows)",
+                                  "playground.upload")
     st.subheader("Features")
     for name in pg.FEATURE_NAMES:
         PAGE.widget(name)
