@@ -11,12 +11,12 @@ from nnviz import activations, encoding, probabilities, saturation
 from nnviz.charts import activations as charts
 from nnviz.ui import chart, settings
 from nnviz.ui.settings import shown
+from nnviz.ui.text import bounded, typed_numbers
 
 NAMES = list(activations.NAMES)
 LABELS = {name: activations.get(name).label for name in NAMES}
 # A typed list (class names, logits, labels, examples) is read up to this many items; a longer one gets
 # a message instead of a target table that grows with its square (a row per example, a column per class).
-MAX_ITEMS = 30
 
 
 @dataclass(frozen=True)
@@ -46,27 +46,11 @@ PRESETS = {
 }
 
 
-def _bounded(items: list, what: str) -> list:
-    """``items`` typed by the student, refused in words when there are more than ``MAX_ITEMS``."""
-    if len(items) > MAX_ITEMS:
-        raise ValueError(f"there are {len(items):,} {what}; at most {MAX_ITEMS} fit on this page")
-    return items
-
-
-def _numbers(text: str, what: str) -> np.ndarray:
-    """The numbers typed in a box; an item that is not a number is named as it was typed."""
-    for item in _bounded(encoding.parse_labels(text), what):
-        try:
-            float(item)
-        except ValueError:
-            raise ValueError(f"could not read {shown(item)} among the {what}: "
-                             "type numbers separated by commas") from None
-    return encoding.parse_numbers(text, what)
 
 
 def _class_names(text: str) -> list[str]:
     """Class names as typed; they label the chart's bars, where < and > would be read as markup."""
-    names = _bounded(encoding.parse_labels(text), "class names")
+    names = bounded(encoding.parse_labels(text), "class names")
     for name in names:
         if "<" in name or ">" in name:
             raise ValueError(f"the class name {shown(name)} has < or >: use letters, digits and spaces")
@@ -169,7 +153,7 @@ def softmax() -> None:
     s = PAGE.values()
     st.latex(probabilities.SOFTMAX_T_LATEX + r" \qquad " + probabilities.SIGMOID_LATEX)
     try:
-        classes, z = probabilities.named_logits(_class_names(s.classes), _numbers(s.logits, "logits"))
+        classes, z = probabilities.named_logits(_class_names(s.classes), typed_numbers(s.logits, "logits"))
         probs = probabilities.class_probabilities(z, s.temperature)
     except ValueError as err:
         st.error(str(err))
@@ -193,7 +177,7 @@ def large_logits() -> None:
     st.subheader("Large logits: why softmax subtracts the largest one")
     PAGE.widget("big_logits")
     try:
-        demo_logits = _numbers(PAGE["big_logits"], "logits")
+        demo_logits = typed_numbers(PAGE["big_logits"], "logits")
         demo = probabilities.overflow_demo(demo_logits)
     except ValueError as err:
         st.error(str(err))
@@ -222,7 +206,7 @@ def targets() -> None:
     s = PAGE.values()
     with one_col:
         try:
-            labels = _bounded(encoding.parse_labels(s.labels), "labels")
+            labels = bounded(encoding.parse_labels(s.labels), "labels")
             onehot = encoding.one_hot(labels)
         except ValueError as err:
             st.error(str(err))
@@ -234,8 +218,8 @@ def targets() -> None:
     with multi_col:
         try:
             sets = [label_set for label_set in encoding.parse_label_sets(s.label_sets) if label_set]
-            _bounded(sets, "examples")
-            _bounded(sorted({label for label_set in sets for label in label_set}), "labels")
+            bounded(sets, "examples")
+            bounded(sorted({label for label_set in sets for label in label_set}), "labels")
             multihot = encoding.multi_hot(sets)
         except ValueError as err:
             st.error(str(err))

@@ -2,17 +2,14 @@
 
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
-from nnviz import encoding, probabilities, slowdown
+from nnviz import probabilities, slowdown
 from nnviz.charts import costs as charts
 from nnviz.ui import chart, settings
-from nnviz.ui.settings import shown
+from nnviz.ui.text import typed_numbers
 
 CLASSES = ("Red", "Green", "Blue")
-# A typed list (predictions, targets, logits) is read up to this many numbers; a longer one gets a message.
-MAX_ITEMS = 30
 
 
 @dataclass(frozen=True)
@@ -39,19 +36,6 @@ PRESETS = {
     "Wrong class": {"logits": "2.0, 1.0, 0.1", "target_class": "Blue"},
 }
 
-
-def _numbers(text: str, what: str) -> np.ndarray:
-    """The numbers typed in a box, at most ``MAX_ITEMS``; an item that is not a number is named as it was typed."""
-    items = encoding.parse_labels(text)
-    if len(items) > MAX_ITEMS:
-        raise ValueError(f"there are {len(items):,} {what}; at most {MAX_ITEMS} fit on this page")
-    for item in items:
-        try:
-            float(item)
-        except ValueError:
-            raise ValueError(f"could not read {shown(item)} among the {what}: "
-                             "type numbers separated by commas") from None
-    return encoding.parse_numbers(text, what)
 
 
 st.title("Cost functions")
@@ -113,7 +97,7 @@ def batch() -> None:
     PAGE.widget("targets", t_col)
     s = PAGE.values()
     try:
-        cost = slowdown.batch_quadratic(_numbers(s.targets, "targets"), _numbers(s.predictions, "predictions"))
+        cost = slowdown.batch_quadratic(typed_numbers(s.targets, "targets"), typed_numbers(s.predictions, "predictions"))
     except ValueError as err:
         st.error(str(err))
         return
@@ -172,7 +156,7 @@ def categorical() -> None:
     PAGE.widget("target_class", k_col, horizontal=True)
     s = PAGE.values()
     try:
-        classes, z = probabilities.named_logits(CLASSES, _numbers(s.logits, "logits"))
+        classes, z = probabilities.named_logits(CLASSES, typed_numbers(s.logits, "logits"))
         target = classes.index(s.target_class)
         cce = probabilities.categorical_cross_entropy(z, target)
     except ValueError as err:

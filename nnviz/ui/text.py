@@ -56,3 +56,27 @@ def shown(value, limit: int = ECHO_CHARS) -> str:
         longest = max(longest, run)
     fence = "`" * (longest + 1)
     return f"{fence} {text} {fence}"
+
+
+# The most items a student may type in one box (labels, class names, logits, predictions): a page stays small.
+MAX_ITEMS = 30
+
+
+def bounded(items: list, what: str, limit: int = MAX_ITEMS) -> list:
+    """``items`` typed by the student, refused in words when there are more than ``limit``."""
+    if len(items) > limit:
+        raise ValueError(f"there are {len(items):,} {what}; at most {limit} fit on this page")
+    return items
+
+
+def typed_numbers(text: str, what: str, limit: int = MAX_ITEMS):
+    """The numbers typed in a box (at most ``limit``); an item that is not a number is named as typed, literally."""
+    from nnviz import encoding
+
+    for item in bounded(encoding.parse_labels(text), what, limit):
+        try:
+            float(item)
+        except ValueError:
+            raise ValueError(f"could not read {shown(item)} among the {what}: "
+                             "type numbers separated by commas") from None
+    return encoding.parse_numbers(text, what)

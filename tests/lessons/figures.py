@@ -21,3 +21,13 @@ def run_page(page: str, query=None) -> AppTest:
     if query:
         at.query_params.update(query)
     return at.run()
+
+
+def declared(page: str) -> dict:
+    """A page's declarations (its module up to the title), to check presets without running it."""
+    from pathlib import Path
+
+    source = Path(page).read_text()
+    namespace: dict = {}
+    exec(compile(source[:source.index("st.title(")], page, "exec"), namespace)
+    return namespace

@@ -9,7 +9,7 @@ import pytest
 
 from nnviz import activations, encoding, probabilities, saturation
 from tests.lessons.figures import figure_array as _arr
-from tests.lessons.figures import run_page
+from tests.lessons.figures import declared, run_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "activations.py")
@@ -183,11 +183,7 @@ def test_out_of_range_link_settings_are_reset_in_words():
 
 # -- hand-edited links: a message naming the setting, the default used, no traceback -----------------
 def _declared():
-    """The page's declarations (its module up to the title), to check presets without a browser."""
-    source = Path(PAGE).read_text()
-    namespace = {}
-    exec(compile(source[:source.index("st.title(")], PAGE, "exec"), namespace)
-    return namespace
+    return declared(PAGE)
 
 
 @pytest.mark.parametrize("name,raw,label,default", [
