@@ -21,7 +21,7 @@ import streamlit as st
 
 from nnviz.charts import classroom as charts
 from nnviz.classroom import questions
-from nnviz.classroom.classes import ClassError, Classroom, NotTheTeacher, question_from
+from nnviz.classroom.classes import ClassError, Classroom, NotTheTeacher, normal_code, question_from
 from nnviz.classroom.store import default_store
 from nnviz.ui import chart, settings
 from nnviz.ui.course import available
@@ -121,14 +121,11 @@ def _start() -> None:
 
 def _join_box(raw_code: str) -> None:
     try:
-        record = room().record(raw_code)
+        code = normal_code(raw_code)
+        room().record(code)  # the class exists (else a message says why)
     except ClassError as err:
         st.warning(str(err))
         return
-    del record  # only its existence matters here
-    from nnviz.classroom.classes import normal_code
-
-    code = normal_code(raw_code)
     with st.container(border=True):
         st.markdown(f"#### Join class {code}")
         st.caption("Your teacher leads the class: your page follows theirs until you choose to explore. "
@@ -158,12 +155,12 @@ def _apply(view: dict, code: str) -> None:
     if view.get("page") == here and page is not None and here:
         # Already on that page: take its values, each checked against its declaration, and rerun here
         # (cheaper than opening the page anew). A value that does not fit keeps the default.
-        for name, declaration in page.declared.items():
+        params = view.get("params", {})
+        for name in page.declared:
             value = getattr(page.defaults, name)
-            raw = view.get("params", {}).get(name)
-            if raw is not None:
+            if name in params:
                 try:
-                    value = declaration.check(declaration.parse(raw))
+                    value = page.link_value(name, [params[name]])
                 except ValueError:
                     pass
             st.session_state[page.key(name)] = value

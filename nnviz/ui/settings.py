@@ -418,14 +418,8 @@ class Page:
             st.session_state[k] = default
             if name not in st.query_params:
                 continue
-            raw_all = st.query_params.get_all(name)
-            raw = raw_all[-1] if raw_all else ""
             try:
-                if len(raw_all) > 1:
-                    raise ValueError("it is given more than once")
-                if len(raw) > getattr(declaration, "link_chars", LINK_CHARS):  # a long list may declare more
-                    raise ValueError(f"it is {len(raw):,} characters long")
-                st.session_state[k] = declaration.check(declaration.parse(raw))
+                st.session_state[k] = self.link_value(name, st.query_params.get_all(name))
             except ValueError as err:
                 messages.append(f"**{declaration.label}**: {err}; the default "
                                 f"{shown(declaration.encode(default))} is used.")
@@ -433,6 +427,16 @@ class Page:
             st.warning("This link asked for settings the page cannot use:\n\n"
                        + "\n".join(f"- {m}" for m in messages))
         return messages
+
+    def link_value(self, name: str, raws: list[str]) -> Any:
+        """Setting ``name``'s value from a link's text(s) for it; ``ValueError`` in words when it does not fit."""
+        declaration = self.declared[name]
+        raw = raws[-1] if raws else ""
+        if len(raws) > 1:
+            raise ValueError("it is given more than once")
+        if len(raw) > getattr(declaration, "link_chars", LINK_CHARS):  # a long list may declare more
+            raise ValueError(f"it is {len(raw):,} characters long")
+        return declaration.check(declaration.parse(raw))
 
     def sync(self):
         """Remember the settings for this session and write those that differ from the defaults to the URL."""
