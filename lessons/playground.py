@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from nnviz import optimizers
+from nnviz import metrics, optimizers
 from nnviz import playground as pg
 from nnviz.charts import playground as charts
+from nnviz.charts import training as training_charts
 from nnviz.ui import chart, crash, settings
 from nnviz.ui import upload as uploads
 from nnviz.ui import playground_canvas as live_canvas
@@ -576,9 +577,10 @@ if not SS["playground.playing"]:
         with right:
             if trainer.data.task == "classification" and len(trainer.data.X_test):
                 predicted = trainer.predict(trainer.data.X_test)
-                matrix = pg.confusion_matrix(trainer.data.y_test, predicted, trainer.data.n_classes)
-                chart.show(charts.confusion(matrix, [f"class {c}" for c in range(trainer.data.n_classes)]),
-                                key="playground.confusion")
+                matrix = metrics.confusion_matrix(trainer.data.y_test, predicted, range(trainer.data.n_classes))
+                chart.show(training_charts.confusion_matrix(matrix, [f"class {c}" for c in range(trainer.data.n_classes)],
+                                                            "Confusion matrix (test points)", height=300),
+                           key="playground.confusion")
         downloads = st.columns(2)
         downloads[0].download_button("Download weights (JSON)", trainer.weights_json(), "playground_weights.json",
                                      "application/json", key="playground.download_weights")

@@ -227,13 +227,6 @@ def predictions(kind: str, A: np.ndarray) -> np.ndarray:
     return np.argmax(A, axis=1)
 
 
-def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
-    """Counts: row = true class, column = predicted class."""
-    m = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(m, (np.asarray(y_true, int), np.asarray(y_pred, int)), 1)
-    return m
-
-
 MAX_HISTORY = 20_000
 
 

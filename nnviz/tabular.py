@@ -26,6 +26,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, OneHotEncoder, StandardScaler
 
 from nnviz import datasets, losses
+from nnviz import metrics as shared_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAN_FILE = ROOT / "data" / "loan_default.csv.gz"
@@ -500,7 +501,7 @@ def evaluate(task: str, y_true: np.ndarray, output: np.ndarray, class_names: tup
             auc = float(metrics.roc_auc_score(y_true, scores))
             roc = (fpr, tpr, auc)
             values["AUC"] = auc
-    confusion = metrics.confusion_matrix(y_true, y_pred, labels=labels)
+    confusion = shared_metrics.confusion_matrix(y_true, y_pred, labels)
     return Evaluation(task, values, rows, confusion, roc, y_true, y_pred)
 
 

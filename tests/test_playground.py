@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from nnviz import activations, losses, optimizers
+from nnviz import activations, losses, metrics, optimizers
 from nnviz import playground as pg
 from nnviz.network import Network, backward, forward
 
@@ -276,8 +276,8 @@ def test_set_weight_edits_one_weight_and_changes_the_output():
 
 
 def test_confusion_matrix_counts_true_against_predicted():
-    m = pg.confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], 3)
-    np.testing.assert_array_equal(m, [[1, 1, 0], [0, 1, 0], [1, 0, 1]])
+    m = metrics.confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], range(4))
+    np.testing.assert_array_equal(m, [[1, 1, 0, 0], [0, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]])  # class 3 unseen, listed
 
 
 def test_exports_hold_the_weights_and_the_history():

@@ -1,4 +1,4 @@
-"""Figures for the network playground: the loss history, the confusion matrix, a static boundary."""
+"""Figures for the network playground: the loss history and a static boundary (the confusion matrix is `training.confusion_matrix`)."""
 
 from __future__ import annotations
 
@@ -31,19 +31,6 @@ def loss_history(epochs, train_loss, test_loss, log_y: bool = False, stopped_at:
                       margin=dict(b=95))
     if log_y:
         fig.update_yaxes(type="log")
-    return fig
-
-
-def confusion(matrix, class_names, title: str = "Confusion matrix (test points)") -> go.Figure:
-    """Counts per (true, predicted) class, the diagonal being the correct answers."""
-    m = np.asarray(matrix)
-    names = [str(c) for c in class_names]
-    fig = go.Figure(go.Heatmap(z=m.tolist(), x=names, y=names, colorscale=[[0, "#FFFFFF"], [1, palette.BLUE]],
-                               text=m.tolist(), texttemplate="%{text}", showscale=False,
-                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
-    palette.layout(fig, title, "predicted class", "true class", height=300)
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category")
     return fig
 
 

@@ -122,14 +122,19 @@ def runs_overlay(runs: Sequence[Mapping], metric: str = "loss", weight: float = 
     return fig
 
 
-def confusion_matrix(matrix: np.ndarray, class_names: Sequence[str]) -> go.Figure:
-    """Counts of true (rows) against predicted (columns) classes on the test split."""
+def confusion_matrix(matrix: np.ndarray, class_names: Sequence[str], title: str = "Confusion matrix (test split)",
+                     height: int | None = None) -> go.Figure:
+    """Counts of true (rows) against predicted (columns) classes, the diagonal being the correct answers.
+
+    The one confusion-matrix chart: the Keras page and the playground both draw theirs with it."""
+    m = np.asarray(matrix)
     names = [str(c) for c in class_names]
-    fig = go.Figure(go.Heatmap(z=np.asarray(matrix).tolist(), x=names, y=names, colorscale="Blues",
-                               text=np.asarray(matrix).astype(str).tolist(), texttemplate="%{text}",
-                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>", showscale=False))
-    palette.layout(fig, "Confusion matrix (test split)", "predicted class", "true class")
-    fig.update_yaxes(autorange="reversed")
+    fig = go.Figure(go.Heatmap(z=m.tolist(), x=names, y=names, colorscale=[[0, "#FFFFFF"], [1, palette.BLUE]],
+                               text=m.astype(str).tolist(), texttemplate="%{text}", showscale=False,
+                               hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    palette.layout(fig, title, "predicted class", "true class", height or palette.HEIGHT)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category")
     return fig
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from nnviz import metrics
 from nnviz import playground as pg
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,7 +241,7 @@ def test_loss_chart_and_confusion_matrix_follow_the_trainer():
     assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]["type"] == "log"
     matrix = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]["z"]
     t = trainer(at)
-    np.testing.assert_array_equal(matrix, pg.confusion_matrix(t.data.y_test, t.predict(t.data.X_test), 2))
+    np.testing.assert_array_equal(matrix, metrics.confusion_matrix(t.data.y_test, t.predict(t.data.X_test), range(2)))
 
 
 def test_editing_a_weight_changes_the_network():
