@@ -1,7 +1,5 @@
 """The activation-functions page: every control changes the charts exactly as nnviz computes."""
 
-import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +7,7 @@ import pytest
 
 from nnviz import activations, encoding, probabilities, saturation
 from tests.lessons.figures import figure_array as _arr
-from tests.lessons.figures import declared, run_page
+from tests.lessons.figures import LINKS, bare_markdown, check_presets, figures_by_title, run_page, validate_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "activations.py")
@@ -20,13 +18,8 @@ def _run(query=None):
 
 
 def _figures(at) -> dict:
-    out = {}
-    for chart in at.get("plotly_chart"):
-        fig = json.loads(chart.proto.spec)
-        title = fig["layout"]["title"]["text"]
-        key = "curves" if title.startswith("f(z)") else "response" if title.startswith("One neuron") else "softmax"
-        out[key] = fig
-    return out
+    return figures_by_title(at, lambda title: "curves" if title.startswith("f(z)")
+                            else "response" if title.startswith("One neuron") else "softmax")
 
 
 def test_page_opens_with_three_charts_and_no_error():
@@ -163,12 +156,7 @@ def test_presets_reset_and_url():
 
 
 def test_every_figure_passes_plotly_validation():
-    # The builders skip validation at run time for speed (nnviz.charts.spec); check it here.
-    import plotly.graph_objects as go
-
-    at = _run()
-    for chart in at.get("plotly_chart"):
-        go.Figure(json.loads(chart.proto.spec))
+    validate_figures(_run())
 
 
 def test_out_of_range_link_settings_are_reset_in_words():
@@ -182,10 +170,6 @@ def test_out_of_range_link_settings_are_reset_in_words():
 
 
 # -- hand-edited links: a message naming the setting, the default used, no traceback -----------------
-def _declared():
-    return declared(PAGE)
-
-
 @pytest.mark.parametrize("name,raw,label,default", [
     ("temperature", "abc", "temperature T", 1.0),
     ("temperature", "1e308", "temperature T", 1.0),
@@ -246,28 +230,10 @@ def test_a_typed_list_longer_than_the_page_takes_is_refused_in_words(field, text
 
 
 def test_every_preset_fits_the_declarations_and_applies():
-    declared = _declared()
-    for label, values in declared["PRESETS"].items():
-        declared["PAGE"].check(values)
-        at = _run()
-        at.button(key=f"activations.preset.{label}").click().run()
-        assert not at.exception and not at.error, label
-        for name, value in values.items():
-            assert at.session_state[f"activations.{name}"] == (list(value) if isinstance(value, list) else value)
+    check_presets(PAGE, "activations", errors_allowed=False)
 
 
 # -- text the student or a link typed is shown as text ----------------------------------------------
-LINKS = ["[Your session expired - log in again](http://127.0.0.1:8799/login)",
-         "![x](http://127.0.0.1:8799/logits.png)", "<img src=http://127.0.0.1:8799/x.png>"]
-CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
-
-
-def bare_markdown(at) -> list[str]:
-    """Every Markdown body the page shows (text, messages, captions) with its code spans taken out."""
-    bodies = []
-    for kind in ("markdown", "caption", "error", "warning", "success", "info"):
-        bodies += [CODE_SPAN.sub("", element.value) for element in getattr(at, kind)]
-    return bodies
 
 
 @pytest.mark.parametrize("field,value", [

@@ -1,6 +1,5 @@
 """The perceptron page: every control changes the charts exactly as nnviz.perceptron computes."""
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +7,7 @@ import pytest
 
 from nnviz import perceptron
 from tests.lessons.figures import figure_array as _arr
-from tests.lessons.figures import run_page
+from tests.lessons.figures import figures_by_title, run_page, validate_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "perceptron.py")
@@ -20,11 +19,7 @@ def _run(query=None):
 
 def _figures(at) -> dict:
     """Every chart's figure JSON, by the start of its title."""
-    out = {}
-    for chart in at.get("plotly_chart"):
-        fig = json.loads(chart.proto.spec)
-        out[fig["layout"]["title"]["text"].split(":")[0]] = fig
-    return out
+    return figures_by_title(at, lambda title: title.split(":")[0])
 
 
 def _plane(at):
@@ -170,13 +165,8 @@ def test_two_layer_network_table_is_xor(default_page):
 
 
 def test_every_figure_passes_plotly_validation():
-    # The builders skip validation at run time for speed (nnviz.charts.spec); check it here.
-    import plotly.graph_objects as go
-
     for query in (None, {"dataset": "xor", "activation": "sigmoid"}, {"dataset": "cloud", "w1": "0.0", "w2": "0.0"}):
-        at = _run(query)
-        for chart in at.get("plotly_chart"):
-            go.Figure(json.loads(chart.proto.spec))
+        validate_figures(_run(query))
 
 
 def test_out_of_range_link_settings_are_reset_in_words():
