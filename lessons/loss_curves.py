@@ -11,9 +11,14 @@ from nnviz.charts import training as charts
 from nnviz.keras.runs import RunStore
 from nnviz.ui import chart, settings
 
+store = RunStore()
+names = [run.name for run in store.list()]
+MAX_RUNS = 6  # overlaid at once: more curves than this cannot be told apart
+
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
+    runs: list = settings.choices([], names, "Runs (from every session, stored on disk)", max_chosen=MAX_RUNS)
     metric: str = settings.choice("loss", ("loss", "accuracy", "mae"), "Metric")
     smoothing: float = settings.slider(0.6, 0.0, 0.99, 0.01, "Smoothing (TensorBoard's weight)")
     log_y: bool = settings.toggle(False, "Log-scale y", widget="checkbox")
@@ -29,6 +34,32 @@ PRESETS = {
     "Wall time": {"x_axis": "wall time"},
 }
 
+
+def _runs_from_link() -> None:
+    """Runs a link names that are not stored here (renamed, deleted, another server's) are named in a warning
+    and taken out of the link; its other runs are kept, and checked as every setting is."""
+    if PAGE.key("runs") in st.session_state or "runs" not in st.query_params:
+        return  # this session's own choice wins over a link, as for every setting
+    raws = st.query_params.get_all("runs")
+    if len(raws) != 1 or len(raws[0]) > settings.LINK_CHARS:
+        return  # the link warning of PAGE.init names the problem
+    asked = PAGE.declared["runs"].parse(raws[0])
+    missing = [name for name in asked if name not in names]
+    if not missing:
+        return
+    kept = [name for name in asked if name in names]
+    listed = ", ".join(settings.shown(name) for name in missing[:MAX_RUNS])
+    if len(missing) > MAX_RUNS:
+        listed += f" and {len(missing) - MAX_RUNS} more"
+    st.warning(f"**{PAGE.declared['runs'].label}**: the link names {listed}, but no run of that name is stored "
+               "here (renamed or deleted since?); "
+               + ("the link's other runs are shown." if kept else "the latest runs are shown instead."))
+    if kept:
+        st.query_params["runs"] = ",".join(kept)
+    else:
+        del st.query_params["runs"]
+
+
 st.title("Loss curves")
 st.markdown(
     "Every training on the Keras page is stored as a run. Overlay runs to compare them the way TensorBoard "
@@ -37,37 +68,44 @@ st.markdown(
 )
 st.latex(r"s_t = \frac{m_t}{1 - w^{t}}, \qquad m_t = w\, m_{t-1} + (1 - w)\, x_t, \quad m_0 = 0")
 
+_runs_from_link()
 PAGE.init()
 PAGE.presets_bar(PRESETS)
-store = RunStore()
-runs = store.list()
-if not runs:
+if not names:
     st.info(f"No runs yet in `{store.root}`. Train a model on the [Keras training](/keras_training) page "
             "(or point NNVIZ_RUNS_DIR at a folder of runs).")
     PAGE.sync()
     st.stop()
 
-names = [run.name for run in runs]
 box = st.session_state.setdefault("keras.box", {})  # filled by the Keras page: this session's runs
 mine = [n for n in box.get("my_runs", []) if n in names]
-if "curves.runs" not in st.session_state or not set(st.session_state["curves.runs"]) <= set(names):
-    st.session_state["curves.runs"] = (mine or names)[-3:]
+# The runs shown: the chosen ones still stored, then this session's runs trained (or renamed) since the page's
+# last full run; with none chosen (a first visit, a reset) this session's latest runs, else everyone's.
+seen = st.session_state.get("curves.seen")
+fresh = [] if seen is None else [n for n in mine if n not in seen]
+st.session_state["curves.seen"] = mine
+kept = [n for n in PAGE["runs"] if n in names and n not in fresh] + fresh
+PAGE["runs"] = (kept or (mine or names)[-3:])[-MAX_RUNS:]
 
 
 @PAGE.section
 def overlay() -> None:
     """The chosen runs overlaid, smoothed, with one row per run: the diagnosis and the best epoch."""
-    st.multiselect("Runs (from every session, stored on disk)", names, key="curves.runs")
+    PAGE.widget("runs")
     a, b, c, d = st.columns(4)
     PAGE.widget("metric", a)
     PAGE.widget("smoothing", b)
     PAGE.widget("log_y", c)
     PAGE.widget("x_axis", d, horizontal=True)
     s = PAGE.values()
-    chosen = [store.get(name) for name in st.session_state["curves.runs"]]
-    drawn, rows = [], []
-    for run in chosen:
-        history, wall_time = store.history(run.name)
+    drawn, rows, gone = [], [], []
+    for name in s.runs:
+        try:
+            run = store.get(name)
+            history, wall_time = store.history(name)
+        except (OSError, ValueError):  # deleted by its session since this page listed it
+            gone.append(name)
+            continue
         drawn.append({"name": run.name, "history": history, "wall_time": wall_time,
                       "early_stopping_epoch": run.config.get("early_stopping_epoch")})
         diagnosis = curves.diagnose(history.get("loss", []), history.get("val_loss"),
@@ -78,8 +116,10 @@ def overlay() -> None:
                      "best epoch": best, "best val loss" if history.get("val_loss") else "best loss":
                      None if best is None else round(val[best - 1], 4),
                      "early stop": run.config.get("early_stopping_epoch"), "diagnosis": diagnosis.message})
+    if gone:
+        st.caption("No longer stored (deleted since): " + ", ".join(settings.shown(name) for name in gone))
     available = any(s.metric in item["history"] for item in drawn)
-    if chosen and not available:
+    if drawn and not available:
         st.warning(f"None of the chosen runs logged {s.metric!r}; showing the loss.")
     metric = s.metric if available else "loss"
     chart.show(charts.runs_overlay(drawn, metric, s.smoothing, s.log_y, s.x_axis), key="curves.overlay")
@@ -100,15 +140,13 @@ new_name = a.text_input("New name", key="curves.new_name", placeholder=target, d
 if b.button("Rename", key="curves.rename", disabled=not own or not new_name):
     try:
         renamed = store.rename(target, new_name, session)
-        box["my_runs"] = [renamed if n == target else n for n in box.get("my_runs", [])]
-        st.session_state.pop("curves.runs", None)
+        box["my_runs"] = [renamed if n == target else n for n in box.get("my_runs", [])]  # shown in its place
         st.rerun()
     except ValueError as error:
         st.error(str(error))
 if c.button("Delete", key="curves.delete", disabled=not own):
     try:
         store.delete(target, session)
-        st.session_state.pop("curves.runs", None)
         st.rerun()
     except ValueError as error:
         st.error(str(error))

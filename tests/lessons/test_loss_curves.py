@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from nnviz import curves
 from nnviz.keras.runs import RunStore
+from nnviz.ui import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "loss_curves.py")
@@ -115,3 +116,54 @@ def test_a_repeated_setting_in_the_link_is_named():
     assert not at.exception
     assert "given more than once" in at.warning[0].value
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_the_chosen_runs_are_in_the_link_and_the_link_opens_exactly_them():
+    _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert at.multiselect(key="curves.runs").value == ["overfit", "early"]
+    at.multiselect(key="curves.runs").set_value(["early"]).run()
+    assert at.query_params["runs"] == "early"
+    shared = AppTest.from_file(PAGE, default_timeout=60)  # another session opens the copied link
+    shared.query_params["runs"] = "early"
+    shared.run()
+    assert not shared.exception and not shared.warning
+    assert shared.multiselect(key="curves.runs").value == ["early"]
+    assert {t["name"] for t in _overlay(shared)["data"]} >= {"early train", "early validation"}
+    assert not any(t["name"].startswith("overfit") for t in _overlay(shared)["data"])
+    assert list(shared.dataframe[0].value["run"]) == ["early"]
+
+
+@pytest.mark.parametrize("ghost", ["ghost", "[log in](http://example.invalid)", "`x`"])
+def test_a_run_the_link_names_that_is_not_stored_is_named_and_the_others_are_kept(ghost):
+    _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["runs"] = f"{ghost},early"
+    at.run()
+    assert not at.exception and not at.error
+    message = " ".join(w.value for w in at.warning)
+    assert "Runs (from every session, stored on disk)" in message
+    assert settings.shown(ghost) in message  # the name as the link had it, literally
+    assert at.multiselect(key="curves.runs").value == ["early"]
+    assert at.query_params["runs"] == "early"
+
+
+def test_a_link_naming_only_runs_that_are_not_stored_shows_the_latest_runs():
+    _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["runs"] = "ghost"
+    at.run()
+    assert not at.exception
+    assert "ghost" in " ".join(w.value for w in at.warning)
+    assert at.multiselect(key="curves.runs").value == ["overfit", "early"]
+
+
+def test_a_link_with_more_runs_than_fit_or_a_repeated_run_is_named():
+    _store_runs()
+    for raw, words in ((",".join(["early"] * 2), "named twice"), (",".join(f"r{i}" for i in range(300)), "long")):
+        at = AppTest.from_file(PAGE, default_timeout=60)
+        at.query_params["runs"] = raw
+        at.run()
+        assert not at.exception
+        assert words in " ".join(w.value for w in at.warning)
+        assert at.multiselect(key="curves.runs").value == ["overfit", "early"]
