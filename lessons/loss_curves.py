@@ -98,7 +98,7 @@ def overlay() -> None:
     PAGE.widget("log_y", c)
     PAGE.widget("x_axis", d, horizontal=True)
     s = PAGE.values()
-    drawn, rows, gone = [], [], []
+    drawn, rows, gone, diagnoses = [], [], [], []
     for name in s.runs:
         try:
             run = store.get(name)
@@ -115,7 +115,8 @@ def overlay() -> None:
         rows.append({"run": run.name, "data": run.config.get("data", ""), "epochs": len(wall_time),
                      "best epoch": best, "best val loss" if history.get("val_loss") else "best loss":
                      None if best is None else round(val[best - 1], 4),
-                     "early stop": run.config.get("early_stopping_epoch"), "diagnosis": diagnosis.message})
+                     "early stop": run.config.get("early_stopping_epoch"), "diagnosis": diagnosis.verdict})
+        diagnoses.append(f"- {settings.shown(run.name)} {diagnosis.message}")
     if gone:
         st.caption("No longer stored (deleted since): " + ", ".join(settings.shown(name) for name in gone))
     available = any(s.metric in item["history"] for item in drawn)
@@ -125,6 +126,8 @@ def overlay() -> None:
     chart.show(charts.runs_overlay(drawn, metric, s.smoothing, s.log_y, s.x_axis), key="curves.overlay")
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="curves.table")
+        # Whole sentences, wrapped to the page's width: a table cell would cut them off at its edge.
+        st.container(key="curves_diagnoses").markdown("\n".join(diagnoses))
 
 
 overlay()

@@ -69,6 +69,15 @@ class Diagnosis:
     epoch: int | None  # the epoch the diagnosis points at (divergence, start of overfitting, best epoch)
     message: str
 
+    @property
+    def verdict(self) -> str:
+        """The diagnosis in a few words, for a table cell ("Overfitting from epoch 6"); ``message`` says why."""
+        if self.kind == "diverged":
+            return f"Diverged at epoch {self.epoch}"
+        if self.kind == "overfitting":
+            return f"Overfitting from epoch {self.epoch}"
+        return self.kind.capitalize()
+
 
 def diagnose(train_loss: Sequence[float], val_loss: Sequence[float] | None = None, *,
              baseline: float | None = None, overfit_tolerance: float = 0.1,

@@ -94,3 +94,13 @@ def test_diagnosis_underfitting_and_still_improving_and_good_fit():
 def test_diagnosis_diverged_against_a_constant_predictions_loss():
     d = curves.diagnose([3e31, 4e31, 5e31], baseline=5900.0)
     assert d.kind == "diverged" and d.epoch == 1 and "ten times" in d.message
+
+
+def test_each_diagnosis_has_a_verdict_of_a_few_words_that_its_message_opens_with():
+    cases = [curves.diagnose([1.0, 3.0, math.nan]), curves.diagnose([1.0, 0.97, 0.95, 0.94]),
+             curves.diagnose(np.linspace(1.0, 0.05, 30), np.r_[np.linspace(1.0, 0.4, 10), np.linspace(0.42, 0.9, 20)]),
+             curves.diagnose(np.linspace(1, 0.1, 20), np.linspace(1.1, 0.2, 20)), curves.diagnose([1.0])]
+    assert [d.verdict for d in cases] == ["Diverged at epoch 3", "Underfitting", "Overfitting from epoch 10",
+                                          "Still improving", "Too short"]
+    for d in cases[:4]:
+        assert d.message.startswith(d.verdict + ":") and len(d.verdict) <= 30

@@ -52,7 +52,7 @@ def test_runs_overlaid_smoothed_over_raw_with_best_and_early_stop_marked():
     assert traces["overfit best epoch 6"]["x"] == [6]
     assert any("early stop early" in a.get("text", "") for a in spec["layout"]["annotations"])
     table = at.dataframe[0].value.set_index("run")
-    assert table.loc["overfit", "diagnosis"].startswith("Overfitting from epoch 6")
+    assert table.loc["overfit", "diagnosis"] == "Overfitting from epoch 6"
     assert table.loc["early", "early stop"] == 8
 
     at.slider(key="curves.smoothing").set_value(0.0).run()
@@ -167,3 +167,14 @@ def test_a_link_with_more_runs_than_fit_or_a_repeated_run_is_named():
         assert not at.exception
         assert words in " ".join(w.value for w in at.warning)
         assert at.multiselect(key="curves.runs").value == ["overfit", "early"]
+
+
+def test_each_runs_whole_diagnosis_is_written_out_below_the_table():
+    _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    expected = {name: curves.diagnose(TRAIN[:n], VAL[:n]).message for name, n in (("overfit", 12), ("early", 8))}
+    text = "\n".join(m.value for m in at.markdown)
+    for name, message in expected.items():
+        assert f"- {settings.shown(name)} {message}" in text  # the whole sentence, nowhere cut
+    table = at.dataframe[0].value.set_index("run")
+    assert all(len(v) <= 30 for v in table["diagnosis"])  # the table keeps a few words that fit its cell
