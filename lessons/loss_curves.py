@@ -116,7 +116,7 @@ def overlay() -> None:
                      "best epoch": best, "best val loss" if history.get("val_loss") else "best loss":
                      None if best is None else round(val[best - 1], 4),
                      "early stop": run.config.get("early_stopping_epoch"), "diagnosis": diagnosis.verdict})
-        diagnoses.append(f"- {settings.shown(run.name)} {diagnosis.message}")
+        diagnoses.append(f"- {settings.shown(run.name)} — {diagnosis.message}")
     if gone:
         st.caption("No longer stored (deleted since): " + ", ".join(settings.shown(name) for name in gone))
     available = any(s.metric in item["history"] for item in drawn)

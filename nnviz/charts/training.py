@@ -80,11 +80,21 @@ def runs_overlay(runs: Sequence[Mapping], metric: str = "loss", weight: float = 
 
     Each run is a mapping with ``name``, ``history``, ``wall_time`` and
     optionally ``early_stopping_epoch``. ``x_axis`` is "epoch" or "wall time".
+    The legend, below the plot, names each run once (in its colour; a click hides the run) and keys the
+    line styles once, so it stays a line or two for several runs.
     """
     label = METRIC_NAMES.get(metric, metric)
     fig = go.Figure()
+    for name, line, marker in (("training (solid)", dict(dash="solid"), None),
+                               ("validation (dashed)", dict(dash="dash"), None),
+                               ("best epoch (★)", None, dict(symbol="star", size=12))):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers" if marker else "lines", name=name,
+                                 line=dict(color=palette.GREY, width=2.5, **(line or {})), marker=marker,
+                                 hoverinfo="skip"))
     for i, run in enumerate(runs):
         colour = palette.SEQUENCE[i % len(palette.SEQUENCE)]
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=colour, width=6),
+                                 name=run["name"], legendgroup=run["name"], hoverinfo="skip"))
         history = run["history"]
         n = len(history.get(metric, []))
         epochs = np.arange(1, n + 1)
@@ -102,14 +112,15 @@ def runs_overlay(runs: Sequence[Mapping], metric: str = "loss", weight: float = 
                                      hoverinfo="skip", legendgroup=run["name"]))
             fig.add_trace(go.Scatter(x=x, y=_finite(curves.smooth(values, weight)), mode="lines",
                                      line=dict(color=colour, width=2.5, dash=dash), name=f"{run['name']} {kind}",
-                                     legendgroup=run["name"]))
+                                     showlegend=False, legendgroup=run["name"]))
         monitored = np.asarray(history.get("val_" + metric) or history.get(metric, []), dtype=float)
         best = curves.best_epoch(monitored) if metric != "accuracy" else (
             int(np.nanargmax(monitored)) + 1 if np.isfinite(monitored).any() else None)
         if best is not None:
             fig.add_trace(go.Scatter(x=[xs[best - 1]], y=[float(monitored[best - 1])], mode="markers",
                                      marker=dict(symbol="star", size=15, color=colour, line=dict(color="black", width=1)),
-                                     name=f"{run['name']} best epoch {best}", legendgroup=run["name"]))
+                                     name=f"{run['name']} best epoch {best}", showlegend=False,
+                                     legendgroup=run["name"]))
         stop = run.get("early_stopping_epoch")
         if stop and stop <= n:
             fig.add_vline(x=float(xs[stop - 1]), line=dict(color=colour, dash="dot", width=1.5),
@@ -117,6 +128,9 @@ def runs_overlay(runs: Sequence[Mapping], metric: str = "loss", weight: float = 
     palette.layout(fig, f"{label.capitalize()} per epoch, smoothed ({weight:.2f}) over the raw curve",
                    "epoch" if x_axis == "epoch" else "wall time (s)", label + (" (log scale)" if log_y else ""),
                    height=460)
+    # The legend below the plot, at the figure's foot: Plotly grows the bottom margin to hold all its rows,
+    # however many runs, so it never reaches the title (above, it grew upwards over it).
+    fig.update_layout(legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0))
     if log_y:
         fig.update_yaxes(type="log")
     return fig

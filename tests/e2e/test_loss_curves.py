@@ -68,3 +68,29 @@ def test_every_runs_whole_diagnosis_is_shown_and_fits_its_box(laptop, curves_url
     assert all(scroll <= client for scroll, client in sizes), sizes  # wrapped, never cut at an edge
     screenshot(laptop, "loss_curves_four_runs")
 
+
+def _boxes(page) -> dict:
+    return page.evaluate("""() => {
+      const svg = document.querySelector('[data-testid="stPlotlyChart"] .main-svg');
+      const chart = svg.closest('.js-plotly-plot');
+      const rect = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+      return {figure: rect(svg), title: rect(chart.querySelector('.gtitle')),
+              legend: rect(chart.querySelector('.legend')), xtitle: rect(chart.querySelector('.g-xtitle')),
+              plot: rect(chart.querySelector('.nsewdrag')),
+              annotations: Array.from(chart.querySelectorAll('.annotation')).map(rect)};
+    }""")
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_legend_of_four_runs_stays_clear_of_the_title_the_plot_and_the_axis_title(laptop, curves_url):
+    _open(laptop, curves_url)
+    boxes = _boxes(laptop)
+    for other in ("title", "xtitle", "plot"):
+        assert not _overlap(boxes["legend"], boxes[other]), (other, boxes)
+    for note in boxes["annotations"]:
+        assert not _overlap(boxes["legend"], note) and not _overlap(boxes["title"], note), boxes
+    left, top, right, bottom = boxes["figure"]
+    assert left <= boxes["legend"][0] and boxes["legend"][2] <= right and boxes["legend"][3] <= bottom

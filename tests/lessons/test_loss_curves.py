@@ -175,6 +175,24 @@ def test_each_runs_whole_diagnosis_is_written_out_below_the_table():
     expected = {name: curves.diagnose(TRAIN[:n], VAL[:n]).message for name, n in (("overfit", 12), ("early", 8))}
     text = "\n".join(m.value for m in at.markdown)
     for name, message in expected.items():
-        assert f"- {settings.shown(name)} {message}" in text  # the whole sentence, nowhere cut
+        assert f"- {settings.shown(name)} — {message}" in text  # the whole sentence, nowhere cut
     table = at.dataframe[0].value.set_index("run")
     assert all(len(v) <= 30 for v in table["diagnosis"])  # the table keeps a few words that fit its cell
+
+
+def test_the_legend_sits_below_the_plot_and_names_each_run_once():
+    store = _store_runs()
+    for name in ("third-run-with-a-long-name", "fourth"):
+        staging = store.staging()
+        store.commit(staging, name, {"data": "iris"}, {"loss": TRAIN, "val_loss": VAL}, [0.5] * 12, "carol")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["runs"] = "overfit,early,third-run-with-a-long-name,fourth"
+    at.run()
+    layout = _overlay(at)["layout"]
+    legend = layout["legend"]
+    # At the figure's foot (Plotly reserves the margin it needs), never above the plot where the title is.
+    assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0, "bottom")
+    assert layout["title"]["text"].startswith("Loss per epoch")
+    shown = [t["name"] for t in _overlay(at)["data"] if t.get("showlegend", True)]
+    assert shown == ["training (solid)", "validation (dashed)", "best epoch (★)",
+                     "overfit", "early", "third-run-with-a-long-name", "fourth"]
