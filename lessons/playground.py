@@ -203,8 +203,6 @@ PRESETS = {
     "L2 fixes it": {**PLAIN, **ALL_FEATURES, "dataset": "circle", "noise": 35, "train_percent": 10,
                     "hidden": (8, 8, 8), "cost": "cross_entropy", "regularization": "L2", "regularization_rate": 0.03},
 }
-# The settings a run takes midway (Trainer.set_hyper): it goes on from its weights and optimizer memory.
-HYPER = ("learning_rate", "regularization", "regularization_rate", "batch_size", "dropout", "stop_epoch", "patience")
 SS = st.session_state
 
 
@@ -246,7 +244,7 @@ def _set_playing(on: bool) -> None:
     SS["playground.playing"] = on
     if on:
         SS.pop("playground.crash", None)
-    SS["playground.pace"] = None
+    SS["playground.stream"].pace = None
     if not on:
         live_canvas.leave(SS["playground.session"])
 
@@ -276,23 +274,10 @@ def _step() -> None:
 
 
 def _apply_hyper() -> None:
-    """Hand the trainer the settings a run takes midway (HYPER): it trains on from where it is."""
+    """Hand the trainer the settings a run takes midway (pg.MIDWAY): it trains on from where it is."""
     trainer = SS.get("playground.trainer")
     if trainer is not None:
-        s = PAGE.values()
-        trainer.set_hyper(**{name: getattr(s, name) for name in HYPER})
-
-
-def _config(s: Settings) -> pg.Config:
-    """The run the settings describe; per-layer activations are fitted to the number of layers."""
-    layer_acts = tuple(s.layer_activations)
-    if layer_acts:
-        layer_acts = (layer_acts + (s.activation,) * len(s.hidden))[:len(s.hidden)]
-    return pg.Config(features=tuple(name for name in pg.FEATURE_NAMES if getattr(s, name)), hidden=tuple(s.hidden),
-                     activations=layer_acts or s.activation,
-                     optimizer_options=pg.optimizer_options(s.optimizer, momentum=s.momentum, rho=s.rho,
-                                                            beta_1=s.beta_1, beta_2=s.beta_2),
-                     optimizer=s.optimizer, cost=s.cost, seed=s.seed, **{name: getattr(s, name) for name in HYPER})
+        trainer.set_hyper(**pg.Config.from_settings(PAGE.values()).midway())
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -326,6 +311,7 @@ PAGE.init()
 SS.setdefault("playground.playing", False)
 SS.setdefault("playground.session", uuid.uuid4().hex)
 SS.setdefault("playground.points", [])
+SS.setdefault("playground.stream", live_canvas.Stream())
 st.caption("Presets: **Linear data**: two gaussians need no hidden layer. **XOR**: no hidden layer fails; add "
            "one, or the X₁X₂ feature. **Spiral: depth**: three layers and every feature. **η too high**: the loss "
            "explodes and training diverges. **Overfitting**: 10 % of a noisy circle to train on, "
@@ -420,7 +406,7 @@ try:
         data = pg.make_data("circle" if settings_now.dataset == "upload" else settings_now.dataset,
                             noise=settings_now.noise / 100, train_fraction=settings_now.train_percent / 100,
                             seed=settings_now.seed, n_classes=settings_now.n_classes)
-    config = _config(settings_now)
+    config = pg.Config.from_settings(settings_now)
     config.validate()
 except ValueError as error:
     st.error(plain(error))  # a CSV's headers and cells may be in the message: shown as text
@@ -428,10 +414,9 @@ except ValueError as error:
     PAGE.sync()
     st.stop()
 
-# What makes a new run: a change of any of these (the rest, HYPER, a run takes midway).
-structure = (settings_now.dataset, settings_now.noise, settings_now.train_percent, settings_now.n_classes,
-             settings_now.seed, config.features, config.hidden, config.hidden_activations(), config.optimizer,
-             config.optimizer_options, config.cost, upload_digest)
+# What makes a new run: new data, or a Config change that Trainer.set_hyper cannot take (pg.Config.needs_new_run).
+data_key = (settings_now.dataset, settings_now.noise, settings_now.train_percent, settings_now.n_classes,
+            settings_now.seed, upload_digest)
 with cost_slot:
     if data.task == "classification" and data.n_classes == 2:
         PAGE.widget("cost")
@@ -441,18 +426,21 @@ with cost_slot:
 with cost_formula:
     st.latex(COST_FORMULAS[pg.output_kind(data.task, data.n_classes, settings_now.cost)[0]])
 trainer = SS.get("playground.trainer")
-if trainer is None or SS.get("playground.structure") != structure or SS.pop("playground.restart", False):
-    same_start = trainer is not None and SS.get("playground.structure") == structure
+same_run = (trainer is not None and SS.get("playground.data_key") == data_key
+            and not pg.Config.needs_new_run(trainer.config, config))
+if not same_run or SS.pop("playground.restart", False):
+    same_start = same_run
     trainer = pg.Trainer(config, data, init_params=trainer.initial_params if same_start else None)
     SS.pop("playground.crash", None)  # a new run: an earlier crash's message no longer applies
-    if SS["playground.points"] and SS.get("playground.structure") == structure:
+    if SS["playground.points"] and same_run:
         points = SS["playground.points"]
         trainer.add_points([p[:2] for p in points], [p[2] for p in points])
-    elif SS.get("playground.structure") != structure:
+    elif not same_run:
         SS["playground.points"] = []
     SS["playground.trainer"] = trainer
-    SS["playground.structure"] = structure
+    SS["playground.data_key"] = data_key
     SS["playground.run"] = uuid.uuid4().hex
+    SS["playground.stream"] = live_canvas.Stream()
 else:
     _apply_hyper()
 if SS.pop("playground.step", False):
@@ -509,17 +497,18 @@ def _frames_tick() -> None:
     playing = SS["playground.playing"] and not tr.finished
     # The canvas asks for each batch once the last one has arrived (see nnviz.ui.playground_canvas).
     request = live_canvas.asked((SS.get("playground.canvas") or {}).get("tick"))
+    stream = SS["playground.stream"]
     if playing:
         n_playing = live_canvas.heartbeat(SS["playground.session"])
-        if SS.get("playground.pace") is None:
-            SS["playground.pace"] = live_canvas.Pace(live_canvas.tick_interval(n_playing))
-        pace = SS["playground.pace"]
+        if stream.pace is None:
+            stream.pace = live_canvas.Pace(live_canvas.tick_interval(n_playing))
+        pace = stream.pace
         pace.interval = live_canvas.tick_interval(n_playing)  # a big class ticks less often
         pace.tick(link=request.link)
         seconds, n_frames = pace.plan(n_playing)
         per_frame = 1 if s.speed != "fast" else None
         frames = live_canvas.play_tick(tr, seconds, max_frames=min(n_frames, request.frames),
-                                       epochs_per_frame=per_frame)
+                                       epochs_per_frame=per_frame, stream=stream)
         pace.deflate = live_canvas.deflate_for(request, pace.interval, pace.deflate)
     else:
         frames = [live_canvas.capture(tr)]
@@ -530,7 +519,7 @@ def _frames_tick() -> None:
         + (", black-ringed dots the test points" if s.show_test else ""),
         next_tick=pace.interval if playing and not tr.finished else None, answers=request.n,
         history=request.n is None or not playing, server_ms=1000 * (time.perf_counter() - started),
-        deflate=playing and pace.deflate)
+        deflate=playing and pace.deflate, stream=stream)
     live_canvas.canvas(blob, key="playground.canvas", on_point=_on_point)
     m = tr.metrics
     cols = st.columns(4)

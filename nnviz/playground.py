@@ -21,7 +21,7 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -73,6 +73,11 @@ def feature_matrix(X, names) -> np.ndarray:
     return np.column_stack([FEATURES[n][1](X) for n in names])
 
 
+# The Config fields a run takes midway (Trainer.set_hyper): it goes on from its weights and optimizer memory.
+# A change of any other field needs a new run (Config.needs_new_run).
+MIDWAY = ("learning_rate", "regularization", "regularization_rate", "batch_size", "dropout", "stop_epoch", "patience")
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything that defines a run: the network, the training and the stop rules."""
@@ -91,6 +96,46 @@ class Config:
     stop_epoch: int = 0  # 0 = never
     patience: int = 0  # 0 = never
     seed: int = 0
+
+    @classmethod
+    def from_settings(cls, values) -> Config:
+        """The run a page's settings describe (``values``: any object with the attributes named below).
+
+        The features are the names among FEATURE_NAMES whose setting is on; ``layer_activations`` (one per
+        hidden layer, or none) is fitted to the number of layers, ``activation`` filling the missing ones;
+        the optimizer takes those of momentum, rho, beta_1 and beta_2 it uses.
+        """
+        hidden = tuple(int(n) for n in values.hidden)
+        layer_acts = tuple(values.layer_activations)
+        if layer_acts:
+            layer_acts = (layer_acts + (values.activation,) * len(hidden))[:len(hidden)]
+        options = optimizer_options(values.optimizer, **{name: getattr(values, name)
+                                                          for name in ("momentum", "rho", "beta_1", "beta_2")})
+        return cls(features=tuple(name for name in FEATURE_NAMES if getattr(values, name)), hidden=hidden,
+                   activations=layer_acts or values.activation, optimizer=values.optimizer,
+                   optimizer_options=options, cost=values.cost, seed=int(values.seed),
+                   **{name: getattr(values, name) for name in MIDWAY})
+
+    def midway(self) -> dict:
+        """The fields a run takes midway, for :meth:`Trainer.set_hyper`."""
+        return {name: getattr(self, name) for name in MIDWAY}
+
+    def _run_key(self) -> tuple:
+        """The fields that need a new run when they change (activations as one per layer: "tanh" for two
+        layers is ("tanh", "tanh"))."""
+        return tuple(tuple(self.hidden_activations()) if name == "activations" else getattr(self, name)
+                     for name in (f.name for f in fields(self)) if name not in MIDWAY)
+
+    @staticmethod
+    def needs_new_run(old: Config | None, new: Config) -> bool:
+        """Whether going from ``old`` to ``new`` needs a new run (a new network, optimizer or seed), rather
+        than :meth:`Trainer.set_hyper` on the current one; ``old`` None (no run yet) needs one."""
+        if old is None:
+            return True
+        try:
+            return old._run_key() != new._run_key()
+        except ValueError:  # activations that do not fit the layers: not a run to go on with
+            return True
 
     def hidden_activations(self) -> tuple[str, ...]:
         if isinstance(self.activations, str):
@@ -566,14 +611,13 @@ class Trainer:
     # --- editing ----------------------------------------------------------------------------------
 
     def set_hyper(self, **changes) -> None:
-        """Change settings that need no new network (learning rate, regularisation, batch size, dropout, stops).
+        """Change settings that need no new network (MIDWAY: learning rate, regularisation, batch size, dropout,
+        stops).
 
         Training goes on from the current weights and optimizer memory, so a
         class can watch what a new learning rate does mid-run.
         """
-        allowed = {"learning_rate", "regularization", "regularization_rate", "batch_size", "dropout", "stop_epoch",
-                   "patience"}
-        bad = set(changes) - allowed
+        bad = set(changes) - set(MIDWAY)
         if bad:
             raise ValueError(f"{', '.join(sorted(bad))} cannot change during a run; start a new one")
         config = replace(self.config, **changes)

@@ -383,3 +383,63 @@ def test_the_cost_formula_beside_the_control_is_the_registry_s():
     for kind in ("tanh", "sigmoid", "softmax", "linear"):
         assert pg.COST_LATEX[kind].startswith(losses.get(pg.LOSS_OF_OUTPUT[kind]).example_latex)
     assert pg.output_kind("classification", 2, "cross_entropy")[1] == losses.get("cross_entropy").name
+
+
+# A value for each Config field different from the default, valid for a network of the default shape.
+CHANGED = {"features": ("x1", "x2", "x1_x2"), "hidden": (4, 3), "activations": ("relu", "tanh"),
+           "learning_rate": 0.1, "regularization": "L2", "regularization_rate": 0.01, "batch_size": 5,
+           "cost": "cross_entropy", "optimizer": "momentum", "optimizer_options": (("momentum", 0.5),),
+           "dropout": 0.2, "stop_epoch": 50, "patience": 30, "seed": 7}
+
+
+def test_every_config_field_either_goes_on_midway_or_needs_a_new_run_from_one_list():
+    """pg.MIDWAY is the one list: Trainer.set_hyper takes exactly its fields in place, and Config.needs_new_run
+    says a new run for a change of any other field (so the two cannot drift apart)."""
+    import dataclasses
+
+    names = [f.name for f in dataclasses.fields(pg.Config)]
+    assert set(CHANGED) == set(names), "every Config field needs a changed value here"
+    assert set(pg.MIDWAY) < set(names)
+    base = pg.Config()
+    data = pg.make_data("circle", n_samples=40, seed=1)
+    for name in names:
+        new = dataclasses.replace(base, **{name: CHANGED[name]})
+        t = pg.Trainer(base, data)
+        t.run(2)
+        if name in pg.MIDWAY:
+            assert not pg.Config.needs_new_run(base, new), name
+            t.set_hyper(**new.midway())  # taken in place: the run goes on from its epoch
+            assert getattr(t.config, name) == CHANGED[name] and t.epoch == 2
+            assert t.run(1) == 1
+        else:
+            assert pg.Config.needs_new_run(base, new), name
+            with pytest.raises(ValueError, match="cannot change during a run"):
+                t.set_hyper(**{name: CHANGED[name]})
+    assert pg.Config.needs_new_run(None, base)
+    # One activation for every layer is the same network as that activation listed per layer.
+    assert not pg.Config.needs_new_run(base, dataclasses.replace(base, activations=("tanh", "tanh")))
+
+
+class Values:
+    """A page's settings as attributes (what Config.from_settings reads)."""
+
+    def __init__(self, **changes):
+        self.__dict__.update(dict(hidden=(4, 2), layer_activations=(), activation="tanh", optimizer="sgd",
+                                  momentum=0.9, rho=0.9, beta_1=0.9, beta_2=0.999, cost="quadratic", seed=0,
+                                  learning_rate=0.03, regularization="none", regularization_rate=0.0, batch_size=10,
+                                  dropout=0.0, stop_epoch=0, patience=0, x1=True, x2=True, x1_squared=False,
+                                  x2_squared=False, x1_x2=False, sin_x1=False, sin_x2=False) | changes)
+
+
+def test_config_from_settings_reads_the_features_fits_the_activations_and_keeps_the_optimizers_own():
+    assert pg.Config.from_settings(Values()) == pg.Config()
+    c = pg.Config.from_settings(Values(hidden=(3, 3, 2), layer_activations=("relu",), x1_x2=True, x2=False,
+                                       optimizer="adam", learning_rate=0.1))
+    assert c.features == ("x1", "x1_x2") and c.hidden == (3, 3, 2)
+    assert c.hidden_activations() == ("relu", "tanh", "tanh")  # the Activation menu fills the layers not chosen
+    assert dict(c.optimizer_options) == {"beta_1": 0.9, "beta_2": 0.999} and c.learning_rate == 0.1
+    # More per-layer choices than layers (a layer was removed): the extra ones are dropped.
+    assert pg.Config.from_settings(Values(hidden=(2,), layer_activations=("relu", "sigmoid"))).activations == ("relu",)
+    # A learning rate changed on the page: the same run goes on; a new layer: a new run.
+    assert not pg.Config.needs_new_run(pg.Config.from_settings(Values()), pg.Config.from_settings(Values(learning_rate=1.0)))
+    assert pg.Config.needs_new_run(pg.Config.from_settings(Values()), pg.Config.from_settings(Values(hidden=(4, 2, 2))))

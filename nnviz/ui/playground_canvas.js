@@ -4,33 +4,53 @@
 // (see nnviz/ui/playground_canvas.py). Frames are queued and drawn by requestAnimationFrame, so a
 // new batch never remounts anything and the picture is never blank between batches.
 
-const FRAME_MS = 1000 / 30;
-const MAX_FRAMES = 45; // the most a batch may carry (MAX_FRAMES_LATE on the server)
-const FIRST_WANT = 10; // frames asked for before the link is measured (MAX_FRAMES on the server)
+// The frame rate, the caps on a batch and every colour come in each header ("constants", see CONSTANTS in
+// nnviz/ui/playground_canvas.py): one home for each, on the server. What only the browser uses is here.
 const WATCHDOG_MS = 15000; // ask again when a request got no answer this long (and 4 round trips)
 const CSS = __NNVIZ_CSS__; // filled in by nnviz/ui/playground_canvas.py
 const STATE = new WeakMap();
-const ORANGE = [230, 159, 0], BLUE = [0, 114, 178], WHITE = [247, 247, 247];
-const CLASS_RGB = [[230, 159, 0], [0, 114, 178], [0, 158, 115], [213, 94, 0], [204, 121, 167]];
-const CLASS_HEX = ["#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7"];
 
 function mix(a, b, t) {
   return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
 }
 
+function rgbOf(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function rgba(rgb, alpha) {
+  return `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${alpha})`;
+}
+
 // 256-entry lookup tables: uint8 value -> RGB, for the diverging scale and its discretised form.
-function buildLut(discrete) {
+function buildLut(c, discrete) {
   const lut = new Uint8ClampedArray(256 * 3);
   for (let i = 0; i < 256; i++) {
     const v = i / 127.5 - 1;
-    let c;
-    if (discrete) c = v >= 0 ? mix(WHITE, BLUE, 0.75) : mix(WHITE, ORANGE, 0.75);
-    else c = v >= 0 ? mix(WHITE, BLUE, Math.min(1, v)) : mix(WHITE, ORANGE, Math.min(1, -v));
-    lut[3 * i] = c[0]; lut[3 * i + 1] = c[1]; lut[3 * i + 2] = c[2];
+    let rgb;
+    if (discrete) rgb = v >= 0 ? mix(c.white, c.blue, 0.75) : mix(c.white, c.orange, 0.75);
+    else rgb = v >= 0 ? mix(c.white, c.blue, Math.min(1, v)) : mix(c.white, c.orange, Math.min(1, -v));
+    lut[3 * i] = rgb[0]; lut[3 * i + 1] = rgb[1]; lut[3 * i + 2] = rgb[2];
   }
   return lut;
 }
-const LUT = buildLut(false), LUT_DISCRETE = buildLut(true);
+
+// The server's constants as the drawing code uses them; rebuilt only when they change.
+function useConstants(s, k) {
+  const key = JSON.stringify(k);
+  if (s.constantsKey === key) return;
+  s.constantsKey = key;
+  const c = {
+    frameMs: 1000 / k.frames_per_second, maxFrames: k.max_frames, firstWant: k.first_want,
+    orange: rgbOf(k.negative), blue: rgbOf(k.positive), white: rgbOf(k.neutral),
+    classHex: k.class_colours, classRgb: k.class_colours.map(rgbOf), testColour: k.test_colour,
+  };
+  c.lut = buildLut(c, false);
+  c.lutDiscrete = buildLut(c, true);
+  s.c = c;
+  if (s.want === undefined) s.want = c.firstWant;
+}
 
 function fmt(x, digits) {
   return Number.isFinite(x) ? x.toFixed(digits) : "–";
@@ -92,7 +112,7 @@ function build(root, css) {
     lossChart: wrap.querySelector(".nnviz-pg-loss-chart"),
     outCaption: wrap.querySelector(".nnviz-pg-out-caption"),
     queue: [], header: null, run: null, lossHistory: [], last: 0, raf: 0, links: [],
-    seq: 0, outstanding: 0, sentAt: 0, sent: new Map(), want: FIRST_WANT, timer: 0, watchdog: 0, playing: false, data: null,
+    seq: 0, outstanding: 0, sentAt: 0, sent: new Map(), want: undefined, timer: 0, watchdog: 0, playing: false, data: null,
     stats: { drawn: 0, batches: 0, epoch: 0, firstDraw: 0, lastDraw: 0, requests: 0, deflated: 0 },
     inflating: 0, chain: Promise.resolve(),
     grid: document.createElement("canvas"), thumb: document.createElement("canvas"),
@@ -148,8 +168,8 @@ function paintGrid(s, values, conf, res, mode, discrete) {
   const ctx = g.getContext("2d");
   const img = ctx.createImageData(res, res);
   const px = img.data;
-  const lut = discrete ? LUT_DISCRETE : LUT;
-  const k = s.header.n_classes;
+  const lut = discrete ? s.c.lutDiscrete : s.c.lut;
+  const k = s.header.n_classes, white = s.c.white, classRgb = s.c.classRgb;
   for (let row = 0; row < res; row++) {
     // Row 0 of the grid is the lowest y; the canvas draws row 0 at the top.
     const src = (res - 1 - row) * res;
@@ -157,7 +177,7 @@ function paintGrid(s, values, conf, res, mode, discrete) {
       const i = src + col, o = 4 * (row * res + col);
       if (mode === "multi") {
         const t = discrete ? 0.75 : Math.max(0, (conf[i] / 255 - 1 / k) / (1 - 1 / k));
-        const c = mix(WHITE, CLASS_RGB[values[i]] || WHITE, t);
+        const c = mix(white, classRgb[values[i]] || white, t);
         px[o] = c[0]; px[o + 1] = c[1]; px[o + 2] = c[2];
       } else {
         const v = values[i];
@@ -191,10 +211,11 @@ function drawBoundary(s, frame) {
       if (h.mode === "regression") {
         // Coloured by the target on the output's scale, more saturated so the dot stands out.
         const v = p.label[i] / 127.5 - 1;
-        const c = v >= 0 ? mix(WHITE, BLUE, Math.max(0.45, Math.min(1, v))) : mix(WHITE, ORANGE, Math.max(0.45, Math.min(1, -v)));
+        const { white, blue, orange } = s.c;
+        const c = v >= 0 ? mix(white, blue, Math.max(0.45, Math.min(1, v))) : mix(white, orange, Math.max(0.45, Math.min(1, -v)));
         ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
       } else {
-        ctx.fillStyle = CLASS_HEX[p.label[i]] || "#777";
+        ctx.fillStyle = s.c.classHex[p.label[i]] || "#777";
       }
       ctx.fill();
       ctx.lineWidth = test ? 1.6 : 1;
@@ -243,7 +264,7 @@ function netLayout(s) {
 }
 
 function drawThumb(s, ctx, values, t, x, y, node) {
-  const g = s.thumb;
+  const g = s.thumb, LUT = s.c.lut;
   if (g.width !== t) { g.width = t; g.height = t; }
   const tctx = g.getContext("2d");
   const img = tctx.createImageData(t, t);
@@ -281,7 +302,7 @@ function drawNetwork(s, frame) {
         ctx.moveTo(x0, y0);
         ctx.lineTo(x1, y1);
         ctx.lineWidth = Math.min(6, 0.4 + Math.abs(w) * 1.2);
-        ctx.strokeStyle = w >= 0 ? "rgba(0,114,178,0.75)" : "rgba(230,159,0,0.85)";
+        ctx.strokeStyle = w >= 0 ? rgba(s.c.blue, 0.75) : rgba(s.c.orange, 0.85);
         ctx.stroke();
         const from = l === 1 ? h.feature_labels[k] : `layer ${l - 1} neuron ${k + 1}`;
         const to = l === h.sizes.length - 1 ? `output ${j + 1}` : `layer ${l} neuron ${j + 1}`;
@@ -316,7 +337,7 @@ function drawNetwork(s, frame) {
     ctx.font = "11px sans-serif";
     for (let j = 0; j < h.sizes[last]; j++) {
       const [ox, oy] = pos[last][j];
-      ctx.fillStyle = CLASS_HEX[j] || "#777";
+      ctx.fillStyle = s.c.classHex[j] || "#777";
       ctx.fillRect(ox, oy, node, node);
       ctx.strokeStyle = "#555";
       ctx.strokeRect(ox + 0.5, oy + 0.5, node - 1, node - 1);
@@ -350,7 +371,7 @@ function drawLoss(s) {
   ctx.textAlign = "left";
   ctx.fillText("loss per epoch:", PAD + 4, c.height - 5);
   ctx.fillStyle = "#000"; ctx.fillText("— train", PAD + 96, c.height - 5);
-  ctx.fillStyle = "#D55E00"; ctx.fillText("— test", PAD + 150, c.height - 5);
+  ctx.fillStyle = s.c.testColour; ctx.fillText("— test", PAD + 150, c.height - 5);
   if (H.length < 2) return;
   let max = 0;
   for (const p of H) { if (Number.isFinite(p[1])) max = Math.max(max, p[1]); if (Number.isFinite(p[2])) max = Math.max(max, p[2]); }
@@ -358,7 +379,7 @@ function drawLoss(s) {
   const e0 = H[0][0], e1 = H[H.length - 1][0] || 1;
   const X = (e) => PAD + 1 + (e - e0) / Math.max(1, e1 - e0) * (c.width - PAD - 8);
   const Y = (v) => 6 + (1 - v / max) * (c.height - 26);
-  for (const [idx, colour] of [[1, "#000"], [2, "#D55E00"]]) {
+  for (const [idx, colour] of [[1, "#000"], [2, s.c.testColour]]) {
     ctx.beginPath();
     let started = false;
     for (const p of H) {
@@ -435,9 +456,9 @@ function plan(s, header, frames, now) {
     s.link = link;
     s.stats.linkMs = Math.round(link);
     if (link > 0.5 * interval && frames > 0) {
-      s.want = Math.max(1, Math.min(MAX_FRAMES, Math.floor(frames * 0.5 * interval / link)));
+      s.want = Math.max(1, Math.min(s.c.maxFrames, Math.floor(frames * 0.5 * interval / link)));
     } else if (link < 0.25 * interval) {
-      s.want = Math.min(MAX_FRAMES, s.want + Math.max(1, Math.ceil(s.want / 2)));
+      s.want = Math.min(s.c.maxFrames, s.want + Math.max(1, Math.ceil(s.want / 2)));
     }
     s.stats.want = s.want;
     if (header.answers !== s.outstanding) return; // the newest request's answer asks for the next
@@ -452,7 +473,7 @@ function plan(s, header, frames, now) {
 function loop(s) {
   const tick = (now) => {
     if (!s.wrap.isConnected) { s.raf = 0; return; }
-    if (s.queue.length && now - s.last >= (s.frameMs || FRAME_MS) - 2) {
+    if (s.queue.length && now - s.last >= (s.frameMs || s.c.frameMs) - 2) {
       // Keep latency bounded: if batches arrive faster than they play, skip ahead.
       if (s.queue.length > 100) s.queue.splice(0, s.queue.length - 50);
       s.last = now;
@@ -495,6 +516,7 @@ export default function (component) {
 function accept(s, header, body, now) {
   const f32 = (offset, n) => new Float32Array(body.slice(offset, offset + 4 * n).buffer);
   const u8 = (offset, n) => body.subarray(offset, offset + n);
+  useConstants(s, header.constants);
   s.header = header;
   s.stats.batches += 1;
   s.stats.points = header.n_points;
@@ -528,7 +550,7 @@ function accept(s, header, body, now) {
   if (!header.replace && s.lastBatch && frames.length) {
     const gap = Math.min(2000, now - s.lastBatch);
     s.batchGap = s.batchGap ? 0.7 * s.batchGap + 0.3 * gap : gap;
-    s.frameMs = Math.max(FRAME_MS, Math.min(250, 0.95 * s.batchGap / frames.length));
+    s.frameMs = Math.max(s.c.frameMs, Math.min(250, 0.95 * s.batchGap / frames.length));
   }
   s.lastBatch = header.replace ? 0 : now;
   s.queue.push(...frames);

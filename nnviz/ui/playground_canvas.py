@@ -33,6 +33,7 @@ import numpy as np
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+from nnviz.charts import palette
 from nnviz.playground import FEATURES as _FEATURES
 from nnviz.playground import GridPass, Trainer
 from nnviz.workslot import SLOT
@@ -46,6 +47,14 @@ FAST_SESSIONS = 6
 MAX_TICK_SECONDS = 1.5
 FRAMES_PER_SECOND = 30
 THUMB_STRIDE = 4  # 100 x 100 grid -> 25 x 25 thumbnails
+# The colours the canvas draws with: a class's points and region (3–5 classes), and the diverging scale of two
+# classes, a regression and every neuron's output (orange −1, white 0, blue +1).
+CLASS_COLOURS = (palette.NEGATIVE, palette.POSITIVE, palette.GREEN, palette.VERMILION, palette.PURPLE)
+WHITE = palette.DIVERGING[1][1]
+# Every header carries these, and the canvas reads them there: one home for each, here.
+CONSTANTS = {"frames_per_second": FRAMES_PER_SECOND, "max_frames": MAX_FRAMES_LATE, "first_want": MAX_FRAMES,
+             "class_colours": list(CLASS_COLOURS), "negative": palette.NEGATIVE, "positive": palette.POSITIVE,
+             "neutral": WHITE, "test_colour": palette.VERMILION}
 # One Streamlit process runs Python on one core at a time (the GIL; these matrices are too small for NumPy
 # to release it usefully), so the share is of one core per process: `make serve` runs a process per core.
 CORES = 1
@@ -63,7 +72,7 @@ _CSS = """
 .nnviz-pg-stats { display: flex; gap: 1.4rem; align-items: baseline; margin-bottom: 0.3rem; }
 .nnviz-pg-epoch { font-size: 1.6rem; font-weight: 600; font-variant-numeric: tabular-nums; min-width: 9ch; }
 .nnviz-pg-loss { font-size: 1rem; font-variant-numeric: tabular-nums; }
-.nnviz-pg-status { font-size: 1rem; color: #D55E00; font-weight: 600; }
+.nnviz-pg-status { font-size: 1rem; color: __VERMILION__; font-weight: 600; }
 /* The boundary comes first in the page (on top when narrow), the network left of it when there is room. */
 .nnviz-pg-row { display: flex; flex-direction: row-reverse; justify-content: flex-end; gap: 1.2rem;
   align-items: flex-start; flex-wrap: wrap; }
@@ -74,6 +83,7 @@ _CSS = """
 .nnviz-pg-boundary { display: block; cursor: crosshair; }
 .nnviz-pg-loss-chart { display: block; margin-top: 4px; }
 """
+_CSS = _CSS.replace("__VERMILION__", palette.VERMILION)
 _JS = Path(__file__).with_name("playground_canvas.js").read_text().replace("__NNVIZ_CSS__", json.dumps(_CSS))
 
 _component = st.components.v2.component("nnviz_playground_canvas", js=_JS, css=_CSS, isolate_styles=False)
@@ -145,6 +155,22 @@ class Pace:
         return budget(n_playing, tick=self.interval) * min(1.0, self.interval / period), frames
 
 
+@dataclass
+class Stream:
+    """One session's live canvas, kept by the page for the run it shows (a new run, a new Stream).
+
+    ``pace``: its tick interval and period while playing (None when paused: the next Play starts afresh);
+    ``epoch_cost`` and ``frame_cost``: running averages of this thread's CPU seconds for one epoch and one
+    frame, which size a tick's work before it starts (:func:`play_tick`); ``thumbs``: the grid inputs and
+    the input features' thumbnails drawn from them (they change only with the grid).
+    """
+
+    pace: Pace | None = None
+    epoch_cost: float = 0.002
+    frame_cost: float = 0.003
+    thumbs: tuple | None = None
+
+
 # --- frames ------------------------------------------------------------------------------------------
 
 def _quantise(values) -> np.ndarray:
@@ -189,11 +215,11 @@ def capture(trainer: Trainer) -> tuple[dict, bytes]:
 
 
 def play_tick(trainer: Trainer, seconds: float, max_frames: int = MAX_FRAMES,
-              epochs_per_frame: int | None = None) -> list[tuple[dict, bytes]]:
+              epochs_per_frame: int | None = None, stream: Stream | None = None) -> list[tuple[dict, bytes]]:
     """Train for about ``seconds`` and return up to ``max_frames`` evenly spaced frames.
 
     ``seconds`` is CPU time. The epoch and frame costs are running averages
-    of this thread's CPU time, kept on the trainer, so a tick sizes its work
+    of this thread's CPU time, kept in ``stream``, so a tick sizes its work
     before starting it and never overruns its budget by much, however busy
     the process is (wall-clock costs grow with every other session and
     shrank the work in a feedback loop: 5 epochs/s each for 10 sessions).
@@ -201,16 +227,15 @@ def play_tick(trainer: Trainer, seconds: float, max_frames: int = MAX_FRAMES,
     One session computes at a time (``_COMPUTING``).
     """
     with _COMPUTING, threadpool_limits(1, user_api="blas"):
-        return _play_tick(trainer, seconds, max_frames, epochs_per_frame)
+        return _play_tick(trainer, seconds, max_frames, epochs_per_frame, stream or Stream())
 
 
-def _play_tick(trainer, seconds, max_frames, epochs_per_frame):
-    timing = trainer.__dict__.setdefault("timing", {"epoch": 0.002, "frame": 0.003})
-    frames = max(1, min(max_frames, int(seconds * 0.5 / timing["frame"])))
+def _play_tick(trainer, seconds, max_frames, epochs_per_frame, stream: Stream):
+    frames = max(1, min(max_frames, int(seconds * 0.5 / stream.frame_cost)))
     if epochs_per_frame:
         total = frames * int(epochs_per_frame)
     else:
-        total = max(1, int((seconds - frames * timing["frame"]) / timing["epoch"]))
+        total = max(1, int((seconds - frames * stream.frame_cost) / stream.epoch_cost))
         frames = min(frames, total)
     out = []
     done_before = 0
@@ -219,11 +244,11 @@ def _play_tick(trainer, seconds, max_frames, epochs_per_frame):
         start = time.thread_time()
         trained = trainer.run(goal - done_before)
         if trained:
-            timing["epoch"] = 0.8 * timing["epoch"] + 0.2 * (time.thread_time() - start) / trained
+            stream.epoch_cost = 0.8 * stream.epoch_cost + 0.2 * (time.thread_time() - start) / trained
         done_before = goal
         start = time.thread_time()
         out.append(capture(trainer))
-        timing["frame"] = 0.8 * timing["frame"] + 0.2 * (time.thread_time() - start)
+        stream.frame_cost = 0.8 * stream.frame_cost + 0.2 * (time.thread_time() - start)
         if trainer.finished:
             break
     return out
@@ -270,14 +295,16 @@ def deflate_for(request: Request, interval: float, deflating: bool = False) -> b
 def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, replace: bool, discretize: bool,
             show_test: bool, highlight_wrong: bool, add_class: int = -1, caption: str = "",
             next_tick: float | None = None, answers: int | None = None, history: bool = True,
-            server_ms: float = 0.0, deflate: bool = False) -> bytes:
+            server_ms: float = 0.0, deflate: bool = False, stream: Stream | None = None) -> bytes:
     """Everything the browser needs for a batch of frames, as one bytes object.
 
     ``next_tick``: seconds after its last request that the browser asks for the next batch (None: paused);
     ``answers``: the request this batch answers; ``history``: whether to include the loss history (a
     canvas asking for the next batch already has it); ``server_ms``: the tick's time on the server so far,
     which the browser subtracts from its round trip to see how long its link took; ``deflate``: compress
-    the binary part (zlib; the header's offsets count the uncompressed bytes)."""
+    the binary part (zlib; the header's offsets count the uncompressed bytes); ``stream``: the session's
+    canvas state (its thumbnails of the input features are drawn once per grid). The header also carries
+    CONSTANTS, which the canvas reads instead of keeping copies of its own."""
     data = trainer.data
     Xtr, Xte = data.X_train, data.X_test
     X = np.concatenate([Xtr, Xte]).astype(np.float32)
@@ -292,14 +319,13 @@ def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, rep
     flags = (np.r_[np.zeros(len(Xtr), np.uint8), np.ones(len(Xte), np.uint8)] | (wrong.astype(np.uint8) << 1))
     grid_inputs = trainer.grid_inputs()[3]
     r = int(np.sqrt(len(grid_inputs)))
-    cache = trainer.__dict__.setdefault("_input_thumbs", {})
-    if id(grid_inputs) not in cache:  # the features' thumbnails change only with the grid
+    stream = stream or Stream()
+    if stream.thumbs is None or stream.thumbs[0] is not grid_inputs:  # they change only with the grid
         scale = np.max(np.abs(grid_inputs), axis=0)
         scale[scale == 0] = 1.0
         maps = (grid_inputs / scale).T.reshape(-1, r, r)[:, ::THUMB_STRIDE, ::THUMB_STRIDE]
-        cache.clear()
-        cache[id(grid_inputs)] = (grid_inputs, _quantise(maps).tobytes())
-    body = [cache[id(grid_inputs)][1]]
+        stream.thumbs = (grid_inputs, _quantise(maps).tobytes())
+    body = [stream.thumbs[1]]
     inputs_len = len(body[0])
     points = X.tobytes() + labels.tobytes() + flags.astype(np.uint8).tobytes()
     body.append(points)
@@ -323,7 +349,7 @@ def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, rep
         "inputs_offset": 0, "points_offset": inputs_len, "n_points": int(len(X)),
         "frames": metas, "history": losses,
         "next": next_tick, "answers": answers, "server_ms": round(float(server_ms), 1),
-        "deflate": bool(deflate),
+        "deflate": bool(deflate), "constants": CONSTANTS,
     }
     head = json.dumps(header).encode()
     raw = b"".join(body)

@@ -385,6 +385,7 @@ def test_large_but_reachable_regression_labels_are_taken():
 
 
 def test_each_upload_is_read_once_per_content_however_often_the_page_reruns(monkeypatch):
+    monkeypatch.setattr("nnviz.ui.offload.run", lambda fn, *a, **k: fn(*a, **k))  # counted here, not in a worker
     reads = []
     real = pg.parse_csv
 
@@ -606,3 +607,44 @@ def test_the_declared_list_settings_bound_their_length_and_each_value():
         acts.check(["relu"] * 7)
     with pytest.raises(ValueError, match="is not one of"):
         acts.check(["relu", "`x`"])
+
+
+def test_the_canvas_state_is_the_sessions_own_and_leaves_the_trainer_alone():
+    from nnviz.ui import playground_canvas as live
+
+    t = pg.Trainer(pg.Config(hidden=(4,)), pg.make_data("circle", n_samples=100))
+    before = set(vars(t))
+    stream = live.Stream()
+    frames = live.play_tick(t, 0.05, max_frames=3, stream=stream)
+    live.payload(t, frames, run="r", replace=False, discretize=False, show_test=False, highlight_wrong=False,
+                 stream=stream)
+    assert set(vars(t)) == before  # the costs and thumbnails are kept in the Stream, not on the trainer
+    assert stream.epoch_cost != live.Stream().epoch_cost and stream.frame_cost != live.Stream().frame_cost
+    assert stream.thumbs[0] is t.grid_inputs()[3]
+    thumbs = stream.thumbs
+    live.payload(t, frames, run="r", replace=False, discretize=False, show_test=False, highlight_wrong=False,
+                 stream=stream)
+    assert stream.thumbs is thumbs  # drawn once per grid
+    at = open_page()
+    assert isinstance(at.session_state["playground.stream"], live.Stream)
+
+
+def test_the_canvas_reads_its_constants_from_the_payload_and_keeps_no_copy():
+    from nnviz.charts import palette
+    from nnviz.ui import playground_canvas as live
+
+    header, _ = payload(open_page(dataset="blobs"))
+    constants = header["constants"]
+    assert constants["max_frames"] == live.MAX_FRAMES_LATE and constants["first_want"] == live.MAX_FRAMES
+    assert constants["frames_per_second"] == live.FRAMES_PER_SECOND
+    assert constants["class_colours"] == list(live.CLASS_COLOURS) and len(live.CLASS_COLOURS) == 5  # up to 5 classes
+    assert (constants["negative"], constants["positive"]) == (palette.NEGATIVE, palette.POSITIVE)
+    js = (ROOT / "nnviz" / "ui" / "playground_canvas.js").read_text()
+    for colour in {*live.CLASS_COLOURS, constants["neutral"], constants["test_colour"]}:
+        assert colour.lower() not in js.lower(), colour
+        rgb = ", ?".join(str(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+        assert not re.search(rgb, js), f"{colour} as an RGB triple"
+    for cap in (live.MAX_FRAMES_LATE, live.MAX_FRAMES, live.FRAMES_PER_SECOND):
+        assert not re.search(rf"=\s*{cap}\s*;|1000\s*/\s*{cap}\b", js), f"a copy of {cap} in the JavaScript"
+    for name in ("max_frames", "first_want", "frames_per_second", "class_colours", "negative", "positive"):
+        assert f"k.{name}" in js  # and the canvas reads each from the header
