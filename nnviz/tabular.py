@@ -113,7 +113,7 @@ def read_csv(data: bytes, name: str = "upload.csv") -> Table:
         if not column:
             raise ValueError(f"{name}: column {i} has no name in the header (line {rows[0][0]}).")
         if column in seen:
-            raise ValueError(f"{name}: the column name {column!r} appears twice (columns {seen[column]} and {i}).")
+            raise ValueError(f"{name}: the column name {_quoted(column)} appears twice (columns {seen[column]} and {i}).")
         seen[column] = i
     body = rows[1:]
     if not body:
@@ -138,14 +138,14 @@ def read_csv(data: bytes, name: str = "upload.csv") -> Table:
             infinite = np.isinf(numbers.to_numpy(float))
             if infinite.any():
                 i = int(np.argmax(infinite))
-                raise ValueError(f"{name}: column {column!r} holds {cells.iloc[i]!r} on line {lines[i]}; "
+                raise ValueError(f"{name}: column {_quoted(column)} holds {_quoted(cells.iloc[i])} on line {lines[i]}; "
                                  "replace infinities with a number or leave the cell empty.")
             frame[column] = numbers.astype(float)
         elif present and parsed >= 0.9 * present:
             bad = (~missing & numbers.isna()).to_numpy()
             i = int(np.argmax(bad))
-            raise ValueError(f"{name}: column {column!r} is numeric but line {lines[i]} holds the text "
-                             f"{cells.iloc[i]!r}; fix the cell or leave it empty.")
+            raise ValueError(f"{name}: column {_quoted(column)} is numeric but line {lines[i]} holds the text "
+                             f"{_quoted(cells.iloc[i])}; fix the cell or leave it empty.")
         else:
             frame[column] = cells.astype(object)
     return Table(name, frame, notes=tuple(notes))
@@ -176,6 +176,11 @@ def _shown(value) -> str:
     return str(value.item() if isinstance(value, np.generic) else value)
 
 
+def _quoted(value) -> str:
+    """A column name or cell value in a message, in quotes: ``'age'``, ``'1.0'``, never ``np.str_('age')``."""
+    return f"'{_shown(value)}'"
+
+
 def detect_task(values: pd.Series) -> str:
     """Guess the task from the target: 2 values -> binary, few whole numbers or text -> multiclass, else regression."""
     v = values.dropna()
@@ -203,15 +208,15 @@ def task_note(values: pd.Series, target: str, task: str) -> str | None:
 def check_target(frame: pd.DataFrame, target: str, task: str) -> tuple[str, ...]:
     """Check the target column fits the task; return the class names (empty for regression)."""
     if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
+        raise ValueError(f"unknown task {_quoted(task)}; choose one of: {', '.join(TASKS)}")
     if target not in frame.columns:
-        raise ValueError(f"there is no column {target!r}; choose one of: {', '.join(map(str, frame.columns))}")
+        raise ValueError(f"there is no column {_quoted(target)}; choose one of: {', '.join(map(str, frame.columns))}")
     v = frame[target].dropna()
     if v.empty:
-        raise ValueError(f"the target column {target!r} is empty.")
+        raise ValueError(f"the target column {_quoted(target)} is empty.")
     if task == "regression":
         if not pd.api.types.is_numeric_dtype(v):
-            raise ValueError(f"the target column {target!r} holds text (e.g. {v.iloc[0]!r}); regression needs "
+            raise ValueError(f"the target column {_quoted(target)} holds text (e.g. {_quoted(v.iloc[0])}); regression needs "
                              "numbers. Choose binary or multi-class.")
         return ()
     classes = v.unique()
@@ -219,10 +224,10 @@ def check_target(frame: pd.DataFrame, target: str, task: str) -> tuple[str, ...]
         raise ValueError(f"the target column '{target}' has a single class ({_shown(classes[0])}): there is "
                          "nothing to learn. Choose another target column.")
     if len(classes) > MAX_CLASSES:
-        raise ValueError(f"the target column {target!r} has {len(classes)} classes; at most {MAX_CLASSES} are "
+        raise ValueError(f"the target column {_quoted(target)} has {len(classes)} classes; at most {MAX_CLASSES} are "
                          "supported. Is it a number to predict (choose regression) or an ID column?")
     if task == "binary" and len(classes) != 2:
-        raise ValueError(f"binary classification needs 2 classes, but {target!r} has {len(classes)}; "
+        raise ValueError(f"binary classification needs 2 classes, but {_quoted(target)} has {len(classes)}; "
                          "choose multi-class.")
     return tuple(str(c) for c in sorted(classes, key=str))
 
@@ -259,6 +264,16 @@ class Overview:
     missing: pd.DataFrame  # columns: column, missing, percent (only columns with gaps)
     class_counts: pd.Series | None  # classification only
     correlation: pd.DataFrame  # numeric features (at most 25, most correlated first) and the target
+
+    @property
+    def numeric_columns(self) -> list[str]:
+        return [c for c, k in self.kinds.items() if k == "numeric"]
+
+    def words(self) -> str:
+        """The table in one sentence: rows, feature columns and their kinds."""
+        count = {kind: sum(k == kind for k in self.kinds.values()) for kind in ("numeric", "category", "date")}
+        return (f"{self.n_rows:,} rows, {len(self.kinds)} feature columns ({count['numeric']} numeric, "
+                f"{count['category']} categorical, {count['date']} dates).")
 
 
 def explore(frame: pd.DataFrame, target: str, task: str) -> Overview:
@@ -363,13 +378,13 @@ def prepare(frame: pd.DataFrame, target: str, task: str, spec: PrepSpec = PrepSp
     if not 0.05 <= spec.test_fraction <= 0.5:
         raise ValueError(f"the test fraction must be between 0.05 and 0.5, got {spec.test_fraction}")
     if spec.scaler not in ("minmax", "standard", "none"):
-        raise ValueError(f"unknown scaler {spec.scaler!r}; choose minmax, standard or none")
+        raise ValueError(f"unknown scaler {_quoted(spec.scaler)}; choose minmax, standard or none")
     notes = []
     kinds = column_kinds(frame, target)
     fills = {**default_fills(frame, target), **dict(spec.fills)}
     unknown = set(fills) - set(kinds)
     if unknown:
-        raise ValueError(f"no feature column named {sorted(unknown)[0]!r}")
+        raise ValueError(f"no feature column named {_quoted(sorted(unknown)[0])}")
     data = frame[frame[target].notna()]
     if len(data) < len(frame):
         notes.append(f"{len(frame) - len(data)} rows without a target value were dropped.")
@@ -386,10 +401,10 @@ def prepare(frame: pd.DataFrame, target: str, task: str, spec: PrepSpec = PrepSp
         if how.startswith("group_mean:"):
             by = how.split(":", 1)[1]
             if by not in kinds or by == column:
-                raise ValueError(f"cannot fill {column!r} from {by!r}: choose another feature column")
+                raise ValueError(f"cannot fill {_quoted(column)} from {_quoted(by)}: choose another feature column")
             group_fills.append((column, by))
         elif how not in FILLS:
-            raise ValueError(f"unknown fill {how!r} for {column!r}; choose one of: {', '.join(FILLS)}, group_mean:<column>")
+            raise ValueError(f"unknown fill {_quoted(how)} for {_quoted(column)}; choose one of: {', '.join(FILLS)}, group_mean:<column>")
     features = [c for c in kinds if c not in drop]
     if not features:
         raise ValueError("no feature columns are left: keep at least one column.")
@@ -410,7 +425,7 @@ def prepare(frame: pd.DataFrame, target: str, task: str, spec: PrepSpec = PrepSp
         notes.append(f"The column '{column}' has no values{where}: it was left out.")
     features = [c for c in features if c not in empty]
     if not features:
-        raise ValueError(f"no feature column has any value: {', '.join(repr(c) for c in empty)} "
+        raise ValueError(f"no feature column has any value: {', '.join(_quoted(c) for c in empty)} "
                          f"{'is' if len(empty) == 1 else 'are'} empty. Upload a table with values in its features.")
     X_train, X_test = X_train[features], X_test[features]
     scaler = {"minmax": MinMaxScaler, "standard": StandardScaler, "none": None}[spec.scaler]
@@ -527,3 +542,57 @@ def fill_choices(frame: pd.DataFrame, target: str, column: str, n_groups: int = 
         corr = frame[numeric].corrwith(pd.to_numeric(frame[column], errors="coerce")).abs().dropna()
         choices += [f"group_mean:{c}" for c in corr.sort_values(ascending=False).index[:n_groups]]
     return tuple(choices)
+
+
+def gaps(frame: pd.DataFrame, target: str) -> dict[str, tuple[str, tuple[str, ...], float]]:
+    """Each feature column with gaps: the fill the page starts from, the fills offered, the percentage missing.
+
+    The page starts from the course's choice where it is offered (a gap filled with the mean of the rows
+    sharing the same ``total_acc``, as for ``mort_acc``), else the median or the most frequent value.
+    """
+    kinds = column_kinds(frame, target)
+    out = {}
+    for column, default in default_fills(frame, target).items():
+        choices = fill_choices(frame, target, column, kinds=kinds)
+        group = [c for c in choices if c.startswith("group_mean:total_acc")]
+        out[column] = (group[0] if group else default, choices, 100 * float(frame[column].isna().mean()))
+    return out
+
+
+def parse_fills(text: str) -> dict[str, str]:
+    """Missing-value choices from their link form "column=choice;column=choice" (a column name may hold "=")."""
+    pairs = (item.rpartition("=") for item in text.split(";") if "=" in item)
+    return {column: choice for column, _, choice in pairs}
+
+
+def fills_text(fills: dict[str, str], defaults: dict[str, str]) -> str:
+    """The link form of the choices that differ from ``defaults`` (a column whose name holds ";" is left out)."""
+    return ";".join(f"{column}={fill}" for column, fill in fills.items()
+                    if fill != defaults.get(column) and ";" not in column)
+
+
+def _number(value: float) -> str:
+    """A score in a formula: four significant digits, never NumPy's ``np.float64(…)``."""
+    return f"{float(value):.4g}"
+
+
+def formulas(evaluation: Evaluation) -> dict[str, str]:
+    """The formula beside each evaluation chart (LaTeX), with this model's numbers.
+
+    Keys: ``confusion`` (accuracy from the matrix), ``roc`` (the rates and the area), ``predicted``
+    (mean absolute error) and ``residuals`` (the residual and the root-mean-square error).
+    """
+    if evaluation.task == "regression":
+        error = np.asarray(evaluation.y_true, float) - np.asarray(evaluation.y_pred, float)
+        n = error.size
+        return {"predicted": rf"\text{{MAE}} = \frac{{1}}{{n}}\sum_{{i=1}}^{{n}} \lvert y_i - \hat y_i \rvert"
+                             rf" = {_number(np.mean(np.abs(error)))} \quad (n = {n})",
+                "residuals": rf"r_i = y_i - \hat y_i, \qquad \text{{RMSE}} = \sqrt{{\frac{{1}}{{n}}"
+                             rf"\sum_{{i=1}}^{{n}} r_i^2}} = {_number(np.sqrt(np.mean(error ** 2)))}"}
+    m = np.asarray(evaluation.confusion)
+    out = {"confusion": rf"\text{{accuracy}} = \frac{{\operatorname{{tr}} M}}{{\sum_{{j,k}} M_{{jk}}}} = "
+                        rf"\frac{{{int(np.trace(m))}}}{{{int(m.sum())}}} = {_number(np.trace(m) / max(m.sum(), 1))}"}
+    if evaluation.roc is not None:
+        out["roc"] = (r"\text{TPR} = \frac{TP}{TP + FN}, \quad \text{FPR} = \frac{FP}{FP + TN}, \quad "
+                      rf"\text{{AUC}} = \int_0^1 \text{{TPR}}\, d(\text{{FPR}}) = {_number(evaluation.roc[2])}")
+    return out

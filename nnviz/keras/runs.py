@@ -223,6 +223,16 @@ class RunStore:
         history = {m: [float(r[m]) if r[m] not in ("", None) else math.nan for r in rows] for m in metrics}
         return history, [float(r["wall_time"]) for r in rows]
 
+    def overlay(self, names: list[str]) -> list[dict]:
+        """The named runs still stored, each as a curve to overlay: name, history, wall time, early stop epoch."""
+        stored = {run.name: run for run in self.list()}
+        curves = []
+        for name in (n for n in names if n in stored):
+            history, wall_time = self.history(name)
+            curves.append({"name": name, "history": history, "wall_time": wall_time,
+                           "early_stopping_epoch": stored[name].config.get("early_stopping_epoch")})
+        return curves
+
     def _owned(self, name: str, session: str) -> Path:
         run = self.get(name)
         if not session or run.config.get("session") != session:

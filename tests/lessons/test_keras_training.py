@@ -113,14 +113,20 @@ def test_diabetes_regression_evaluation_charts_and_runs_overlaid():
     assert not at.exception
     spec = _chart(at, "Predicted vs actual")
     assert len(spec["data"][1]["x"]) == 89  # 20 % of 442 rows
-    # Each point is a test row: across, its target in the data set; up, the trained model's output for it.
-    results = at.session_state["keras.box"]["result"]
-    rows = results["raw_test"]
+    # The chart's points are the evaluation's: across, each test row's target; up, the model's output for it.
+    outcome = at.session_state["keras.trainings"].outcome
+    evaluation = outcome.evaluation
+    assert evaluation.task == "regression" and len(evaluation.y_true) == 89
+    np.testing.assert_array_equal(spec["data"][1]["x"], evaluation.y_true)
+    np.testing.assert_array_equal(spec["data"][1]["y"], evaluation.y_pred)
+    # And those are the data set's targets and the stored model's outputs for the test rows, independently.
+    rows = outcome.raw_test
     table = tabular.load("diabetes").frame
     actual = rows.merge(table, on=list(rows.columns), how="left")["target"]
     assert actual.notna().all()
     np.testing.assert_allclose(spec["data"][1]["x"], actual)
-    predicted = km.predict_rows(results["model"], results["pipeline"], rows).ravel()
+    reloaded = km.load_model(RunStore(), outcome.run)
+    predicted = km.predict_rows(reloaded, km.load_pipeline(RunStore(), outcome.run), rows).ravel()
     np.testing.assert_allclose(spec["data"][1]["y"], predicted, rtol=1e-5)
     assert not np.allclose(predicted, actual)  # two epochs: far from the diagonal, which spans both
     diagonal = spec["data"][0]
@@ -196,10 +202,10 @@ def test_loan_project_answers_would_this_applicant_repay():
     _chart(at, "ROC curve")
     at.number_input(key="keras.applicant").set_value(7).run()
     answer = next(_text(m.value) for m in at.markdown if "P(Fully Paid)" in _text(m.value))
-    results = at.session_state["keras.box"]["result"]
-    expected = float(km.predict_rows(results["model"], results["pipeline"], results["raw_test"].iloc[[7]])[0, 0])
+    outcome = at.session_state["keras.trainings"].outcome
+    expected = float(km.predict_rows(outcome.model, outcome.prepared.pipeline, outcome.raw_test.iloc[[7]])[0, 0])
     assert f"P(Fully Paid) = {expected:.2f}" in answer
-    assert results["class_names"][int(results["y_test"][7])] in answer
+    assert outcome.class_names[int(outcome.prepared.y_test[7])] in answer
 
 
 def _fill_box(at, column):
@@ -262,7 +268,7 @@ def test_a_bad_run_name_is_refused_before_training_with_a_message(name):
     at.text_input(key="keras.run_name").input(name)
     at.button(key="keras.train").click().run()
     assert not at.exception and RunStore().list() == []
-    assert "result" not in at.session_state["keras.box"]  # nothing was trained (and thrown away)
+    assert at.session_state["keras.trainings"].outcome is None  # nothing was trained (and thrown away)
     assert any("cannot be a run name" in _text(e.value) for e in at.error)
     assert at.button(key="keras.train").disabled  # until the name is fixed
 
@@ -283,6 +289,7 @@ def test_a_model_over_the_budget_is_refused_before_train_and_a_long_training_is_
 
 
 def test_an_upload_is_read_once_per_content_and_its_gap_analysis_once_per_target(monkeypatch):
+    monkeypatch.setattr("nnviz.ui.offload.run", lambda fn, *a, **k: fn(*a, **k))  # counted here, not in a worker
     from nnviz import tabular
 
     calls = {"read_csv": 0, "fill_choices": 0}
