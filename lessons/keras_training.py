@@ -14,7 +14,7 @@ from nnviz.keras import budget, training
 from nnviz.keras import model as km
 from nnviz.keras import spec as kspec
 from nnviz.keras.runs import RunStore, sanitize
-from nnviz.ui import chart, settings, upload
+from nnviz.ui import chart, offload, settings, upload
 from nnviz.ui.text import plain
 
 PREFIX = "keras"
@@ -75,12 +75,12 @@ def _bundled(name: str) -> tabular.Table:
 # The table is keyed by its source (a bundled name or an upload's file id), not hashed cell by cell.
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _overview(source: str, _frame: pd.DataFrame, target: str, task: str) -> tabular.Overview:
-    return tabular.explore(_frame, target, task)
+    return offload.run(tabular.explore, _frame, target, task)  # seconds on a wide table: not in the server
 
 
 @st.cache_resource(max_entries=8, show_spinner="Preparing the features…")
 def _prepare(source: str, _frame: pd.DataFrame, target: str, task: str, spec: tabular.PrepSpec) -> tabular.Prepared:
-    return tabular.prepare(_frame, target, task, spec)
+    return offload.run(tabular.prepare, _frame, target, task, spec)
 
 
 # The missing-value analysis of a wide table takes seconds: once per table content and target, for every session.
@@ -99,7 +99,7 @@ def _summary(model_spec: kspec.ModelSpec) -> list:
 @st.cache_data(max_entries=8, show_spinner="Reading the CSV…")
 def _read_upload(digest: str, name: str, _data: bytes) -> tuple[tabular.Table | None, str | None]:
     try:
-        return tabular.read_csv(_data, name), None
+        return offload.run(tabular.read_csv, _data, name), None
     except ValueError as error:
         return None, str(error)
 

@@ -14,6 +14,7 @@ from nnviz import playground as pg
 from nnviz.charts import playground as charts
 from nnviz.charts import training as training_charts
 from nnviz.ui import chart, crash, settings
+from nnviz.ui import offload
 from nnviz.ui import upload as uploads
 from nnviz.ui import playground_canvas as live_canvas
 from nnviz.ui.text import plain
@@ -280,12 +281,12 @@ def _apply_hyper() -> None:
         trainer.set_hyper(**pg.Config.from_settings(PAGE.values()).midway())
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, show_spinner="Reading the CSV…")
 def _read_upload(digest: str, _data: bytes) -> tuple:
     """An uploaded CSV read once per content (``digest``, its SHA-256): ``("ok", X, y, task, n_classes)`` or
     ``("refused", message)``, so a file, good or bad, costs nothing on the reruns after its upload."""
     try:
-        X, y, task, n_classes = pg.parse_csv(_data.decode("utf-8", errors="replace"))
+        X, y, task, n_classes = offload.run(pg.parse_csv, _data.decode("utf-8", errors="replace"))
     except ValueError as error:
         return ("refused", str(error))
     for name, column in (("x1", X[:, 0]), ("x2", X[:, 1]), ("label", y)):

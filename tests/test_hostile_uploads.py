@@ -11,9 +11,18 @@ error box), so the pages name the CSV MIME type too and refuse such a name thems
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
+import pandas as pd
 import pytest
 
+from bench.bench_hostile import long_csv, wide_csv
 from bench.load import Server, Session, run
+from nnviz import playground as pg
+from nnviz import tabular
+from nnviz.ui import offload
 
 KERAS_CSV = b"size,rooms,price\n" + b"".join(f"{50 + i},{1 + i % 4},{i % 2}\n".encode() for i in range(60))
 POINTS_CSV = b"x1,x2,label\n" + b"".join(f"{i / 30 - 1:.3f},{1 - i / 30:.3f},{i % 2}\n".encode() for i in range(60))
@@ -114,3 +123,98 @@ def test_a_refused_upload_leaves_other_sessions_alone(server):
 
     exceptions, took = run(scenario())
     assert exceptions == [] and took > 0
+
+
+# -- heavy work off the server's interpreter (nnviz.ui.offload) -------------------------------------------------
+WIDE = wide_csv(11, size=400_000, columns=40)  # the benchmark's wide table with gaps, smaller
+
+
+def _nice(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[16])
+
+
+def test_offloaded_work_runs_in_one_worker_process_at_the_lowest_priority():
+    worker = offload.run(os.getpid)
+    assert worker != os.getpid()
+    assert offload.worker_pids() == [worker]
+    assert _nice(worker) == 19 and offload.run(os.nice, 0) == 19
+    assert offload.run(os.getpid) == worker  # started once, then reused
+
+
+def test_a_csv_read_in_the_worker_is_the_table_read_here():
+    there = offload.run(tabular.read_csv, WIDE, "wide.csv")
+    here = tabular.read_csv(WIDE, "wide.csv")
+    pd.testing.assert_frame_equal(there.frame, here.frame)
+    assert there.frame.isna().any().any()  # the gaps came through as gaps
+    target = there.frame.columns[-1]
+    assert offload.run(tabular.explore, there.frame, target, "binary").words() == \
+        tabular.explore(here.frame, target, "binary").words()
+
+
+def test_a_files_problem_arrives_as_its_message():
+    with pytest.raises(ValueError, match="line 3 has 1 fields but the header has 2 columns"):
+        offload.run(tabular.read_csv, b"a,b\n1,2\n3\n", "ragged.csv")
+    with pytest.raises(ValueError, match="at most 2,000 rows"):
+        offload.run(pg.parse_csv, long_csv(3, size=200_000).decode())
+
+
+def test_a_task_over_its_cpu_budget_is_stopped_with_a_message_and_the_worker_goes_on():
+    worker = offload.run(os.getpid)
+    text = long_csv(4, size=5_000_000).decode()
+    with pytest.raises(offload.TooLong, match="was stopped; try a smaller file"):
+        offload.run(pg.parse_csv, text, 10**9, cpu_seconds=0.05)  # no row limit: reads every one of 294,000
+    assert offload.run(os.getpid) == worker
+
+
+def test_a_killed_worker_is_replaced_by_the_next_task():
+    worker = offload.run(os.getpid)
+    os.kill(worker, signal.SIGKILL)
+    for _ in range(300):  # until the pool has seen its worker die (it reaps the process)
+        if not os.path.exists(f"/proc/{worker}"):
+            break
+        time.sleep(0.1)
+    replaced = offload.run(os.getpid)
+    assert replaced not in (worker, os.getpid())
+    assert offload.run(tabular.read_csv, b"a,b\n1,2\n", "small.csv").frame.shape == (1, 2)
+
+
+def test_the_worker_never_runs_the_page_script_that_started_it(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    marker = tmp_path / "ran"
+    page = tmp_path / "page.py"  # as Streamlit runs a page: the script is __main__ while it runs
+    page.write_text(f"open({str(marker)!r}, 'a').write('ran')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(page)
+    old = offload.run(os.getpid)
+    os.kill(old, signal.SIGKILL)  # so that the next task starts a new worker while the page is __main__
+    for _ in range(300):
+        if not os.path.exists(f"/proc/{old}"):
+            break
+        time.sleep(0.1)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert offload.run(os.getpid) not in (old, os.getpid())
+    assert not marker.exists()
+
+
+def _children(pid: int) -> list[int]:
+    from bench.load import descendants
+
+    return [child for child in descendants(pid) if child != pid]
+
+
+def test_a_served_upload_is_read_by_a_worker_of_the_server_at_the_lowest_priority(server):
+    async def scenario() -> tuple[list, list]:
+        session = await _page(server.url, "keras_training")
+        await session.upload("CSV file", "wide.csv", WIDE)
+        await session.move_slider()
+        shown = list(session.error_alerts), list(session.exceptions)
+        await session.close()
+        return shown
+
+    alerts, exceptions = run(scenario())
+    assert alerts == [] and exceptions == []
+    niced = [pid for pid in _children(server.proc.pid) if _nice(pid) == 19]
+    assert niced, "no worker process of the lowest priority under the server"

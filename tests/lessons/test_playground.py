@@ -386,6 +386,7 @@ def test_large_but_reachable_regression_labels_are_taken():
 
 def test_each_upload_is_read_once_per_content_however_often_the_page_reruns(monkeypatch):
     monkeypatch.setattr("nnviz.ui.offload.run", lambda fn, *a, **k: fn(*a, **k))  # counted here, not in a worker
+    monkeypatch.setattr("nnviz.ui.offload.run", lambda fn, *a, **k: fn(*a, **k))  # counted here, not in a worker
     reads = []
     real = pg.parse_csv
 
