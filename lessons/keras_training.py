@@ -86,7 +86,7 @@ def _prepare(source: str, _frame: pd.DataFrame, target: str, task: str, spec: ta
 # The missing-value analysis of a wide table takes seconds: once per table content and target, for every session.
 @st.cache_data(max_entries=16, show_spinner=False)
 def _gaps(source: str, _frame: pd.DataFrame, target: str) -> dict:
-    return tabular.gaps(_frame, target)
+    return offload.run(tabular.gaps, _frame, target)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
