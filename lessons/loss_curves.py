@@ -88,6 +88,16 @@ kept = [n for n in PAGE["runs"] if n in names and n not in fresh] + fresh
 PAGE["runs"] = (kept or (mine or names)[-3:])[-MAX_RUNS:]
 
 
+def _ending(config: dict, epochs: int) -> str:
+    """How a run's training ended, in words, for its row of the table."""
+    if config.get("early_stopping_epoch"):
+        return f"early stopping at epoch {config['early_stopping_epoch']}"
+    if config.get("stopped_by_user"):
+        by = "the time budget" if config.get("stop_reason") == "time" else "hand"
+        return f"stopped by {by} at epoch {epochs}"
+    return "all epochs run"
+
+
 @PAGE.section
 def overlay() -> None:
     """The chosen runs overlaid, smoothed, with one row per run: the diagnosis and the best epoch."""
@@ -102,7 +112,8 @@ def overlay() -> None:
     for name in s.runs:
         try:
             run = store.get(name)
-            history, wall_time = store.history(name)
+            # Whole epochs only: the record's count of them bounds the history read.
+            history, wall_time = curves.whole_epochs(*store.history(name), run.config.get("epochs_run"))
         except (OSError, ValueError):  # deleted by its session since this page listed it
             gone.append(name)
             continue
@@ -115,7 +126,7 @@ def overlay() -> None:
         rows.append({"run": run.name, "data": run.config.get("data", ""), "epochs": len(wall_time),
                      "best epoch": best, "best val loss" if history.get("val_loss") else "best loss":
                      None if best is None else round(val[best - 1], 4),
-                     "early stop": run.config.get("early_stopping_epoch"), "diagnosis": diagnosis.verdict})
+                     "how it ended": _ending(run.config, len(wall_time)), "diagnosis": diagnosis.verdict})
         diagnoses.append(f"- {settings.shown(run.name)} — {diagnosis.message}")
     if gone:
         st.caption("No longer stored (deleted since): " + ", ".join(settings.shown(name) for name in gone))

@@ -52,6 +52,17 @@ def smooth(values: Sequence[float], weight: float) -> np.ndarray:
     return out
 
 
+def whole_epochs(history: dict[str, Sequence[float]], wall_time: Sequence[float],
+                 epochs: int | None) -> tuple[dict[str, list[float]], list[float]]:
+    """A run's history cut to its first ``epochs`` epochs: the whole ones its record counts (None: all).
+
+    An epoch a stop cut short averages only its first batches, so its loss is not comparable with the
+    whole epochs' and would show as a jump at the end of the curve; it is neither drawn nor diagnosed.
+    """
+    n = len(wall_time) if epochs is None else max(0, min(int(epochs), len(wall_time)))
+    return {name: list(values[:n]) for name, values in history.items()}, list(wall_time[:n])
+
+
 def best_epoch(losses: Sequence[float]) -> int | None:
     """The epoch (counted from 1) with the lowest finite loss; None when there is none."""
     arr = np.asarray(losses, dtype=float).ravel()

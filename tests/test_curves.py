@@ -104,3 +104,11 @@ def test_each_diagnosis_has_a_verdict_of_a_few_words_that_its_message_opens_with
                                           "Still improving", "Too short"]
     for d in cases[:4]:
         assert d.message.startswith(d.verdict + ":") and len(d.verdict) <= 30
+
+
+def test_whole_epochs_keeps_the_epochs_a_run_counts_as_whole():
+    history = {"loss": [0.9, 0.6, 0.42, 0.485], "val_loss": [1.0, 0.7, 0.5, 0.55]}
+    kept, wall = curves.whole_epochs(history, [1.0, 2.0, 3.0, 3.2], 3)  # the 4th epoch was cut short
+    assert kept == {"loss": [0.9, 0.6, 0.42], "val_loss": [1.0, 0.7, 0.5]} and wall == [1.0, 2.0, 3.0]
+    assert curves.whole_epochs(history, [1.0, 2.0, 3.0, 3.2], None)[0] == history
+    assert curves.whole_epochs(history, [1.0, 2.0, 3.0, 3.2], 10)[1] == [1.0, 2.0, 3.0, 3.2]

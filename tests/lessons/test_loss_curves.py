@@ -53,7 +53,8 @@ def test_runs_overlaid_smoothed_over_raw_with_best_and_early_stop_marked():
     assert any("early stop early" in a.get("text", "") for a in spec["layout"]["annotations"])
     table = at.dataframe[0].value.set_index("run")
     assert table.loc["overfit", "diagnosis"] == "Overfitting from epoch 6"
-    assert table.loc["early", "early stop"] == 8
+    assert table.loc["early", "how it ended"] == "early stopping at epoch 8"
+    assert table.loc["overfit", "how it ended"] == "all epochs run"
 
     at.slider(key="curves.smoothing").set_value(0.0).run()
     np.testing.assert_allclose({t["name"]: t for t in _overlay(at)["data"]}["overfit validation"]["y"], VAL)
@@ -196,3 +197,24 @@ def test_the_legend_sits_below_the_plot_and_names_each_run_once():
     shown = [t["name"] for t in _overlay(at)["data"] if t.get("showlegend", True)]
     assert shown == ["training (solid)", "validation (dashed)", "best epoch (★)",
                      "overfit", "early", "third-run-with-a-long-name", "fourth"]
+
+
+def test_a_run_stopped_by_hand_says_so_and_only_its_whole_epochs_are_drawn_and_diagnosed():
+    store = RunStore()
+    staging = store.staging()
+    # Nine whole epochs, then a tenth cut short by Stop: its loss is the mean of a few batches (a jump).
+    train, val = list(np.linspace(0.9, 0.42, 9)) + [0.485], list(np.linspace(0.95, 0.47, 9)) + [0.6]
+    store.commit(staging, "stopped", {"data": "iris", "stopped_by_user": True, "epochs_run": 9,
+                                      "early_stopping_epoch": None},
+                 {"loss": train, "val_loss": val}, [0.5 * (i + 1) for i in range(9)] + [4.7], "alice")
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("run")
+    assert table.loc["stopped", "how it ended"] == "stopped by hand at epoch 9"
+    assert table.loc["stopped", "epochs"] == 9
+    traces = {t["name"]: t for t in _overlay(at)["data"]}
+    assert traces["stopped train (raw)"]["y"] == pytest.approx(train[:9])
+    assert traces["stopped validation (raw)"]["x"] == list(range(1, 10))
+    diagnosis = curves.diagnose(train[:9], val[:9])
+    text = "\n".join(m.value for m in at.markdown)
+    assert diagnosis.message in text and "0.485" not in text  # the cut epoch is not quoted
