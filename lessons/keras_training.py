@@ -151,9 +151,9 @@ def _column(name: str, options: list, fallback, where) -> str:
     """Draw a setting whose options are this table's columns; a link's value that is none of them is said."""
     if PAGE[name] not in options:
         if linked.pop(name, None) == PAGE[name]:
-            st.warning(f"This link asked for settings the page cannot use:\n\n- **{PAGE.declared[name].label}**: "
-                       f"{settings.shown(PAGE[name])} is not one of this table's columns to choose from; "
-                       f"{settings.shown(fallback)} is used.")
+            link_notes.warning(f"This link asked for settings the page cannot use:\n\n- "
+                               f"**{PAGE.declared[name].label}**: {settings.shown(PAGE[name])} is not one of this "
+                               f"table's columns to choose from; {settings.shown(fallback)} is used.")
         PAGE[name] = fallback
     return where.selectbox(PAGE.declared[name].label, options, key=PAGE.key(name))
 
@@ -189,6 +189,7 @@ linked = st.session_state.setdefault("keras.linked", {name: st.query_params[name
                                                       if PAGE.key(name) not in st.session_state
                                                       and name in st.query_params})
 PAGE.init()
+link_notes = st.container()  # what the link asked for that this table cannot give (said once the table is known)
 PAGE.presets_bar(PRESETS)
 trainings = st.session_state.setdefault("keras.trainings", training.Trainings())
 trainings.script_runs += 1  # a training tells from it whether a new run followed its stop

@@ -572,8 +572,8 @@ def fills_text(fills: dict[str, str], defaults: dict[str, str]) -> str:
 
 
 def _number(value: float) -> str:
-    """A score in a formula: four significant digits, never NumPy's ``np.float64(…)``."""
-    return f"{float(value):.4g}"
+    """A score in a formula as the page prints its scores (three decimals), never NumPy's ``np.float64(…)``."""
+    return f"{float(value):.3f}"
 
 
 def formulas(evaluation: Evaluation) -> dict[str, str]:

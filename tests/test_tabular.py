@@ -187,3 +187,45 @@ def test_a_single_class_target_is_named_in_the_students_words():
         tabular.check_target(frame, "target", "binary")
     assert "the target column 'target' has a single class (1.0)" in str(error.value)
     assert "np." not in str(error.value)
+
+
+def test_messages_name_numpy_values_as_plain_numbers_and_words():
+    # A table built in code (or a bundled data set) holds NumPy scalars: a message shows the value, not its repr.
+    frame = pd.DataFrame({"a": np.arange(20.0), "t": pd.Series([np.str_("low"), np.str_("high")] * 10, dtype=object)})
+    messages = []
+    for target, task in ((np.float64(1.5), "binary"), ("t", "regression"), ("t", np.str_("ranking"))):
+        with pytest.raises(ValueError) as error:
+            tabular.check_target(frame, target, task)
+        messages.append(str(error.value))
+    assert messages[0].startswith("there is no column '1.5'")
+    assert "holds text (e.g. 'low')" in messages[1]
+    assert messages[2].startswith("unknown task 'ranking'")
+    with pytest.raises(ValueError) as error:
+        tabular.prepare(frame, "t", "binary", tabular.PrepSpec(fills=((np.str_("nope"), "mean"),)))
+    messages.append(str(error.value))
+    assert "no feature column named 'nope'" in messages[-1]
+    assert not any("np." in m or "float64" in m or "str_(" in m for m in messages), messages
+
+
+def test_the_formulas_beside_the_evaluation_charts_carry_the_models_numbers():
+    y = np.array([0, 0, 1, 1])
+    ev = tabular.evaluate("binary", y, np.array([[0.1], [0.6], [0.4], [0.9]]), ("neg", "pos"))
+    latex = tabular.formulas(ev)
+    assert set(latex) == {"confusion", "roc"}
+    assert latex["confusion"].endswith(r"\frac{2}{4} = 0.500")  # the trace (correct answers) over all test rows
+    assert r"\frac{TP}{TP + FN}" in latex["roc"] and latex["roc"].endswith("= 0.750")
+    ev = tabular.evaluate("regression", np.array([1.0, 2.0, 4.0]), np.array([[1.5], [2.0], [2.0]]))
+    latex = tabular.formulas(ev)
+    assert set(latex) == {"predicted", "residuals"}
+    assert latex["predicted"].endswith(r"= 0.833 \quad (n = 3)")  # (0.5 + 0 + 2) / 3
+    assert latex["residuals"].endswith(f"= {np.sqrt((0.25 + 4) / 3):.3f}")
+    assert not any("np." in text for text in latex.values())
+
+
+def test_missing_value_choices_have_a_link_form_that_reads_back():
+    defaults = {"mort_acc": "group_mean:total_acc", "a=b": "median", "x;y": "median"}
+    chosen = {"mort_acc": "median", "a=b": "mean", "x;y": "mean"}
+    text = tabular.fills_text(chosen, defaults)
+    assert text == "mort_acc=median;a=b=mean"  # a column whose name holds ";" cannot be written
+    assert tabular.parse_fills(text) == {"mort_acc": "median", "a=b": "mean"}
+    assert tabular.fills_text(defaults, defaults) == ""

@@ -38,6 +38,11 @@ def _frame(at, column):
     raise AssertionError(f"no table with a {column!r} column")
 
 
+def _latex(element):
+    """A formula's LaTeX without the display-math fence Streamlit wraps it in."""
+    return element.value.strip().removeprefix("$$").removesuffix("$$").strip()
+
+
 def _chart(at, title_part):
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
@@ -88,7 +93,11 @@ def test_flow_iris_prepare_build_train_evaluate_and_store_the_run():
     report = _frame(at, "precision")
     assert report.loc["weighted avg", "support"] == 45
     confusion = _chart(at, "Confusion matrix")
-    assert np.array(confusion["data"][0]["z"]).sum() == 45
+    matrix = np.array(confusion["data"][0]["z"])
+    assert matrix.sum() == 45
+    # Beside it, accuracy as the matrix's trace over its total, with this run's numbers.
+    accuracy = next(_latex(l) for l in at.latex if r"\operatorname{tr} M" in l.value)
+    assert accuracy.endswith(rf"\frac{{{int(np.trace(matrix))}}}{{45}} = {np.trace(matrix) / 45:.3f}")
     assert at.info and any(word in at.info[0].value for word in ("Underfitting", "Still improving", "Good fit",
                                                                   "Only", "Overfitting"))
 
@@ -133,6 +142,11 @@ def test_diabetes_regression_evaluation_charts_and_runs_overlaid():
     span = [min(actual.min(), predicted.min()), max(actual.max(), predicted.max())]
     assert diagonal["x"] == diagonal["y"] == pytest.approx(span, rel=1e-6)
     _chart(at, "Residuals")
+    # Beside the charts, the error measures with this run's numbers.
+    mae = next(_latex(l) for l in at.latex if r"\text{MAE}" in l.value)
+    assert f"= {evaluation.metrics['MAE']:.3f}" in mae and "(n = 89)" in mae
+    rmse = next(_latex(l) for l in at.latex if r"\text{RMSE}" in l.value)
+    assert rmse.endswith(f"= {np.sqrt(evaluation.metrics['MSE']):.3f}")
     at.text_input(key="keras.run_name").input("second try").run()
     at.button(key="keras.train").click().run()
     overlay = _chart(at, "smoothed (0.00) over the raw curve")
@@ -199,7 +213,9 @@ def test_loan_project_answers_would_this_applicant_repay():
     at = _open(epochs=1, layers="8", dropout=0.0, early_stopping=0, batch_size=256)
     at.button(key="keras.train").click().run()
     assert not at.exception
-    _chart(at, "ROC curve")
+    roc = _chart(at, "ROC curve")
+    auc = next(_latex(l) for l in at.latex if r"\text{AUC}" in l.value)
+    assert r"\text{TPR} = \frac{TP}{TP + FN}" in auc and auc.endswith(roc["layout"]["title"]["text"].split("= ")[1])
     at.number_input(key="keras.applicant").set_value(7).run()
     answer = next(_text(m.value) for m in at.markdown if "P(Fully Paid)" in _text(m.value))
     outcome = at.session_state["keras.trainings"].outcome
@@ -334,3 +350,25 @@ def test_whole_number_labels_detected_as_regression_are_said_naming_the_column()
     at.file_uploader(key="keras.upload").upload("grades.csv", f"x,grade\n{rows}".encode(), "text/csv").run()
     assert not at.exception
     assert any("'grade' holds 45 different whole numbers" in _text(i.value) for i in at.info)
+
+
+def test_the_feature_to_plot_is_in_the_link_and_a_link_naming_no_such_column_says_so():
+    at = _open(data="iris")
+    box = at.selectbox(key="keras.feature")
+    assert box.value == "sepal length (cm)"  # the first numeric column
+    box.set_value("petal width (cm)").run()
+    assert not at.exception and at.query_params["feature"] == "petal width (cm)"
+    assert _chart(at, "Distribution of")["layout"]["title"]["text"] == "Distribution of petal width (cm)"
+
+    again = _open(data="iris", feature="petal width (cm)")  # the copied link opens the same chart
+    assert not again.exception and not again.warning
+    assert again.selectbox(key="keras.feature").value == "petal width (cm)"
+    assert _chart(again, "Distribution of")["layout"]["title"]["text"] == "Distribution of petal width (cm)"
+
+    bad = _open(data="iris", feature="[petal](http://example.invalid)")
+    assert not bad.exception
+    warning = next(w.value for w in bad.warning if "Feature to plot" in w.value)
+    assert "[petal](http://example.invalid)" in _text(warning) and "sepal length (cm)" in _text(warning)
+    assert bad.selectbox(key="keras.feature").value == "sepal length (cm)"  # the default is used
+    bad.run()
+    assert not any("Feature to plot" in w.value for w in bad.warning)  # said once
