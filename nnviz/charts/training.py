@@ -125,9 +125,10 @@ def runs_overlay(runs: Sequence[Mapping], metric: str = "loss", weight: float = 
         if stop and stop <= n:
             fig.add_vline(x=float(xs[stop - 1]), line=dict(color=colour, dash="dot", width=1.5),
                           annotation_text=f"early stop {run['name']}", annotation_position="top left")
-    palette.layout(fig, f"{label.capitalize()} per epoch, smoothed ({weight:.2f}) over the raw curve",
-                   "epoch" if x_axis == "epoch" else "wall time (s)", label + (" (log scale)" if log_y else ""),
-                   height=460)
+    palette.layout(fig, f"{label.capitalize()} per epoch", "epoch" if x_axis == "epoch" else "wall time (s)",
+                   label + (" (log scale)" if log_y else ""), height=460)
+    # The smoothing on a line of its own: one long title line is cut off on a phone.
+    fig.update_layout(title_subtitle_text=f"smoothed ({weight:.2f}) over the raw curve", margin_t=70)
     # The legend below the plot, at the figure's foot: Plotly grows the bottom margin to hold all its rows,
     # however many runs, so it never reaches the title (above, it grew upwards over it).
     fig.update_layout(legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0))

@@ -74,7 +74,9 @@ def _boxes(page) -> dict:
       const svg = document.querySelector('[data-testid="stPlotlyChart"] .main-svg');
       const chart = svg.closest('.js-plotly-plot');
       const rect = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+      const subtitle = chart.querySelector('.gtitle-subtitle');
       return {figure: rect(svg), title: rect(chart.querySelector('.gtitle')),
+              subtitle: subtitle ? rect(subtitle) : null,
               legend: rect(chart.querySelector('.legend')), xtitle: rect(chart.querySelector('.g-xtitle')),
               plot: rect(chart.querySelector('.nsewdrag')),
               annotations: Array.from(chart.querySelectorAll('.annotation')).map(rect)};
@@ -88,8 +90,11 @@ def _overlap(a, b) -> bool:
 def test_the_legend_of_four_runs_stays_clear_of_the_title_the_plot_and_the_axis_title(laptop, curves_url):
     _open(laptop, curves_url)
     boxes = _boxes(laptop)
-    for other in ("title", "xtitle", "plot"):
+    assert boxes["subtitle"], "the smoothing is said on the title's second line"
+    for other in ("title", "subtitle", "xtitle", "plot"):
         assert not _overlap(boxes["legend"], boxes[other]), (other, boxes)
+    for title in ("title", "subtitle"):  # both lines inside the figure: nothing cut off at its edge
+        assert boxes["figure"][0] <= boxes[title][0] and boxes[title][2] <= boxes["figure"][2], boxes
     for note in boxes["annotations"]:
         assert not _overlap(boxes["legend"], note) and not _overlap(boxes["title"], note), boxes
     left, top, right, bottom = boxes["figure"]
