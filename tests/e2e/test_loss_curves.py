@@ -41,10 +41,21 @@ def curves_url(tmp_path_factory):
     proc.wait(10)
 
 
+def _page(browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    return context, context.new_page()
+
+
 @pytest.fixture
 def laptop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
+    context, page = _page(browser, 1280, 800)
+    yield page
+    context.close()
+
+
+@pytest.fixture(params=[(1280, 800), (390, 844)], ids=["laptop", "phone"])
+def screen(browser, request):
+    context, page = _page(browser, *request.param)
     yield page
     context.close()
 
@@ -87,9 +98,9 @@ def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def test_the_legend_of_four_runs_stays_clear_of_the_title_the_plot_and_the_axis_title(laptop, curves_url):
-    _open(laptop, curves_url)
-    boxes = _boxes(laptop)
+def test_the_legend_of_four_runs_stays_clear_of_the_title_the_plot_and_the_axis_title(screen, curves_url):
+    _open(screen, curves_url)
+    boxes = _boxes(screen)
     assert boxes["subtitle"], "the smoothing is said on the title's second line"
     for other in ("title", "subtitle", "xtitle", "plot"):
         assert not _overlap(boxes["legend"], boxes[other]), (other, boxes)
@@ -99,3 +110,13 @@ def test_the_legend_of_four_runs_stays_clear_of_the_title_the_plot_and_the_axis_
         assert not _overlap(boxes["legend"], note) and not _overlap(boxes["title"], note), boxes
     left, top, right, bottom = boxes["figure"]
     assert left <= boxes["legend"][0] and boxes["legend"][2] <= right and boxes["legend"][3] <= bottom
+
+
+def test_the_link_keeps_the_chosen_runs(laptop, curves_url):
+    _open(laptop, curves_url.split("?")[0])  # no runs named: the latest three are shown, and the link says so
+    laptop.wait_for_function("() => location.search.includes('runs=')")
+    assert laptop.url.endswith("?runs=" + "%2C".join(list(RUNS)[-3:]))
+    _open(laptop, curves_url)  # a link naming four opens those four
+    chosen = laptop.get_by_test_id("stMultiSelectTagsContainer").inner_text()
+    assert [name for name in RUNS if name in chosen] == list(RUNS), chosen
+    assert sorted(RUNS, key=chosen.index) == list(RUNS)  # in the link's order

@@ -218,3 +218,17 @@ def test_a_run_stopped_by_hand_says_so_and_only_its_whole_epochs_are_drawn_and_d
     diagnosis = curves.diagnose(train[:9], val[:9])
     text = "\n".join(m.value for m in at.markdown)
     assert diagnosis.message in text and "0.485" not in text  # the cut epoch is not quoted
+
+
+def test_a_run_this_session_trains_after_a_visit_joins_the_chosen_runs():
+    store = _store_runs()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["runs"] = "early"
+    at.run()
+    assert at.multiselect(key="curves.runs").value == ["early"]
+    staging = store.staging()  # then this session trains a run on the Keras page
+    store.commit(staging, "mine", {"data": "iris"}, {"loss": TRAIN, "val_loss": VAL}, [0.5] * 12, "alice")
+    at.session_state["keras.box"] = {"my_runs": ["mine"]}
+    at.run()
+    assert at.multiselect(key="curves.runs").value == ["early", "mine"]
+    assert at.query_params["runs"] == "early,mine"
