@@ -54,12 +54,14 @@ def smooth(values: Sequence[float], weight: float) -> np.ndarray:
 
 def whole_epochs(history: dict[str, Sequence[float]], wall_time: Sequence[float],
                  epochs: int | None) -> tuple[dict[str, list[float]], list[float]]:
-    """A run's history cut to its first ``epochs`` epochs: the whole ones its record counts (None: all).
+    """A run's history cut to its first ``epochs`` epochs: the whole ones its record counts (None, or a
+    record that does not hold a whole number: all).
 
     An epoch a stop cut short averages only its first batches, so its loss is not comparable with the
     whole epochs' and would show as a jump at the end of the curve; it is neither drawn nor diagnosed.
     """
-    n = len(wall_time) if epochs is None else max(0, min(int(epochs), len(wall_time)))
+    whole = isinstance(epochs, int) and not isinstance(epochs, bool)
+    n = max(0, min(epochs, len(wall_time))) if whole else len(wall_time)
     return {name: list(values[:n]) for name, values in history.items()}, list(wall_time[:n])
 
 

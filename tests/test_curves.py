@@ -112,3 +112,5 @@ def test_whole_epochs_keeps_the_epochs_a_run_counts_as_whole():
     assert kept == {"loss": [0.9, 0.6, 0.42], "val_loss": [1.0, 0.7, 0.5]} and wall == [1.0, 2.0, 3.0]
     assert curves.whole_epochs(history, [1.0, 2.0, 3.0, 3.2], None)[0] == history
     assert curves.whole_epochs(history, [1.0, 2.0, 3.0, 3.2], 10)[1] == [1.0, 2.0, 3.0, 3.2]
+    for unreadable in ("3", 2.5, True, [3]):  # a record edited by hand: every row is kept
+        assert curves.whole_epochs(history, [1.0, 2.0, 3.0, 3.2], unreadable)[0] == history
