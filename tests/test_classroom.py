@@ -285,9 +285,167 @@ def test_each_questions_preset_opens_its_page_cleanly(preset):
         assert at.session_state[page.key(name)] == declaration.check(declaration.parse(raw))
 
 
-def test_each_questions_right_answer_is_one_of_its_options():
+def test_each_questions_right_answer_is_one_of_its_options_or_a_number_nnviz_computes():
     from nnviz.classroom import questions
 
-    for items in questions.QUESTIONS.values():
-        for item in items:
-            assert item["answer"] in item["options"], item["text"]
+    for page in questions.QUESTIONS:
+        for item in questions.for_page(page):
+            if item["kind"] == "choice":
+                assert item["answer"] in item["options"], item["text"]
+            elif item["kind"] == "number":
+                assert math.isfinite(item["answer"]) and item["tolerance"] > 0, item["text"]
+            else:  # built from the runs on the teacher's screen when asked
+                assert item["kind"] == "point" and page == "loss_curves"
+
+
+def test_the_backpropagation_question_is_the_pages_own_gradient_and_a_students_rounding_counts():
+    from nnviz import backprop_lesson as lesson
+    from nnviz.classroom import questions
+
+    item = next(i for i in questions.for_page("backpropagation") if i["kind"] == "number")
+    # The same walk the page's "A real network" tab draws for Mazur's example, weight w³₁₁ (Mazur's w₅).
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, ("sigmoid", "sigmoid"))
+    walked = lesson.walk(net, x, y, "quadratic", 0.5)
+    assert item["answer"] == walked.dW(3)[0, 0]
+    assert item["answer"] == pytest.approx(0.082167, abs=1e-6)  # Mazur's published ∂E/∂w₅
+    q = classes.Question("q", item["text"], "number", answer=item["answer"], tolerance=item["tolerance"])
+    assert q.check(0.082) and q.check(0.0822) and not q.check(0.08) and not q.check(0.09)
+
+
+def test_the_saturated_neurons_gradient_is_nearly_zero_as_its_question_says():
+    from nnviz import backprop_lesson as lesson
+    from nnviz.classroom import questions
+
+    item = next(i for i in questions.for_page("backpropagation") if i["kind"] == "choice")
+    params = {"w1": 0.8, "b1": 0.1, "w2": -1.2, "b2": 0.3, "w3": 6.0, "b3": 4.0}  # the page's defaults, then the preset
+    saturated = lesson.chain(0.5, 0.0, params)
+    normal = lesson.chain(0.5, 0.0, {**params, "w3": 1.5, "b3": -0.4})
+    assert item["answer"].startswith("close to 0")
+    assert abs(saturated.gradients["w3"]) < 0.05 < abs(normal.gradients["w3"])
+    assert saturated.a[3] > 0.95  # badly wrong for y = 0
+
+
+def test_the_cost_functions_questions_answers_come_from_nnviz():
+    from nnviz import slowdown
+    from nnviz.classroom import questions
+
+    number, race = questions.for_page("cost_functions")
+    assert number["answer"] == pytest.approx(-math.log(0.02)) == float(slowdown.cost("cross_entropy", 0.0, 0.98))
+    # Same η = 0.15 from the saturated start (2, 2): the cross-entropy's output reaches 0.1 first.
+    first = {}
+    for name in slowdown.COSTS:
+        run = slowdown.train(name, 2.0, 2.0, 0.15, slowdown.EPOCHS)
+        first[name] = next((i for i, a in enumerate(run.a) if a < 0.1), math.inf)
+    assert race["answer"] == "cross-entropy" and first["cross_entropy"] < first["quadratic"]
+
+
+def _history(val, loss=None):
+    return {"loss": loss or [1.0 - 0.1 * i for i in range(len(val))], "val_loss": val, "baseline": None}
+
+
+def test_the_overfitting_question_is_the_diagnosis_of_the_runs_shown():
+    from nnviz import curves
+    from nnviz.classroom import questions
+
+    overfit = [1.0, 0.7, 0.5, 0.45, 0.5, 0.6, 0.7]
+    steady = [1.0, 0.8, 0.6, 0.5, 0.45, 0.43, 0.42]
+    item = questions.overfit_question({"big": _history(overfit), "small": _history(steady)})
+    best = curves.diagnose(_history(overfit)["loss"], overfit).epoch
+    assert item["answer"] == ["big", best] == ["big", 4]
+    assert item["options"] == ["big", "small"] and item["curves"]["big"] == overfit
+    with pytest.raises(ValueError, match="Exactly one"):
+        questions.overfit_question({"a": _history(steady), "b": _history(steady)})
+    with pytest.raises(ValueError, match="Exactly one"):
+        questions.overfit_question({"a": _history(overfit), "b": _history(overfit)})
+    with pytest.raises(ValueError, match="at least two"):
+        questions.overfit_question({"a": _history(overfit)})
+
+
+def test_a_question_on_curves_takes_a_run_and_an_epoch_within_its_tolerance(store):
+    from nnviz.classroom import questions
+
+    room = Classroom(store)
+    code, key = room.start()
+    student, other = room.join(code), room.join(code)
+    item = questions.overfit_question({"big": _history([1.0, 0.7, 0.5, 0.45, 0.5, 0.6, 0.7]),
+                                       "small": _history([1.0, 0.8, 0.6, 0.5, 0.45, 0.43, 0.42])})
+    q = room.ask(code, key, item["text"], "point", item["options"], item["answer"], item["tolerance"],
+                 curves=item["curves"])
+    assert room.question(code).curves["big"][3] == 0.45
+    for bad in (["nobody", 3], ["big", 0], ["big", 8], ["big", "x"], ["big", 2.5], "big", None, ["big"]):
+        with pytest.raises(ClassError):
+            room.answer(code, student, q.id, bad)
+    assert room.answers(code, q.id) == {}
+    assert room.answer(code, student, q.id, ["big", 5]) == ["big", 5]
+    room.answer(code, other, q.id, ("small", 4))
+    shown = room.reveal(code, key)
+    assert shown.check(["big", 5]) and shown.check(["big", 4]) and not shown.check(["big", 6])
+    assert not shown.check(["small", 4])
+    assert shown.shown_answer() == "big, from epoch 4"
+    with pytest.raises(ClassError, match="one of the runs"):
+        room.ask(code, key, "Which?", "point", (), ["gone", 1], curves=item["curves"])
+    with pytest.raises(ClassError, match="two runs"):
+        room.ask(code, key, "Which?", "point", (), ["big", 1], curves={"big": [1.0]})
+
+
+def test_a_process_reads_a_class_version_at_most_once_per_interval_for_all_its_sessions(tmp_path):
+    reads = []
+
+    class Counting(SQLiteStore):
+        def get(self, key):
+            reads.append(key)
+            return super().get(key)
+
+    clock = Clock()
+    store = Counting(tmp_path / "classes.sqlite3")
+    room = Classroom(store)
+    code, key = room.start()
+    watch = classes.Watcher(lambda: Classroom(store), max_age=0.25, clock=clock)
+    reads.clear()
+    first = watch.latest(code)
+    assert first[0] == room.version(code) and first[1]["view"] is None
+    reads.clear()
+    for _ in range(100):  # a hundred followers' checks within the interval: no read of the store
+        assert watch.latest(code) == first
+    assert reads == []
+    moved = room.show(code, key, "gradient_descent", {"lr": "0.5"}, "gd")
+    reads.clear()
+    clock.now += 0.3
+    version, record = watch.latest(code)
+    assert version == moved and record["view"]["params"] == {"lr": "0.5"}
+    assert reads.count(f"version:{code}") == 1 and reads.count(f"class:{code}") == 1
+    reads.clear()
+    clock.now += 0.3
+    watch.latest(code)  # the version did not move: the record is not read again
+    assert reads == [f"version:{code}"]
+    room.show(code, key, "gradient_descent", {"lr": "1.0"}, "gd")
+    watch.forget(code)  # this process changed it: no waiting for the interval
+    assert watch.latest(code)[1]["view"]["params"] == {"lr": "1.0"}
+    room.end(code, key)
+    clock.now += 0.3
+    assert watch.latest(code) is None
+
+
+def test_the_sqlite_store_keeps_a_few_connections_open_and_any_thread_may_use_them(tmp_path):
+    import threading
+
+    store = SQLiteStore(tmp_path / "classes.sqlite3")
+    errors = []
+
+    def work(i):
+        try:
+            for j in range(50):
+                store.put(f"k{i}", j, 60)
+                assert store.get(f"k{i}") == j
+                store.incr("count", 60)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.get("count") == 400
+    assert store._pool.qsize() <= 8  # connections are reused, not one per use

@@ -51,3 +51,44 @@ def sweep(values: Sequence[float], results: Sequence[float | None], x_title: str
     fig.update_xaxes(type="log")
     fig.update_yaxes(type="log")
     return fig
+
+
+def curve_points(curves: dict[str, Sequence[float | None]], points: Sequence[tuple[str, int]] = (),
+                 right: tuple[str, int] | None = None, title: str = "Validation loss per epoch",
+                 clickable: bool = False) -> go.Figure:
+    """The runs' validation curves; the class's clicks (run, epoch) as points on them, sized by how many chose each.
+
+    ``clickable``: every epoch is a marker a student can click (the curve is named in each point's customdata).
+    Once revealed, ``right`` (run, epoch) is circled in green.
+    """
+    colours = palette.SEQUENCE
+    fig = go.Figure()
+    for i, (run, values) in enumerate(curves.items()):
+        epochs = list(range(1, len(values) + 1))
+        fig.add_trace(go.Scatter(x=epochs, y=list(values), name=run, mode="lines+markers" if clickable else "lines",
+                                 line=dict(color=colours[i % len(colours)], width=2),
+                                 marker=dict(size=7), customdata=[run] * len(epochs),
+                                 hovertemplate=f"{_plain(run)}<br>epoch %{{x}}<br>loss %{{y:.4g}}<extra></extra>"))
+    counts: dict[tuple[str, int], int] = {}
+    for run, epoch in points:
+        counts[(run, int(epoch))] = counts.get((run, int(epoch)), 0) + 1
+    shown = [(run, epoch, n) for (run, epoch), n in counts.items()
+             if run in curves and 1 <= epoch <= len(curves[run]) and curves[run][epoch - 1] is not None]
+    if shown:
+        fig.add_trace(go.Scatter(
+            x=[e for _, e, _ in shown], y=[curves[r][e - 1] for r, e, _ in shown], mode="markers+text",
+            text=[str(n) for _, _, n in shown], textposition="top center", name="the class's clicks",
+            marker=dict(size=[10 + 4 * min(n, 10) for _, _, n in shown], color=palette.GREY, opacity=0.7,
+                        line=dict(color=palette.BLACK, width=1)), hoverinfo="skip"))
+    if right is not None and right[0] in curves and 1 <= right[1] <= len(curves[right[0]]):
+        fig.add_trace(go.Scatter(x=[right[1]], y=[curves[right[0]][right[1] - 1]], mode="markers",
+                                 name="the answer", hoverinfo="skip",
+                                 marker=dict(size=24, color="rgba(0,0,0,0)", line=dict(color=palette.GREEN, width=4))))
+    fig = palette.layout(fig, title, "epoch", "validation loss", height=320)
+    return fig
+
+
+def _plain(text: str) -> str:
+    """A run's name inside a hover template: Plotly's %{…} and HTML tags taken literally."""
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%", "&#37;")
+            .replace("{", "&#123;").replace("}", "&#125;"))

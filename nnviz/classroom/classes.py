@@ -17,10 +17,11 @@ import hmac
 import math
 import re
 import secrets
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from nnviz.classroom.store import Store
 
@@ -34,6 +35,7 @@ OPTION_CHARS = 80
 MAX_OPTIONS = 6
 MAX_MEMBERS = 500
 MAX_SWEEP_CELLS = 200
+MAX_EPOCHS = 1000  # of each curve of a question on loss curves
 
 
 class ClassError(ValueError):
@@ -50,22 +52,33 @@ class Question:
 
     id: str
     text: str
-    kind: str  # "choice" or "number"
-    options: tuple = ()
-    answer: Any = None
-    tolerance: float = 0.0
+    kind: str  # "choice", "number" or "point" (a run and an epoch, clicked on a chart of loss curves)
+    options: tuple = ()  # a choice's options; a point question's runs
+    answer: Any = None  # an option, a number, or [run, epoch]
+    tolerance: float = 0.0  # a number's, or a point's in epochs
     preset: dict = field(default_factory=dict)  # {"page": url path, "params": {...}} applied on Reveal
+    curves: dict = field(default_factory=dict)  # a point question's curves: run → value per epoch
 
     def check(self, value: Any) -> bool:
         """Whether ``value`` (already read by :func:`read_answer`) is right."""
         if self.kind == "number":
             return abs(float(value) - float(self.answer)) <= self.tolerance
+        if self.kind == "point":
+            return value[0] == self.answer[0] and abs(int(value[1]) - int(self.answer[1])) <= self.tolerance
         return value == self.answer
+
+    def shown_answer(self) -> str:
+        """The right answer in words."""
+        if self.kind == "number":
+            return f"{float(self.answer):.4g}"
+        if self.kind == "point":
+            return f"{self.answer[0]}, from epoch {self.answer[1]}"
+        return str(self.answer)
 
 
 def question_from(data: dict) -> Question:
     return Question(data["id"], data["text"], data["kind"], tuple(data.get("options", ())), data.get("answer"),
-                    float(data.get("tolerance", 0.0)), dict(data.get("preset") or {}))
+                    float(data.get("tolerance", 0.0)), dict(data.get("preset") or {}), dict(data.get("curves") or {}))
 
 
 def plain_text(text: Any, limit: int) -> str:
@@ -98,6 +111,17 @@ def read_answer(question: Question, raw: Any) -> Any:
         if not math.isfinite(value):
             raise ClassError("Type a finite number.")
         return value
+    if question.kind == "point":
+        if not isinstance(raw, (list, tuple)) or len(raw) != 2 or raw[0] not in question.options:
+            raise ClassError("Click a point on one of the curves (or pick a run and an epoch).")
+        try:
+            epoch = int(raw[1])
+        except (TypeError, ValueError):
+            raise ClassError("The epoch is a whole number.") from None
+        epochs = len(question.curves.get(raw[0], ()))
+        if not 1 <= epoch <= epochs or epoch != raw[1]:
+            raise ClassError(f"The run {raw[0]} has epochs 1 to {epochs}.")
+        return [raw[0], epoch]
     if raw not in question.options:
         raise ClassError("Pick one of the options.")
     return raw
@@ -203,8 +227,12 @@ class Classroom:
 
     # -- questions ------------------------------------------------------------------------------------
     def ask(self, code: str, key: str, text: str, kind: str = "choice", options=(), answer=None,
-            tolerance: float = 0.0, preset: dict | None = None) -> Question:
-        """Put a question to the class (the previous one closes)."""
+            tolerance: float = 0.0, preset: dict | None = None, curves: dict | None = None) -> Question:
+        """Put a question to the class (the previous one closes).
+
+        A ``"point"`` question names its runs in ``options``, gives each run's curve in ``curves`` (run → value per
+        epoch) and its answer as ``[run, epoch]``, right within ``tolerance`` epochs.
+        """
         record = self._teacher(code, key)
         text = plain_text(text, QUESTION_CHARS)
         if not text:
@@ -225,10 +253,22 @@ class Classroom:
             answer, options = float(answer), ()
             if not (math.isfinite(float(tolerance)) and float(tolerance) >= 0):
                 raise ClassError("The tolerance must be a number ≥ 0.")
+        elif kind == "point":
+            curves = {plain_text(run, OPTION_CHARS): [float(v) if math.isfinite(float(v)) else None
+                                                      for v in list(values)[:MAX_EPOCHS]]
+                      for run, values in list((curves or {}).items())[:MAX_OPTIONS]}
+            options = tuple(run for run, values in curves.items() if values)
+            if len(options) < 2:
+                raise ClassError("A question on curves needs at least two runs with a validation loss.")
+            if (not isinstance(answer, (list, tuple)) or len(answer) != 2 or answer[0] not in options
+                    or not 1 <= int(answer[1]) <= len(curves[answer[0]])):
+                raise ClassError("The right answer must be one of the runs and one of its epochs.")
+            answer, tolerance = [answer[0], int(answer[1])], max(0, int(tolerance))
         else:
-            raise ClassError("A question is multiple choice or a number.")
+            raise ClassError("A question is multiple choice, a number or a point on the curves.")
         qid = secrets.token_hex(4)
-        question = Question(qid, text, kind, options, answer, float(tolerance), dict(preset or {}))
+        question = Question(qid, text, kind, options, answer, float(tolerance), dict(preset or {}),
+                            dict(curves or {}) if kind == "point" else {})
         record["question"] = question.__dict__ | {"options": list(options)}
         record["revealed"] = False
         record.setdefault("asked", []).append(qid)
@@ -307,3 +347,46 @@ class Classroom:
 
     def sweep_results(self, code: str) -> list[tuple[str, float | None]]:
         return [tuple(v) for v in self.store.hgetall(f"results:{normal_code(code)}").values()]
+
+
+class Watcher:
+    """Each class's version and record as this server process last read them, shared by all its sessions.
+
+    A follower's page asks several times a second whether the teacher changed something; with a hundred
+    followers that would be hundreds of reads of the shared store a second. Here the store is read at most
+    once per ``max_age`` seconds per class and process (the record only when the version moved), and every
+    session of the process gets the same answer.
+    """
+
+    def __init__(self, classroom: Callable[[], Classroom], max_age: float = 0.25, clock=time.monotonic) -> None:
+        self.classroom = classroom
+        self.max_age = max_age
+        self.clock = clock
+        self._seen: dict[str, tuple[float, int, dict] | tuple[float, None, None]] = {}
+        self._lock = threading.Lock()
+
+    def latest(self, code: str) -> tuple[int, dict] | None:
+        """(version, record) of class ``code``, at most ``max_age`` seconds old; None when the class is gone."""
+        code = normal_code(code)
+        with self._lock:  # one session reads; the others of this process wait for its answer
+            now = self.clock()
+            seen = self._seen.get(code)
+            if seen is not None and now - seen[0] < self.max_age:
+                return None if seen[1] is None else (seen[1], seen[2])
+            room = self.classroom()
+            version = room.version(code)
+            record = seen[2] if seen is not None and seen[1] == version else None
+            if version is not None and record is None:
+                try:
+                    record = room.record(code)
+                except ClassError:
+                    version = None
+            if len(self._seen) > 1000:  # codes of ended classes do not pile up
+                self._seen = {k: v for k, v in self._seen.items() if now - v[0] < 60}
+            self._seen[code] = (now, version, record)
+            return None if version is None else (version, record)
+
+    def forget(self, code: str) -> None:
+        """Read class ``code`` afresh next time (this process just changed it)."""
+        with self._lock:
+            self._seen.pop(normal_code(code), None)

@@ -11,13 +11,15 @@ Values are JSON text. Every key expires (a class left idle goes away with everyt
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
 import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Iterator, Protocol
 
 DEFAULT_DIR = Path("data") / "live"
 
@@ -41,83 +43,87 @@ class SQLiteStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        # Open connections waiting to be used: Streamlit runs each script run in a new thread, so a connection
+        # per thread would be opened (and the WAL set up) on nearly every run; a pool keeps a few open.
+        self._pool: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         with self._db() as db:
             db.execute("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT, expires REAL)")
             db.execute("CREATE TABLE IF NOT EXISTS hash (key TEXT, field TEXT, value TEXT, expires REAL, "
                        "PRIMARY KEY (key, field))")
 
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            # One connection per thread (Streamlit runs each session's script in its own thread).
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=True)
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """A connection of the pool for one operation (a new one when all are in use)."""
+        try:
+            db = self._pool.get_nowait()
+        except queue.Empty:
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a committed write survives a process kill
-            self._local.db = db
-        return db
+        try:
+            yield db
+        finally:
+            if db.in_transaction:  # an operation interrupted halfway leaves nothing open for the next user
+                db.execute("ROLLBACK")
+            self._pool.put(db)
 
     def get(self, key: str) -> Any | None:
-        row = self._db().execute("SELECT value FROM kv WHERE key = ? AND expires > ?", (key, time.time())).fetchone()
+        with self._db() as db:
+            row = db.execute("SELECT value FROM kv WHERE key = ? AND expires > ?", (key, time.time())).fetchone()
         return None if row is None else json.loads(row[0])
 
     def put(self, key: str, value: Any, ttl: float) -> None:
-        self._db().execute("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", (key, json.dumps(value), time.time() + ttl))
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", (key, json.dumps(value), time.time() + ttl))
 
     def put_new(self, key: str, value: Any, ttl: float) -> bool:
-        db = self._db()
-        now = time.time()
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._db() as db:
+            now = time.time()
+            db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM kv WHERE key = ? AND expires <= ?", (key, now))
             cursor = db.execute("INSERT OR IGNORE INTO kv VALUES (?, ?, ?)", (key, json.dumps(value), now + ttl))
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return cursor.rowcount == 1
 
     def delete(self, *keys: str) -> None:
-        db = self._db()
-        for key in keys:
-            db.execute("DELETE FROM kv WHERE key = ?", (key,))
-            db.execute("DELETE FROM hash WHERE key = ?", (key,))
+        with self._db() as db:
+            for key in keys:
+                db.execute("DELETE FROM kv WHERE key = ?", (key,))
+                db.execute("DELETE FROM hash WHERE key = ?", (key,))
 
     def hset(self, key: str, field: str, value: Any, ttl: float) -> None:
         now = time.time()
-        db = self._db()
-        db.execute("INSERT OR REPLACE INTO hash VALUES (?, ?, ?, ?)", (key, field, json.dumps(value), now + ttl))
-        db.execute("UPDATE hash SET expires = ? WHERE key = ?", (now + ttl, key))
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO hash VALUES (?, ?, ?, ?)", (key, field, json.dumps(value), now + ttl))
+            db.execute("UPDATE hash SET expires = ? WHERE key = ?", (now + ttl, key))
 
     def hgetall(self, key: str) -> dict[str, Any]:
-        rows = self._db().execute("SELECT field, value FROM hash WHERE key = ? AND expires > ?",
-                                  (key, time.time())).fetchall()
+        with self._db() as db:
+            rows = db.execute("SELECT field, value FROM hash WHERE key = ? AND expires > ?",
+                              (key, time.time())).fetchall()
         return {field: json.loads(value) for field, value in rows}
 
     def hlen(self, key: str) -> int:
-        return self._db().execute("SELECT COUNT(*) FROM hash WHERE key = ? AND expires > ?",
-                                  (key, time.time())).fetchone()[0]
+        with self._db() as db:
+            return db.execute("SELECT COUNT(*) FROM hash WHERE key = ? AND expires > ?",
+                              (key, time.time())).fetchone()[0]
 
     def incr(self, key: str, ttl: float) -> int:
-        db = self._db()
-        now = time.time()
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._db() as db:
+            now = time.time()
+            db.execute("BEGIN IMMEDIATE")
             row = db.execute("SELECT value FROM kv WHERE key = ? AND expires > ?", (key, now)).fetchone()
             value = (json.loads(row[0]) if row else 0) + 1
             db.execute("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", (key, json.dumps(value), now + ttl))
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return value
 
     def purge(self) -> int:
         """Drop expired rows; returns how many went."""
         now = time.time()
-        db = self._db()
-        gone = db.execute("DELETE FROM kv WHERE expires <= ?", (now,)).rowcount
-        return gone + db.execute("DELETE FROM hash WHERE expires <= ?", (now,)).rowcount
+        with self._db() as db:
+            gone = db.execute("DELETE FROM kv WHERE expires <= ?", (now,)).rowcount
+            return gone + db.execute("DELETE FROM hash WHERE expires <= ?", (now,)).rowcount
 
 
 class RedisStore:

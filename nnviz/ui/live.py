@@ -14,6 +14,7 @@ so nothing a student's page sends can change the class.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 
@@ -21,7 +22,8 @@ import streamlit as st
 
 from nnviz.charts import classroom as charts
 from nnviz.classroom import questions
-from nnviz.classroom.classes import ClassError, Classroom, NotTheTeacher, normal_code, question_from
+from nnviz.classroom.classes import (NICKNAME_CHARS, ClassError, Classroom, NotTheTeacher, Watcher, normal_code,
+                                     question_from)
 from nnviz.classroom.store import default_store
 from nnviz.ui import chart, settings
 from nnviz.ui.course import available
@@ -29,13 +31,21 @@ from nnviz.ui.course import available
 STATE = "_nnviz.live"
 PAGE = "_nnviz.live.page"  # the page running now: (url path, settings prefix)
 PARAM = "class"
-FOLLOW_SECONDS = 1.0
+FOLLOW_SECONDS = 0.5
 TEACHER_SECONDS = 1.0
 HEARTBEAT_SECONDS = 10.0
+MAX_NAMES_SHOWN = 60  # nicknames listed on the teacher's screen when asked for
+WATCH_SECONDS = 0.25  # how old this process's copy of a class's version may be when a follower checks it
+INLINE = "_nnviz.live.inline"  # set while the follower's check runs inside a full run of the page
 
 
 def room() -> Classroom:
     return Classroom(default_store())
+
+
+# Every follower session of this process reads the class's version from here: one read of the store per
+# class every WATCH_SECONDS, whatever the number of followers.
+WATCH = Watcher(room, WATCH_SECONDS)
 
 
 def _live() -> dict | None:
@@ -62,6 +72,8 @@ def publish(prefix: str, params: dict[str, str]) -> None:
         room().show(live["code"], live["key"], page, shown, prefix)
     except (ClassError, NotTheTeacher):
         _leave("The class has ended.")
+        return
+    WATCH.forget(live["code"])  # this process's followers see the change at their next check
 
 
 # -- a page's run: called by the app around every page -------------------------------------------
@@ -107,7 +119,13 @@ def before_page(url_path: str) -> None:
             banner.info(f"Exploring on your own (class {live['code']}).", icon=":material/explore:")
             button.button("Follow again", key="_nnviz.live.follow", on_click=_set_following, args=(True,),
                           width="stretch")
-        _follower()
+        # Inside a full run the page has not run yet: a change of the teacher's settings is taken in place
+        # and the page draws it, with no second run.
+        st.session_state[INLINE] = True
+        try:
+            _follower()
+        finally:
+            st.session_state.pop(INLINE, None)
 
 
 def _start() -> None:
@@ -129,9 +147,10 @@ def _join_box(raw_code: str) -> None:
     with st.container(border=True):
         st.markdown(f"#### Join class {code}")
         st.caption("Your teacher leads the class: your page follows theirs until you choose to explore. "
-                   "No name is needed; a nickname is optional, and your answers are anonymous.")
+                   "No name is needed; a nickname is optional (your teacher may show the class's "
+                   "nicknames), and your answers are anonymous.")
         left, right = st.columns([3, 1])
-        nickname = left.text_input("Nickname (optional)", key="_nnviz.live.nickname", max_chars=24)
+        nickname = left.text_input("Nickname (optional)", key="_nnviz.live.nickname", max_chars=NICKNAME_CHARS)
         right.button("Join", key="_nnviz.live.join", on_click=_join, args=(code, nickname), type="primary",
                      width="stretch")
 
@@ -153,9 +172,10 @@ def _apply(view: dict, code: str) -> None:
     here = st.session_state.get(PAGE, ("", ""))[0]
     page = settings.PAGES.get(prefix)
     if view.get("page") == here and page is not None and here:
-        # Already on that page: take its values, each checked against its declaration, and rerun here
-        # (cheaper than opening the page anew). A value that does not fit keeps the default.
+        # Already on that page: take its values, each checked against its declaration (a value that does not
+        # fit keeps the default), and rerun only what shows them.
         params = view.get("params", {})
+        changed = []
         for name in page.declared:
             value = getattr(page.defaults, name)
             if name in params:
@@ -163,8 +183,13 @@ def _apply(view: dict, code: str) -> None:
                     value = page.link_value(name, [params[name]])
                 except ValueError:
                     pass
-            st.session_state[page.key(name)] = value
-        st.rerun()
+            key = page.key(name)
+            if key not in st.session_state or st.session_state[key] != value:
+                st.session_state[key] = value
+                changed.append(name)
+        if changed and not st.session_state.get(INLINE):
+            _rerun_for(page, changed)
+        return
     if prefix:
         for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix + ".")]:
             del st.session_state[key]
@@ -176,6 +201,46 @@ def _apply(view: dict, code: str) -> None:
     st.switch_page(f"lessons/{file}", query_params={**view.get("params", {}), PARAM: code})
 
 
+def _rerun_for(page: settings.Page, changed: list[str]) -> None:
+    """Rerun what shows the ``changed`` settings: the page's sections on screen, else the whole page.
+
+    A setting the whole page reads (``shared=True``, an open tab) or whose widget stands outside the sections
+    needs the whole page; any other is drawn and read in the sections only, so rerunning the sections on
+    screen (without the page's header, navigation and sidebar) shows it. ``st.rerun`` takes section keys only
+    from a widget's callback, and the follower learns of a change in its own check, so the same request is
+    queued here through Streamlit's script-run context; whatever Streamlit lacks of it, the page reruns whole.
+    """
+    try:
+        from streamlit.errors import StreamlitAPIException
+        from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        state = ctx.session_state._state
+        for name in changed:
+            declaration = page.declared[name]
+            if declaration.shared is True or getattr(declaration, "widget", "") == "tabs":
+                st.rerun()
+            widget_id = state._key_id_mapper.get_id_from_key(page.key(name))
+            metadata = None if widget_id is None else state._new_widget_state.widget_metadata.get(widget_id)
+            if widget_id is not None and (metadata is None or metadata.fragment_id is None):
+                st.rerun()
+        sections = []
+        for section in page.sections:
+            try:
+                sections += ctx.fragment_storage.resolve_target(page._fragment_key(section))
+            except StreamlitAPIException:
+                pass  # not on screen (a closed tab's section)
+        if not sections:
+            st.rerun()
+        ctx.script_requests.request_rerun(RerunData(
+            query_string=ctx.query_string, page_script_hash=ctx.page_script_hash, fragment_id_queue=sections,
+            is_fragment_scoped_rerun=True, cached_message_hashes=ctx.cached_message_hashes,
+            context_info=ctx.context_info))
+    except (AttributeError, ImportError, TypeError):
+        st.rerun()
+
+
 @st.fragment(run_every=FOLLOW_SECONDS)
 def _follower() -> None:
     live = _live()
@@ -183,31 +248,34 @@ def _follower() -> None:
         return
     import time
 
-    classroom = room()
     code = live["code"]
-    try:
-        version = classroom.version(code)
-    except ClassError:
-        version = None
-    if version is None:
+    latest = WATCH.latest(code)
+    if latest is None:
         _leave("The class has ended. Thank you for taking part!")
         st.rerun()
+    version, record = latest
     now = time.time()
     if now - live.get("beat", 0.0) > HEARTBEAT_SECONDS:
         live["beat"] = now
-        classroom.heartbeat(code, live["member"], live["following"])
+        try:
+            room().heartbeat(code, live["member"], live["following"])
+        except ClassError:
+            pass
+    view = None
     if version != live.get("seen"):
         live["seen"] = version
-        record = classroom.record(code)
         live["question"] = record.get("question")
         live["revealed"] = record.get("revealed", False)
         live["sweep"] = record.get("sweep")
         view = record.get("view")
-        if live["following"] and view and view != live.get("applied"):
-            live["applied"] = view
-            _apply(view, code)
+        if not live["following"] or not view or view == live.get("applied"):
+            view = None
     _question_for_student(live)
-    _sweep_for_student(live, classroom)
+    _sweep_for_student(live, room())
+    if view is not None:
+        # Last, after the check's own output: the sections' rerun it may ask for follows this run.
+        live["applied"] = view
+        _apply(view, code)
 
 
 def _sweep_for_student(live: dict, classroom: Classroom) -> None:
@@ -271,14 +339,19 @@ def _question_for_student(live: dict) -> None:
         st.text(question.text)
         answered = live.get("answered", {}).get(question.id)
         if live.get("revealed"):
-            right = question.answer if question.kind == "choice" else f"{question.answer:g}"
             verdict = "" if answered is None else (" You were right." if question.check(answered)
                                                    else " Your answer was different: see why on the page.")
-            st.success(f"The answer: {right}.{verdict}")
+            st.success(f"The answer: {question.shown_answer()}.{verdict}")
+            if question.kind == "point":
+                chart.show(charts.curve_points(question.curves, [tuple(answered)] if answered else [],
+                                               tuple(question.answer)),
+                           key=f"_nnviz.live.curves.{question.id}", config={"displayModeBar": False})
             return
         key = f"_nnviz.live.answer.{question.id}"
         if question.kind == "choice":
             st.radio("Your answer", list(question.options), key=key, index=None)
+        elif question.kind == "point":
+            _point_answer(question)
         else:
             st.text_input("Your answer (a number)", key=key, max_chars=40)
         st.button("Send my answer", key=f"_nnviz.live.send.{question.id}", on_click=_send, args=(question.id,))
@@ -289,11 +362,52 @@ def _question_for_student(live: dict) -> None:
             st.error(error)
 
 
+def _point_answer(question) -> None:
+    """A click on a curve picks the run and the epoch; the two boxes below show (and can set) them."""
+    key = f"_nnviz.live.answer.{question.id}"
+    chart.show(charts.curve_points(question.curves, clickable=True), key=f"{key}.chart",
+               on_select=functools.partial(_clicked, question.id), selection_mode="points",
+               config={"displayModeBar": False})
+    left, right = st.columns([2, 1])
+    left.selectbox("Run", list(question.options), key=f"{key}.run", index=None)
+    longest = max((len(v) for v in question.curves.values()), default=1)
+    right.number_input("from epoch", 1, max(longest, 1), step=1, key=f"{key}.epoch", value=None)
+
+
+def _clicked(question_id: str) -> None:
+    """A point clicked on the question's chart becomes the answer's run and epoch."""
+    key = f"_nnviz.live.answer.{question_id}"
+    event = st.session_state.get(f"{key}.chart") or {}
+    points = (event.get("selection") or {}).get("points") or []
+    live = _live()
+    data = (live or {}).get("question") or {}
+    runs = list(data.get("options", ()))
+    if not points or data.get("id") != question_id:
+        return
+    point = points[0]
+    run = point.get("customdata")
+    if isinstance(run, list):
+        run = run[0] if run else None
+    if run not in runs and isinstance(point.get("curve_number"), int) and point["curve_number"] < len(runs):
+        run = runs[point["curve_number"]]
+    try:
+        epoch = int(round(float(point.get("x"))))
+    except (TypeError, ValueError):
+        return
+    if run in runs:
+        st.session_state[f"{key}.run"] = run
+        st.session_state[f"{key}.epoch"] = epoch
+
+
 def _send(question_id: str) -> None:
     live = _live()
     if not live:
         return
-    raw = st.session_state.get(f"_nnviz.live.answer.{question_id}")
+    key = f"_nnviz.live.answer.{question_id}"
+    raw = st.session_state.get(key)
+    if f"{key}.run" in st.session_state:  # a question on curves: the run and the epoch
+        run, epoch = st.session_state.get(f"{key}.run"), st.session_state.get(f"{key}.epoch")
+        raw = None if run is None or epoch is None else [run, int(epoch)]
     if raw is None or raw == "":
         live["answer_error"] = "Pick or type an answer first."
         return
@@ -382,6 +496,13 @@ def _teacher_live() -> None:
         st.caption("This class has ended.")
         return
     st.markdown(f"**{joined}** joined · **{following}** following")
+    # Nicknames stay off the projector unless the teacher chooses to show them; answers are never linked to them.
+    if st.toggle("Show nicknames", key="_nnviz.live.names", help="The nicknames students typed (if any), "
+                 "listed here for everyone who sees this screen. Answers stay anonymous."):
+        names = sorted(n for n in classroom.members(live["code"]).values() if n)
+        listed = ", ".join(names[:MAX_NAMES_SHOWN])
+        more = f" and {len(names) - MAX_NAMES_SHOWN} more" if len(names) > MAX_NAMES_SHOWN else ""
+        st.text(f"{listed}{more}" if names else "No nicknames typed.")
     sweep = record.get("sweep")
     if sweep:
         results = classroom.sweep_results(live["code"])
@@ -398,10 +519,16 @@ def _teacher_live() -> None:
     st.text(question.text)
     st.markdown(f"**answered {len(answers)} of {joined}**")
     revealed = record.get("revealed", False)
+    if revealed:
+        right = sum(1 for a in answers if question.check(a))
+        st.text(f"The answer: {question.shown_answer()} ({right} of {len(answers)} right)")
     if question.kind == "choice":
         counts = Counter(answers)
         figure = charts.answers(question.options, [counts.get(o, 0) for o in question.options],
                                 question.answer if revealed else None)
+    elif question.kind == "point":
+        figure = charts.curve_points(question.curves, [tuple(a) for a in answers],
+                                     tuple(question.answer) if revealed else None, title="The class's clicks")
     else:
         figure = charts.numbers([float(a) for a in answers], question.answer if revealed else None)
     chart.show(figure, key="_nnviz.live.tally", config={"displayModeBar": False})
@@ -411,44 +538,81 @@ SWEEP_PAGE = "gradient_descent"
 SWEEP_RATES = tuple(f"{10 ** (k / 4):.3g}" for k in range(-12, 3))  # η from 0.001 to 3.16, four per decade
 
 
-def _start_sweep() -> None:
+def _teacher_state() -> dict | None:
+    """This session's class when it leads one (a button pressed after the class ended finds none)."""
     live = _live()
+    return live if live and live.get("role") == "teacher" else None
+
+
+def _start_sweep() -> None:
+    live = _teacher_state()
+    if live is None:
+        return
     try:
         room().start_sweep(live["code"], live["key"], SWEEP_PAGE, "lr", SWEEP_RATES,
                            "Final cost after the steps, against each student's η")
     except (ClassError, NotTheTeacher) as err:
         live["error"] = str(err)
+    WATCH.forget(live["code"])
 
 
 def _ask_from_bank(page: str) -> None:
-    live = _live()
+    live = _teacher_state()
+    if live is None:
+        return
     text = st.session_state.get("_nnviz.live.bank")
     for item in questions.for_page(page):
         if item["text"] == text:
+            if item["kind"] == "point":
+                try:
+                    item = questions.overfit_question(_runs_on_screen())
+                except (ValueError, OSError) as err:
+                    live["error"] = str(err)
+                    return
             _ask(live, item["text"], item["kind"], item.get("options", ()), item.get("answer"),
-                 item.get("tolerance", 0.0), item.get("preset"))
+                 item.get("tolerance", 0.0), item.get("preset"), item.get("curves"))
+
+
+def _runs_on_screen() -> dict[str, dict]:
+    """The runs the teacher's Loss curves page shows: each one's losses per epoch and its baseline."""
+    from nnviz.keras.runs import RunStore
+
+    store = RunStore()
+    runs = {}
+    for name in st.session_state.get("curves.runs", []):
+        history, _ = store.history(name)
+        runs[name] = {"loss": history.get("loss", []), "val_loss": history.get("val_loss", []),
+                      "baseline": store.get(name).config.get("baseline_loss")}
+    return runs
 
 
 def _ask_own() -> None:
-    live = _live()
+    live = _teacher_state()
+    if live is None:
+        return
     options = [line for line in str(st.session_state.get("_nnviz.live.own.options", "")).splitlines() if line.strip()]
     _ask(live, st.session_state.get("_nnviz.live.own.text", ""), "choice", options, None, 0.0, None)
 
 
-def _ask(live, text, kind, options, answer, tolerance, preset) -> None:
+def _ask(live, text, kind, options, answer, tolerance, preset, curves=None) -> None:
     try:
-        room().ask(live["code"], live["key"], text, kind, options, answer, tolerance, preset)
+        room().ask(live["code"], live["key"], text, kind, options, answer, tolerance, preset, curves)
     except (ClassError, NotTheTeacher) as err:
         live["error"] = str(err)
+    WATCH.forget(live["code"])
 
 
 def _reveal() -> None:
-    live = _live()
+    live = _teacher_state()
+    if live is None:
+        return
     try:
         question = room().reveal(live["code"], live["key"])
     except (ClassError, NotTheTeacher) as err:
         live["error"] = str(err)
         return
+    finally:
+        WATCH.forget(live["code"])
     if question.preset:
         # The teacher's own page shows the experiment too, as the followers' pages do.
         live["reveal_view"] = {"page": question.preset.get("page", ""), "prefix": question.preset.get("prefix", ""),
@@ -456,9 +620,12 @@ def _reveal() -> None:
 
 
 def _end() -> None:
-    live = _live()
+    live = _teacher_state()
+    if live is None:
+        return
     try:
         room().end(live["code"], live["key"])
     except (ClassError, NotTheTeacher):
         pass
+    WATCH.forget(live["code"])
     _leave("The class has ended; its answers are deleted.")
