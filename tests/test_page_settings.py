@@ -148,8 +148,12 @@ def _check_widget(kind, widget, declaration):
     proto = widget.proto
     if isinstance(declaration, settings.Number):
         assert kind == ("number_input" if declaration.widget == "number" else "slider")
-        low, high = (proto.min, proto.max) if kind == "slider" else (proto.min, proto.max)
-        assert declaration.low <= low <= high <= declaration.high  # narrowed at most, never widened
+        if kind == "number_input":
+            # Drawn without bounds (the browser would refuse an out-of-range value without a word): its
+            # callback fits the typed value into the declared range and says so.
+            assert not proto.has_min and not proto.has_max
+        else:
+            assert declaration.low <= proto.min <= proto.max <= declaration.high  # narrowed, never widened
         assert math.isclose(proto.step, declaration.step)
     elif isinstance(declaration, settings.Stops):
         assert kind == "select_slider"

@@ -107,3 +107,86 @@ def test_a_setting_survives_runs_where_its_widget_is_not_drawn():
     assert _shown(at) == "0.7|0.9"
     at.radio[0].set_value("b").run()
     assert at.slider[0].value == 0.9
+
+
+def _number_page():
+    import dataclasses
+
+    import streamlit as st
+
+    from nnviz.ui import settings
+
+    @dataclasses.dataclass(frozen=True)
+    class Settings:
+        seed: int = settings.number(0, 0, 9999, 1, "data seed")
+        lr: float = settings.number(0.5, 0.0, 10.0, 0.01, "η quadratic")
+
+    page = settings.Page("n", Settings)
+    page.init()
+    page.widget("seed")
+    page.widget("lr")
+    page.presets_bar({"Seven": {"seed": 7}})
+    s = page.sync()
+    st.write(f"{s.seed!r}|{s.lr!r}")
+
+
+def _typed(at, key, value):
+    at.number_input(key=key).set_value(value).run()
+    assert not at.exception
+    return [w.value for w in at.warning]
+
+
+def test_a_number_typed_out_of_range_is_clamped_and_said_in_words_beside_the_box():
+    at = AppTest.from_function(_number_page).run()
+    box = at.number_input(key="n.seed")
+    # Drawn without bounds: the browser would otherwise refuse the value silently (a red field, no words).
+    assert not box.proto.has_min and not box.proto.has_max
+    assert _typed(at, "n.seed", 99999999) == [
+        "**data seed** goes from 0 to 9999; 99999999 is outside it, so 9999 is used."]
+    assert at.number_input(key="n.seed").value == 9999  # the box shows the value used
+    assert _shown(at) == "9999|0.5" and at.query_params["seed"] == "9999"
+    assert _typed(at, "n.lr", 1e9) == [
+        "**data seed** goes from 0 to 9999; 99999999 is outside it, so 9999 is used.",
+        "**η quadratic** goes from 0 to 10; 1000000000 is outside it, so 10 is used."]
+    assert _shown(at) == "9999|10.0"
+    # A value in range clears its own message; the other stays while its value is the one it names.
+    assert _typed(at, "n.seed", 42) == ["**η quadratic** goes from 0 to 10; 1000000000 is outside it, so 10 is used."]
+    assert _shown(at) == "42|10.0"
+
+
+def test_a_whole_number_typed_in_exponent_form_is_read_as_that_number_not_as_its_first_digit():
+    at = AppTest.from_function(_number_page).run()
+    # The whole-number box of the browser reads "1e30" as 1; the page's box is a decimal box shown without decimals.
+    assert at.number_input(key="n.seed").proto.format == "%.0f"
+    assert _typed(at, "n.seed", 1e30) == ["**data seed** goes from 0 to 9999; 1e+30 is outside it, so 9999 is used."]
+    assert _shown(at) == "9999|0.5"  # an int, as declared
+    assert _typed(at, "n.seed", 12.6) == [
+        "**data seed** goes from 0 to 9999 in whole numbers; 12.6 is not one, so 13 is used."]
+    assert _shown(at) == "13|0.5"
+    assert _typed(at, "n.seed", -3) == ["**data seed** goes from 0 to 9999; -3 is outside it, so 0 is used."]
+
+
+def test_a_value_that_is_not_a_number_keeps_the_value_before():
+    at = AppTest.from_function(_number_page).run()
+    _typed(at, "n.lr", 2.5)
+    assert _typed(at, "n.lr", float("inf")) == [
+        "**η quadratic** goes from 0 to 10; what was typed is not a number it can use, so 2.5 is kept."]
+    assert _shown(at) == "0|2.5"
+
+
+def test_a_preset_after_a_clamped_value_removes_the_stale_message():
+    at = AppTest.from_function(_number_page).run()
+    assert _typed(at, "n.seed", 99999999)
+    at.button(key="n.preset.Seven").click().run()
+    assert not at.warning and _shown(at) == "7|0.5"
+
+
+def test_a_link_number_beyond_every_float_range_is_named_and_the_default_used():
+    at = AppTest.from_function(_number_page)
+    at.query_params.update({"lr": "1e308", "seed": "1e30"})
+    at.run()
+    assert not at.exception
+    message = at.warning[0].value
+    assert "**η quadratic**: 1e+308 is outside 0 … 10; the default ` 0.5 ` is used." in message
+    assert "**data seed**: ` 1e30 ` is not a whole number; the default ` 0 ` is used." in message
+    assert _shown(at) == "0|0.5"

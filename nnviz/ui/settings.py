@@ -45,12 +45,22 @@ _STORE = "_nnviz_settings"
 STORE_KEY = _STORE  # where a session keeps each page's settings between visits
 # Not settings of a page, kept in its link: presenter mode, and the live class the session is in.
 _KEPT = ("present", "class")
+# Beside a number box's key: the message about the value last typed in it, and the value the page used before.
+NOTE_SUFFIX = ".typed"
+LAST_SUFFIX = ".used"
 # No link value is read beyond this many characters (a list or a text has its own, smaller bound).
 LINK_CHARS = 400
 
 
 def _number_text(value: float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _typed_text(value: float) -> str:
+    """A typed number as a student reads it: 99999999 in full, 1e+30 in exponent form."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return _number_text(value)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,10 @@ class Setting:
 
     def encode(self, value: Any) -> str:
         return str(value)
+
+    def stored(self, value: Any) -> Any:
+        """The value as the page reads it from its widget's state (a whole-number box hands over a float)."""
+        return value
 
     def draw(self, where, key: str, **options) -> Any:
         raise NotImplementedError
@@ -123,6 +137,11 @@ class Number(Setting):
     def encode(self, value: Any) -> str:
         return str(int(value)) if self.integer else repr(float(value))
 
+    def stored(self, value: Any) -> Any:
+        if self.integer and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
     def draw(self, where, key: str, *, low: float | None = None, high: float | None = None, **options) -> Any:
         """The widget; ``low``/``high`` may narrow the declared range (a surface's own bounds), never widen it."""
         low = self.low if low is None else max(low, self.low)
@@ -130,8 +149,62 @@ class Number(Setting):
         if self.format is not None:
             options.setdefault("format", self.format)
         if self.widget == "number":
-            return where.number_input(self.label, low, high, step=self.step, key=key, help=self.help, **options)
+            return self._number_box(where, key, low, high, **options)
         return where.slider(self.label, low, high, step=self.step, key=key, help=self.help, **options)
+
+    def _number_box(self, where, key: str, low: float, high: float, **options) -> Any:
+        """A number box that takes whatever is typed and says in words what it used.
+
+        Streamlit's number box with a minimum and a maximum refuses an out-of-range value in the
+        browser: the field turns red and keeps the typed text while the page keeps the old value, with
+        no words. Its whole-number box reads "1e30" as 1. So the box is drawn without bounds, as a
+        decimal box (whole numbers shown without decimals); its callback checks the value, writes the
+        value used back into the box and leaves a message, shown beside the box until the value changes.
+        """
+        note_key = f"{key}{NOTE_SUFFIX}"
+        options["on_change"] = _checked_number(self, key, low, high, options.get("on_change"))
+        if self.integer:
+            options.setdefault("format", "%.0f")
+            step = float(self.step)
+        else:
+            step = self.step
+        # The value the page uses, kept beside the box: a value it cannot use (too large to be a
+        # number) falls back to it.
+        st.session_state[f"{key}{LAST_SUFFIX}"] = st.session_state.get(key, self.default)
+        # value=None: an emptied box, or a number too large for the browser ("1e400"), reaches the callback
+        # as None (Streamlit's own fallback would be a silent 0).
+        value = self.stored(where.number_input(self.label, value=None, step=step, key=key, help=self.help,
+                                               **options))
+        note = st.session_state.get(note_key)
+        if note is not None:
+            message, used = note
+            if st.session_state.get(key) == used:
+                where.warning(message, icon=":material/info:")
+            else:  # the value changed since (a preset, Reset): the message no longer applies
+                del st.session_state[note_key]
+        return value
+
+    def fit(self, value: Any, low: float | None = None, high: float | None = None,
+            kept: Any = None) -> tuple[Any, str | None]:
+        """The value the page uses for a typed ``value``, and a message in words when it is not ``value``.
+
+        Out of range: the nearest end of the range. Not a whole number where one is needed: rounded. Not a
+        finite number: ``kept`` (the value before), else the default.
+        """
+        low = self.low if low is None else low
+        high = self.high if high is None else high
+        span = f"**{self.label}** goes from {_number_text(low)} to {_number_text(high)}"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            used = self.default if kept is None else kept
+            return used, f"{span}; what was typed is not a number it can use, so {_number_text(used)} is kept."
+        used = min(max(value, low), high)
+        if self.integer:
+            used = int(round(used))
+        if used == value:
+            return used, None
+        if not low <= value <= high:
+            return used, f"{span}; {_typed_text(value)} is outside it, so {_number_text(used)} is used."
+        return used, f"{span} in whole numbers; {_typed_text(value)} is not one, so {_number_text(used)} is used."
 
 
 @dataclass(frozen=True)
@@ -373,14 +446,14 @@ class Page:
         return f"{self.prefix}.{name}"
 
     def __getitem__(self, name: str) -> Any:
-        return st.session_state[self.key(name)]
+        return self.declared[name].stored(st.session_state[self.key(name)])
 
     def __setitem__(self, name: str, value: Any) -> None:
         st.session_state[self.key(name)] = value
 
     def values(self):
         """The page's settings now, as its ``Settings`` dataclass."""
-        return self.cls(**{name: st.session_state[self.key(name)] for name in self.declared})
+        return self.cls(**{name: self[name] for name in self.declared})
 
     def check(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """``values`` checked against the declarations (a preset); ``ValueError`` names the first misfit."""
@@ -410,7 +483,7 @@ class Page:
             if k in st.session_state:
                 # Re-assigning makes the value the page's own, so Streamlit does not forget it in a
                 # run that leaves its widget undrawn (a closed tab, another section's controls).
-                st.session_state[k] = st.session_state[k]
+                st.session_state[k] = declaration.stored(st.session_state[k])
                 continue
             if name in saved:
                 st.session_state[k] = saved[name]
@@ -440,7 +513,7 @@ class Page:
 
     def sync(self):
         """Remember the settings for this session and write those that differ from the defaults to the URL."""
-        values = {name: st.session_state[self.key(name)] for name in self.declared}
+        values = {name: self[name] for name in self.declared}
         st.session_state.setdefault(_STORE, {})[self.prefix] = dict(values)
         params = {name: self.declared[name].encode(value)
                   for name, value in values.items() if value != getattr(self.defaults, name)}
@@ -522,6 +595,21 @@ class Page:
                           key=f"{self.prefix}.preset.{label}", width="content")
             st.button("↺ Reset page", on_click=crash.guarded(self.reset), key=f"{self.prefix}.preset.reset",
                       width="content", help="Every setting back to its default")
+
+
+def _checked_number(declaration: Number, key: str, low: float, high: float, callback):
+    """A number box's callback: the typed value checked (see ``Number.fit``), then ``callback``."""
+    def changed(*args, **kwargs):
+        used, message = declaration.fit(st.session_state.get(key), low, high,
+                                        kept=st.session_state.get(f"{key}{LAST_SUFFIX}"))
+        if message is None:
+            st.session_state.pop(f"{key}{NOTE_SUFFIX}", None)
+        else:
+            st.session_state[key] = used
+            st.session_state[f"{key}{NOTE_SUFFIX}"] = (message, used)
+        if callback is not None:
+            callback(*args, **kwargs)
+    return changed
 
 
 def _rerun_after(callback, fragments: list[str] | None):
