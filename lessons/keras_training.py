@@ -158,23 +158,6 @@ def _column(name: str, options: list, fallback, where) -> str:
     return where.selectbox(PAGE.declared[name].label, options, key=PAGE.key(name))
 
 
-def _rerun_stopped_session(session_id: str) -> None:
-    """Run the page again for a session whose run the toolbar's Stop ended (no click starts a new run then).
-
-    The page's own Stop button starts a new run, which waits for the training to end and shows the results;
-    the Stop in Streamlit's toolbar only ends the current run, and the page would keep showing "Training…".
-    This asks Streamlit for a new run with the page's current widget values (what a saved source file does).
-    """
-    from streamlit import runtime
-
-    try:
-        info = runtime.get_instance()._session_mgr.get_active_session_info(session_id)
-        if info is not None:
-            info.session.request_rerun(info.session._client_state)
-    except Exception:  # no server (AppTest) or a Streamlit without these internals: a click shows the results
-        pass
-
-
 st.title("Keras training")
 st.markdown(
     "The practical half of the course: take a real table, explore it, prepare the features, build a small Keras "

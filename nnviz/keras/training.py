@@ -154,7 +154,7 @@ def run(job: Job, *, ticket: str, live: km.LiveCallback | None = None,
     store = store or RunStore()
     staging = None  # made once the slot is ours: a folder waiting in line would look abandoned to another server
     committed = False
-    live = live or km.LiveCallback()
+    live = km.LiveCallback() if live is None else live
     try:
         with queue.slot(ticket, on_wait=on_wait):
             on_wait(0)
