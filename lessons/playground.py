@@ -28,13 +28,9 @@ DATASETS = {
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "linear"}
 COST_LABELS = {"quadratic": "quadratic, tanh output", "cross_entropy": "cross-entropy, sigmoid output"}
 SPEEDS = ("fast", "one epoch per frame")
-# The output layer and its cost, as the page shows them beside the cost control (keys: Trainer.out_act).
-COST_FORMULAS = {
-    "tanh": r"C = \tfrac12 (y - a)^2,\ a = \tanh z,\ y = \pm 1",
-    "sigmoid": r"C = -[y \ln a + (1 - y) \ln (1 - a)],\ a = \sigma(z)",
-    "softmax": r"C = -\textstyle\sum_j y_j \ln a_j,\ a = \mathrm{softmax}(z)",
-    "linear": r"C = \tfrac12 (y - a)^2,\ a = z",
-}
+# What the charts after training show, beside them: the loss per epoch is the cost averaged over the points.
+LOSS_FORMULA = r"\text{loss} = \frac{1}{n} \sum_{i=1}^{n} C(y_i, a_i)"
+ACCURACY_FORMULA = r"\text{accuracy} = \frac{\text{correct}}{\text{total}} = \frac{\sum_i M_{ii}}{\sum_{i,j} M_{ij}}"
 # An uploaded value this large needs weights beyond what the trainer calls blown up: refused at upload, naming
 # its column, instead of a run that "diverges" and blames the learning rate.
 UPLOAD_LIMIT = pg.DIVERGENCE_LIMIT
@@ -182,6 +178,7 @@ class Settings:
     show_test: bool = settings.toggle(False, "Show test data", shared=CANVAS, widget="checkbox")
     highlight_wrong: bool = settings.toggle(False, "Highlight misclassified points", shared=CANVAS,
                                             widget="checkbox")
+    log_y: bool = settings.toggle(False, "Log scale", widget="checkbox")
     speed: str = settings.choice(
         "fast", SPEEDS, "Speed", shared=CANVAS, widget="radio",
         help="Fast trains as many epochs as this server can share with you; one epoch per frame is "
@@ -425,7 +422,7 @@ with cost_slot:
         st.markdown("**Cost**: " + ("quadratic (regression)" if data.task == "regression"
                                     else "cross-entropy, softmax output (more than two classes)"))
 with cost_formula:
-    st.latex(COST_FORMULAS[pg.output_kind(data.task, data.n_classes, settings_now.cost)[0]])
+    st.latex(pg.COST_LATEX[pg.output_kind(data.task, data.n_classes, settings_now.cost)[0]])
 trainer = SS.get("playground.trainer")
 same_run = (trainer is not None and SS.get("playground.data_key") == data_key
             and not pg.Config.needs_new_run(trainer.config, config))
@@ -448,20 +445,23 @@ if SS.pop("playground.step", False):
     trainer.run(1)
 
 with main_col:
-    buttons = st.columns([1, 1, 1, 2])
+    # One row that wraps instead of columns that stack: on a phone Play, Step and Reset stay side by side,
+    # a thumb's reach above the plot.
+    buttons = st.container(horizontal=True, gap="small", vertical_alignment="bottom")
     if SS["playground.playing"]:
-        buttons[0].button("Pause", key="playground.pause", on_click=_set_playing, args=(False,), type="primary",
-                          width="stretch", icon=":material/pause:")
+        buttons.button("Pause", key="playground.pause", on_click=_set_playing, args=(False,), type="primary",
+                       width=110, icon=":material/pause:")
     else:
-        buttons[0].button("▶ Play", key="playground.play", on_click=_set_playing, args=(True,), type="primary",
-                          width="stretch", disabled=trainer.finished)
-    buttons[1].button("Step", icon=":material/skip_next:", key="playground.step_button", on_click=_step, width="stretch",
-                      help="Train one epoch", disabled=trainer.finished)
-    buttons[2].button("↺ Reset", key="playground.reset", on_click=_reset_run, width="stretch",
-                      help="Start again from the same initial weights")
+        buttons.button("▶ Play", key="playground.play", on_click=_set_playing, args=(True,), type="primary",
+                       width=110, disabled=trainer.finished)
+    buttons.button("Step", icon=":material/skip_next:", key="playground.step_button", on_click=_step, width=110,
+                   help="Train one epoch", disabled=trainer.finished)
+    buttons.button("↺ Reset", key="playground.reset", on_click=_reset_run, width=110,
+                   help="Start again from the same initial weights")
     if data.task == "classification":
-        buttons[3].selectbox("Click on the output to add a point of class", [-1, *range(data.n_classes)],
-                             format_func=lambda c: "(off)" if c < 0 else f"class {c}", key="playground.add_class")
+        buttons.selectbox("Click on the output to add a point of class", [-1, *range(data.n_classes)],
+                          format_func=lambda c: "(off)" if c < 0 else f"class {c}", key="playground.add_class",
+                          width=260)
 
 
 @crash.guarded
@@ -520,15 +520,20 @@ def _frames_tick() -> None:
         + (", black-ringed dots the test points" if s.show_test else ""),
         next_tick=pace.interval if playing and not tr.finished else None, answers=request.n,
         history=request.n is None or not playing, server_ms=1000 * (time.perf_counter() - started),
-        deflate=playing and pace.deflate, stream=stream)
+        deflate=playing and pace.deflate, stream=stream, text_scale=live_canvas.text_scale())
     live_canvas.canvas(blob, key="playground.canvas", on_point=_on_point)
-    m = tr.metrics
-    cols = st.columns(4)
-    cols[0].metric("Epoch", f"{tr.epoch:,}")
-    cols[1].metric("Train loss", f"{m[0]:.4f}")
-    cols[2].metric("Test loss", f"{m[1]:.4f}" if m[1] == m[1] else "–")
-    if tr.data.task == "classification":
-        cols[3].metric("Test accuracy", f"{100 * m[3]:.1f} %" if m[3] == m[3] else "–")
+    # Paused, the run's numbers; playing, only the canvas's (it shows the frame it draws, which a number
+    # written here, at the end of the batch it is still playing, would run ahead of). One st.empty either way:
+    # the run after Play replaces the paused numbers itself (see the comment above `live` below).
+    numbers = st.empty()
+    if not playing:
+        m = tr.metrics
+        cols = numbers.container().columns(4)
+        cols[0].metric("Epoch", f"{tr.epoch:,}")
+        cols[1].metric("Train loss", f"{m[0]:.4f}")
+        cols[2].metric("Test loss", f"{m[1]:.4f}" if m[1] == m[1] else "–")
+        if tr.data.task == "classification":
+            cols[3].metric("Test accuracy", f"{100 * m[3]:.1f} %" if m[3] == m[3] else "–")
     if tr.diverged_at is not None:
         st.error(f"Training diverged at epoch {tr.diverged_at:,}: the weights blew up. Lower the learning rate "
                  "and press Reset. The pictures show the last finite weights.")
@@ -560,14 +565,16 @@ if not SS["playground.playing"]:
         left, right = st.columns(2)
         h = trainer.history
         with left:
-            log_y = st.checkbox("Log scale", key="playground.log_y")
-            chart.show(charts.loss_history(h.epoch, h.train_loss, h.test_loss, log_y=log_y,
+            PAGE.widget("log_y")
+            st.latex(LOSS_FORMULA + r",\qquad " + pg.COST_LATEX[trainer.out_act])
+            chart.show(charts.loss_history(h.epoch, h.train_loss, h.test_loss, log_y=PAGE["log_y"],
                                                 stopped_at=trainer.epoch if trainer.stop_reason else None),
                             key="playground.loss_chart")
         with right:
             if trainer.data.task == "classification" and len(trainer.data.X_test):
                 predicted = trainer.predict(trainer.data.X_test)
                 matrix = metrics.confusion_matrix(trainer.data.y_test, predicted, range(trainer.data.n_classes))
+                st.latex(ACCURACY_FORMULA)
                 chart.show(training_charts.confusion_matrix(matrix, [f"class {c}" for c in range(trainer.data.n_classes)],
                                                             "Confusion matrix (test points)", height=300),
                            key="playground.confusion")

@@ -118,7 +118,7 @@ function build(root, css) {
     grid: document.createElement("canvas"), thumb: document.createElement("canvas"),
   };
   s.boundary.width = 480; s.boundary.height = 480;
-  s.lossChart.width = 480; s.lossChart.height = 110;
+  s.lossChart.width = 480; s.lossChart.height = 150;
   window.nnvizPlayground = s.stats;
   s.net.addEventListener("mousemove", (e) => hover(s, e));
   s.net.addEventListener("mouseleave", () => { s.tip.style.display = "none"; });
@@ -126,12 +126,19 @@ function build(root, css) {
   return s;
 }
 
-const PAD = 26; // room for tick labels at the left and bottom of the boundary
+// Room for tick labels at the left and bottom of the boundary and the loss chart, grown with the text.
+function pad(s) {
+  return Math.round(26 * ((s.header && s.header.text_scale) || 1));
+}
+
+function font(s, px) {
+  return `${(px * ((s.header && s.header.text_scale) || 1)).toFixed(1)}px sans-serif`;
+}
 
 function click(s, e) {
   const h = s.header;
   if (!h || h.add_class < 0 || !s.setTriggerValue) return;
-  const rect = s.boundary.getBoundingClientRect();
+  const rect = s.boundary.getBoundingClientRect(), PAD = pad(s);
   const px = (e.clientX - rect.left) * (s.boundary.width / rect.width);
   const py = (e.clientY - rect.top) * (s.boundary.height / rect.height);
   const size = s.boundary.width - PAD;
@@ -191,8 +198,8 @@ function paintGrid(s, values, conf, res, mode, discrete) {
 }
 
 function drawBoundary(s, frame) {
-  const h = s.header, ctx = s.boundary.getContext("2d");
-  const W = s.boundary.width, size = W - PAD;
+  const h = s.header, ctx = s.boundary.getContext("2d"), f = h.text_scale || 1;
+  const W = s.boundary.width, PAD = pad(s), size = W - PAD;
   const out = paintGrid(s, frame.output, frame.conf, h.res, h.mode, h.discretize);
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, W, W);
@@ -232,14 +239,16 @@ function drawBoundary(s, frame) {
   }
   // Axes: ticks at the ends and the middle of each side.
   ctx.fillStyle = "#333";
-  ctx.font = "11px sans-serif";
+  ctx.font = font(s, 12);
   ctx.textAlign = "center";
-  for (const x of [x0, (x0 + x1) / 2, x1]) ctx.fillText(x.toFixed(0), Math.min(Math.max(sx(x), PAD + 8), W - 8), size + 13);
-  ctx.fillText("X₁", PAD + size / 2 + 30, size + 24);
+  for (const x of [x0, (x0 + x1) / 2, x1]) {
+    ctx.fillText(x.toFixed(0), Math.min(Math.max(sx(x), PAD + 8 * f), W - 8 * f), size + 12 * f);
+  }
+  ctx.fillText("X₁", PAD + size / 2 + 30 * f, size + 23 * f);
   ctx.textAlign = "right";
-  for (const y of [y0, (y0 + y1) / 2, y1]) ctx.fillText(y.toFixed(0), PAD - 4, Math.min(Math.max(sy(y) + 4, 10), size));
+  for (const y of [y0, (y0 + y1) / 2, y1]) ctx.fillText(y.toFixed(0), PAD - 4, Math.min(Math.max(sy(y) + 4 * f, 10 * f), size));
   ctx.save();
-  ctx.translate(9, size / 2 - 24);
+  ctx.translate(9 * f, size / 2 - 24 * f);
   ctx.rotate(-Math.PI / 2);
   ctx.textAlign = "center";
   ctx.fillText("X₂", 0, 0);
@@ -247,17 +256,17 @@ function drawBoundary(s, frame) {
 }
 
 function netLayout(s) {
-  const h = s.header, cols = h.sizes.length;
+  const h = s.header, cols = h.sizes.length, f = h.text_scale || 1;
   const node = cols > 6 ? 30 : 38;
-  const colGap = cols > 6 ? 62 : 80;
+  const colGap = Math.max(cols > 6 ? 62 : 80, 56 * f); // room for "hidden 6" above each column
   const rowGap = node + 10;
   const maxRows = Math.max(...h.sizes);
-  const labelW = 58;
-  const width = labelW + (cols - 1) * colGap + node + (h.mode === "multi" ? 52 : 16);
-  const height = Math.max(maxRows * rowGap + 20, 160);
+  const labelW = Math.round(58 * f), head = Math.round(16 * f);
+  const width = labelW + (cols - 1) * colGap + node + (h.mode === "multi" ? Math.round(52 * f) : 16);
+  const height = Math.max(maxRows * rowGap + head + 4, 160);
   if (s.net.width !== width || s.net.height !== height) { s.net.width = width; s.net.height = height; }
   const pos = h.sizes.map((n, c) => {
-    const top = (height - n * rowGap) / 2 + 5;
+    const top = head + (height - head - n * rowGap) / 2 + 5;
     return Array.from({ length: n }, (_, j) => [labelW + c * colGap, top + j * rowGap]);
   });
   return { node, pos };
@@ -312,7 +321,7 @@ function drawNetwork(s, frame) {
     }
   }
   // Inputs.
-  ctx.font = "12px sans-serif";
+  ctx.font = font(s, 12);
   ctx.textAlign = "right";
   ctx.fillStyle = "#222";
   const t = h.thumb, tt = t * t;
@@ -320,7 +329,7 @@ function drawNetwork(s, frame) {
     const [x, y] = pos[0][k];
     drawThumb(s, ctx, s.inputs.subarray(k * tt, (k + 1) * tt), t, x, y, node);
     ctx.fillStyle = "#222";
-    ctx.fillText(h.feature_labels[k], x - 5, y + node / 2 + 4);
+    ctx.fillText(h.feature_labels[k], x - 5, y + node / 2 + 4 * (h.text_scale || 1));
   }
   let hi = 0;
   for (let l = 1; l < h.sizes.length - 1; l++) {
@@ -334,7 +343,7 @@ function drawNetwork(s, frame) {
   const last = h.sizes.length - 1;
   if (h.mode === "multi") {
     ctx.textAlign = "left";
-    ctx.font = "11px sans-serif";
+    ctx.font = font(s, 12);
     for (let j = 0; j < h.sizes[last]; j++) {
       const [ox, oy] = pos[last][j];
       ctx.fillStyle = s.c.classHex[j] || "#777";
@@ -352,33 +361,40 @@ function drawNetwork(s, frame) {
   }
   ctx.textAlign = "center";
   ctx.fillStyle = "#444";
-  ctx.font = "11px sans-serif";
+  ctx.font = font(s, 12);
   for (let l = 0; l < h.sizes.length; l++) {
     const x = pos[l][0][0] + node / 2;
     const name = l === 0 ? "input" : l === last ? "output" : `hidden ${l}`;
-    ctx.fillText(name, x, 11);
+    ctx.fillText(name, x, 12 * (h.text_scale || 1));
   }
 }
 
+// The loss per epoch, live: every frame drawn adds its epoch (thinned to at most 600 points), so the curve grows
+// while playing as TensorFlow Playground's does; the charts after training show the whole history.
 function drawLoss(s) {
-  const c = s.lossChart, ctx = c.getContext("2d"), H = s.lossHistory;
+  const c = s.lossChart, ctx = c.getContext("2d"), H = s.lossHistory, f = s.header.text_scale || 1;
+  const left = pad(s) + Math.round(6 * f), bottom = Math.round(34 * f), top = 6;
+  const plotW = c.width - left - 6, plotH = c.height - bottom - top;
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, c.width, c.height);
   ctx.strokeStyle = "#ccc";
-  ctx.strokeRect(PAD + 0.5, 4.5, c.width - PAD - 5, c.height - 22);
-  ctx.fillStyle = "#333";
-  ctx.font = "11px sans-serif";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(left + 0.5, top + 0.5, plotW, plotH);
+  ctx.font = font(s, 12);
   ctx.textAlign = "left";
-  ctx.fillText("loss per epoch:", PAD + 4, c.height - 5);
-  ctx.fillStyle = "#000"; ctx.fillText("— train", PAD + 96, c.height - 5);
-  ctx.fillStyle = s.c.testColour; ctx.fillText("— test", PAD + 150, c.height - 5);
+  const legendY = c.height - 4;
+  ctx.fillStyle = "#333"; ctx.fillText("Loss per epoch:", left, legendY);
+  const legendX = left + ctx.measureText("Loss per epoch: ").width;
+  ctx.fillStyle = "#000"; ctx.fillText("— train", legendX, legendY);
+  ctx.fillStyle = s.c.testColour; ctx.fillText("— test", legendX + ctx.measureText("— train  ").width, legendY);
+  s.stats.lossPoints = H.length;
   if (H.length < 2) return;
   let max = 0;
   for (const p of H) { if (Number.isFinite(p[1])) max = Math.max(max, p[1]); if (Number.isFinite(p[2])) max = Math.max(max, p[2]); }
   if (!(max > 0)) max = 1;
   const e0 = H[0][0], e1 = H[H.length - 1][0] || 1;
-  const X = (e) => PAD + 1 + (e - e0) / Math.max(1, e1 - e0) * (c.width - PAD - 8);
-  const Y = (v) => 6 + (1 - v / max) * (c.height - 26);
+  const X = (e) => left + 1 + (e - e0) / Math.max(1, e1 - e0) * (plotW - 2);
+  const Y = (v) => top + 2 + (1 - v / max) * (plotH - 4);
   for (const [idx, colour] of [[1, "#000"], [2, s.c.testColour]]) {
     ctx.beginPath();
     let started = false;
@@ -387,13 +403,18 @@ function drawLoss(s) {
       if (!started) { ctx.moveTo(X(p[0]), Y(p[idx])); started = true; } else ctx.lineTo(X(p[0]), Y(p[idx]));
     }
     ctx.strokeStyle = colour;
-    ctx.lineWidth = 1.5;
+    ctx.lineWidth = 1.5 * f;
     ctx.stroke();
   }
   ctx.fillStyle = "#333";
   ctx.textAlign = "right";
-  ctx.fillText(max.toPrecision(2), PAD - 2, 12);
-  ctx.fillText("0", PAD - 2, c.height - 20);
+  ctx.fillText(max.toPrecision(2), left - 3, top + 11 * f);
+  ctx.fillText("0", left - 3, top + plotH);
+  const tickY = top + plotH + 13 * f;
+  ctx.textAlign = "left";
+  ctx.fillText(`epoch ${e0.toLocaleString("en-US")}`, left, tickY);
+  ctx.textAlign = "right";
+  ctx.fillText(e1.toLocaleString("en-US"), left + plotW, tickY);
 }
 
 function show(s, frame) {
@@ -404,9 +425,13 @@ function show(s, frame) {
   if (s.lossHistory.length > 600) s.lossHistory = s.lossHistory.filter((_, i) => i % 2 === 0);
   drawLoss(s);
   s.epochEl.textContent = `Epoch ${frame.epoch.toLocaleString("en-US")}`;
-  let text = `Train loss ${fmt(frame.train_loss, 3)} · Test loss ${fmt(frame.test_loss, 3)}`;
-  if (h.mode !== "regression") text += ` · Test accuracy ${fmt(100 * frame.test_acc, 1)} %`;
-  s.lossEl.textContent = text;
+  const parts = [`Train loss ${fmt(frame.train_loss, 3)}`, `Test loss ${fmt(frame.test_loss, 3)}`];
+  if (h.mode !== "regression") parts.push(`Test accuracy ${fmt(100 * frame.test_acc, 1)}\u00a0%`);
+  s.lossEl.replaceChildren(...parts.map((text) => {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }));
   s.statusEl.textContent = h.stopped || "";
   const now = performance.now();
   s.stats.drawn += 1;

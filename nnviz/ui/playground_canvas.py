@@ -69,19 +69,24 @@ MACHINE_SHARE = 0.5
 
 _CSS = """
 .nnviz-pg { font-family: "Source Sans Pro", sans-serif; color: inherit; }  /* the theme's text colour */
-.nnviz-pg-stats { display: flex; gap: 1.4rem; align-items: baseline; margin-bottom: 0.3rem; }
+.nnviz-pg-stats { display: flex; flex-wrap: wrap; column-gap: 1.4rem; align-items: baseline; margin-bottom: 0.3rem; }
 .nnviz-pg-epoch { font-size: 1.6rem; font-weight: 600; font-variant-numeric: tabular-nums; min-width: 9ch; }
-.nnviz-pg-loss { font-size: 1rem; font-variant-numeric: tabular-nums; }
+.nnviz-pg-loss { font-size: 1rem; font-variant-numeric: tabular-nums; display: flex; flex-wrap: wrap;
+  column-gap: 0.9rem; }
+.nnviz-pg-loss span { white-space: nowrap; }  /* a number never parts from its name or its % */
 .nnviz-pg-status { font-size: 1rem; color: __VERMILION__; font-weight: 600; }
 /* The boundary comes first in the page (on top when narrow), the network left of it when there is room. */
 .nnviz-pg-row { display: flex; flex-direction: row-reverse; justify-content: flex-end; gap: 1.2rem;
   align-items: flex-start; flex-wrap: wrap; }
-.nnviz-pg-net-box { position: relative; }
+.nnviz-pg-net-box { position: relative; max-width: 100%; }
+.nnviz-pg-out-box { max-width: 100%; }
+/* On a narrow screen (a phone) the canvases shrink to the width there is; clicks and hovers scale with them. */
+.nnviz-pg canvas { max-width: 100%; height: auto; }
 .nnviz-pg-caption { font-size: 0.85rem; opacity: 0.8; margin-bottom: 0.2rem; max-width: 480px; }
 .nnviz-pg-tip { position: absolute; display: none; background: #222; color: #fff; padding: 2px 6px;
   border-radius: 4px; font-size: 0.8rem; pointer-events: none; white-space: nowrap; }
 .nnviz-pg-boundary { display: block; cursor: crosshair; }
-.nnviz-pg-loss-chart { display: block; margin-top: 4px; }
+.nnviz-pg-loss-chart { display: block; margin-top: 6px; }
 """
 _CSS = _CSS.replace("__VERMILION__", palette.VERMILION)
 _JS = Path(__file__).with_name("playground_canvas.js").read_text().replace("__NNVIZ_CSS__", json.dumps(_CSS))
@@ -209,6 +214,14 @@ def _num(x) -> float | None:
     return x if np.isfinite(x) else None
 
 
+def text_scale() -> float:
+    """How much larger the canvas draws its text: in presenter mode as much as a chart's (12 px ticks become
+    21.6 px on screen: the canvas is inside the page's zoom already), else 1."""
+    from nnviz.ui import presenter
+
+    return presenter.FONT_SCALE / presenter.ZOOM if presenter.is_on() else 1.0
+
+
 def capture(trainer: Trainer) -> tuple[dict, bytes]:
     """The current state as one frame (one grid pass)."""
     return encode_frame(trainer, trainer.grid_pass())
@@ -295,7 +308,8 @@ def deflate_for(request: Request, interval: float, deflating: bool = False) -> b
 def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, replace: bool, discretize: bool,
             show_test: bool, highlight_wrong: bool, add_class: int = -1, caption: str = "",
             next_tick: float | None = None, answers: int | None = None, history: bool = True,
-            server_ms: float = 0.0, deflate: bool = False, stream: Stream | None = None) -> bytes:
+            server_ms: float = 0.0, deflate: bool = False, stream: Stream | None = None,
+            text_scale: float = 1.0) -> bytes:
     """Everything the browser needs for a batch of frames, as one bytes object.
 
     ``next_tick``: seconds after its last request that the browser asks for the next batch (None: paused);
@@ -304,7 +318,8 @@ def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, rep
     which the browser subtracts from its round trip to see how long its link took; ``deflate``: compress
     the binary part (zlib; the header's offsets count the uncompressed bytes); ``stream``: the session's
     canvas state (its thumbnails of the input features are drawn once per grid). The header also carries
-    CONSTANTS, which the canvas reads instead of keeping copies of its own."""
+    CONSTANTS, which the canvas reads instead of keeping copies of its own; ``text_scale``: the size of the
+    canvas's text (tick labels, the network's labels) over its usual size (see :func:`text_scale`)."""
     data = trainer.data
     Xtr, Xte = data.X_train, data.X_test
     X = np.concatenate([Xtr, Xte]).astype(np.float32)
@@ -349,7 +364,7 @@ def payload(trainer: Trainer, frames: list[tuple[dict, bytes]], *, run: str, rep
         "inputs_offset": 0, "points_offset": inputs_len, "n_points": int(len(X)),
         "frames": metas, "history": losses,
         "next": next_tick, "answers": answers, "server_ms": round(float(server_ms), 1),
-        "deflate": bool(deflate), "constants": CONSTANTS,
+        "deflate": bool(deflate), "constants": CONSTANTS, "text_scale": float(text_scale),
     }
     head = json.dumps(header).encode()
     raw = b"".join(body)

@@ -121,3 +121,58 @@ def test_on_a_slow_link_the_canvas_asks_for_fewer_frames_and_keeps_playing(serve
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)
     assert not page.errors
+
+
+def test_while_playing_the_loss_curve_grows_and_one_epoch_counter_is_shown(server_url, page):
+    """TensorFlow Playground's users watch the loss curve grow: the canvas's loss chart gains points while playing,
+    and the epoch is shown once (the frame the canvas draws), not also by a number running ahead of it."""
+    page.goto(server_url)
+    wait_for_app(page)
+    page.goto(f"{server_url}/playground?dataset=spiral&hidden=8,8")
+    wait_for_app(page)
+    page.wait_for_function("() => window.nnvizPlayground && window.nnvizPlayground.drawn > 0", timeout=30_000)
+    page.get_by_role("button", name="▶ Play").click()
+    page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+    page.wait_for_function("() => window.nnvizPlayground.lossPoints >= 2", timeout=60_000)
+    start = page.evaluate("() => window.nnvizPlayground.lossPoints")
+    page.wait_for_function(f"() => window.nnvizPlayground.lossPoints >= {start + 20}", timeout=120_000)
+    # Read while playing: the canvas's counter, and no other "Epoch" on the page.
+    shown = page.evaluate("""() => ({
+        playing: [...document.querySelectorAll('button')].some(b => b.innerText.includes('Pause')),
+        canvas: document.querySelectorAll('[data-testid="playground-epoch"]').length,
+        metrics: [...document.querySelectorAll('[data-testid="stMetricLabel"]')].filter(e => /Epoch/.test(e.innerText)).length,
+        epoch: window.nnvizPlayground.epoch,
+    })""")
+    assert shown["playing"] and shown["canvas"] == 1 and shown["metrics"] == 0 and shown["epoch"] > 0
+    assert epoch_number(page) > 0
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)
+    # Paused, the page's numbers come back (the page tests hold them equal to the canvas's paused frame).
+    page.locator('[data-testid="stMetricLabel"]', has_text="Epoch").wait_for(timeout=30_000)
+    no_exception(page)
+    assert not page.errors
+
+
+def test_on_a_phone_the_plot_fits_the_screen_and_play_is_near_it(server_url, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(server_url)
+        wait_for_app(page)
+        page.goto(f"{server_url}/playground")
+        wait_for_app(page)
+        page.wait_for_function("() => window.nnvizPlayground && window.nnvizPlayground.drawn > 0", timeout=30_000)
+        page.get_by_role("button", name="▶ Play").scroll_into_view_if_needed()
+        box = page.evaluate("""() => {
+            const plot = document.querySelector('[data-testid="playground-boundary"]').getBoundingClientRect();
+            const play = [...document.querySelectorAll('button')].find(b => b.innerText.includes('Play'))
+                           .getBoundingClientRect();
+            return {scroll: document.scrollingElement.scrollWidth, width: innerWidth, height: innerHeight,
+                    left: plot.left, right: plot.right, bottom: plot.bottom, playTop: play.top};
+        }""")
+        assert box["scroll"] <= box["width"]  # no sideways scrolling
+        assert 0 <= box["left"] and box["right"] <= box["width"]  # the whole plot on the screen's width
+        assert box["bottom"] - box["playTop"] <= box["height"]  # Play and the whole plot within one screen
+        screenshot(page, "playground_phone")
+    finally:
+        context.close()

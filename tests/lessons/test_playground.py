@@ -106,10 +106,13 @@ def test_play_trains_a_tick_of_frames_and_pause_stops():
     header, _ = payload(at)
     assert header["replace"] is False and len(header["frames"]) >= 1
     assert header["frames"][-1]["epoch"] == trainer(at).epoch > 0
-    assert int(epoch(at).replace(",", "")) == trainer(at).epoch
+    # Playing, the only epoch counter is the canvas's (the frame it draws): no second one runs ahead of it.
+    assert not at.metric
     at.button(key="playground.pause").click().run()
     assert at.session_state["playground.playing"] is False
     assert at.button(key="playground.play").label == "▶ Play"
+    header, _ = payload(at)  # paused: the canvas's frame and the page's numbers are the same epoch
+    assert int(epoch(at).replace(",", "")) == trainer(at).epoch == header["frames"][-1]["epoch"]
 
 
 def test_a_crash_while_playing_pauses_and_keeps_its_message_until_play():
@@ -386,7 +389,6 @@ def test_large_but_reachable_regression_labels_are_taken():
 
 def test_each_upload_is_read_once_per_content_however_often_the_page_reruns(monkeypatch):
     monkeypatch.setattr("nnviz.ui.offload.run", lambda fn, *a, **k: fn(*a, **k))  # counted here, not in a worker
-    monkeypatch.setattr("nnviz.ui.offload.run", lambda fn, *a, **k: fn(*a, **k))  # counted here, not in a worker
     reads = []
     real = pg.parse_csv
 
@@ -649,3 +651,46 @@ def test_the_canvas_reads_its_constants_from_the_payload_and_keeps_no_copy():
         assert not re.search(rf"=\s*{cap}\s*;|1000\s*/\s*{cap}\b", js), f"a copy of {cap} in the JavaScript"
     for name in ("max_frames", "first_want", "frames_per_second", "class_colours", "negative", "positive"):
         assert f"k.{name}" in js  # and the canvas reads each from the header
+
+
+def _loss_figure(at) -> dict:
+    from tests.lessons.figures import figures_by_title
+
+    return figures_by_title(at)["Loss per epoch"]
+
+
+def test_the_loss_charts_log_scale_is_a_setting_that_goes_in_the_link_and_comes_back_from_it():
+    at = open_page()
+    at.button(key="playground.step_button").click().run()
+    assert at.checkbox(key="playground.log_y").value is False and "log_y" not in at.query_params
+    assert _loss_figure(at)["layout"]["yaxis"].get("type") != "log"
+    at.checkbox(key="playground.log_y").check().run()
+    assert at.query_params["log_y"] == "1" and _loss_figure(at)["layout"]["yaxis"]["type"] == "log"
+    # The link opens the page with the log scale on.
+    linked = open_page(**{name: at.query_params[name] for name in at.query_params})
+    linked.button(key="playground.step_button").click().run()
+    assert linked.checkbox(key="playground.log_y").value is True
+    assert _loss_figure(linked)["layout"]["yaxis"]["type"] == "log"
+
+
+def test_the_loss_chart_and_the_confusion_matrix_say_what_they_show_in_a_formula():
+    at = open_page(cost="cross_entropy")
+    at.button(key="playground.step_button").click().run()
+    formulas = [latex.value for latex in at.latex]
+    loss = next(f for f in formulas if r"\text{loss}" in f)
+    assert r"\frac{1}{n}" in loss and pg.COST_LATEX["sigmoid"] in loss  # the cost this run minimises, averaged
+    assert any(r"\text{accuracy}" in f and r"\text{correct}" in f and r"\text{total}" in f for f in formulas)
+    regression = open_page(dataset="regression_plane")
+    regression.button(key="playground.step_button").click().run()
+    formulas = [latex.value for latex in regression.latex]
+    assert any(r"\text{loss}" in f and pg.COST_LATEX["linear"] in f for f in formulas)
+    assert not any(r"\text{accuracy}" in f for f in formulas)  # no classes, no confusion matrix
+
+
+def test_presenter_mode_draws_the_canvas_text_as_large_as_a_charts():
+    from nnviz.ui import presenter
+
+    assert payload(open_page())[0]["text_scale"] == 1.0
+    header, _ = payload(open_page(present="1"))
+    # The canvas is inside the page's zoom: its 12 px text times this times the zoom is a chart's tick size.
+    assert 12 * header["text_scale"] * presenter.ZOOM == pytest.approx(12 * presenter.FONT_SCALE)
