@@ -372,3 +372,17 @@ def test_the_feature_to_plot_is_in_the_link_and_a_link_naming_no_such_column_say
     assert bad.selectbox(key="keras.feature").value == "sepal length (cm)"  # the default is used
     bad.run()
     assert not any("Feature to plot" in w.value for w in bad.warning)  # said once
+
+
+def test_an_uploads_target_comes_from_the_link_and_a_column_it_lacks_is_named():
+    at = _open(data="upload a CSV", target="a")
+    at.file_uploader(key="keras.upload").upload("good.csv", GOOD, "text/csv").run()
+    assert not at.exception and at.selectbox(key="keras.target").value == "a"
+    assert not any("Target column" in w.value for w in at.warning)
+
+    at = _open(data="upload a CSV", target="price")
+    at.file_uploader(key="keras.upload").upload("good.csv", GOOD, "text/csv").run()
+    assert not at.exception
+    warning = next(_text(w.value) for w in at.warning if "Target column" in w.value)
+    assert "` price ` is not one of this table's columns" in warning and "` label ` is used" in warning
+    assert at.selectbox(key="keras.target").value == "label"  # the last column, as without a link
