@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from nnviz.ui import chart, presenter
+from nnviz.ui import chart, pacing, presenter
 from nnviz.ui.course import available
 from nnviz.ui.home import thumbnail
 
@@ -41,4 +41,5 @@ for lesson in available():
         st.Page(f"lessons/{lesson.file}", title=lesson.title, icon=lesson.icon, url_path=lesson.url_path)
     )
 
-presenter.run(st.navigation(sections))  # presenter mode + share box on every page
+with pacing.turn():  # a browser over its share of the server waits first; its run is charged
+    presenter.run(st.navigation(sections))  # presenter mode + share box on every page

@@ -19,9 +19,11 @@ Environment: NNVIZ_HOSTILE_SECONDS (default 15).
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import os
 import random
 import time
+import urllib.request
 
 from bench.common import percentile, table
 from bench.load import Server, Session, run, sliders
@@ -110,6 +112,23 @@ async def _uploader(url: str, files: list, seconds: float, out: dict) -> None:
         round_ += 1
 
 
+class Pids:
+    """The server's process first, then the processes it started, looked up anew each time (a worker process
+    starts on the first upload)."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def _all(self) -> list:
+        return self.server.pids()
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+
 def rss_mb(pids) -> float:
     total = 0
     for pid in pids:
@@ -123,12 +142,31 @@ def rss_mb(pids) -> float:
     return total / 1024
 
 
+class Tab(Session):
+    """A tab of one browser: every tab sends the cookies the browser keeps (a new Session starts with none)."""
+
+    def __init__(self, *args, jar: http.cookiejar.CookieJar, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jar = jar
+
+    def _fetch_cookies(self) -> str:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        url = f"{self.base_url}/{self.page}" + (f"?{self.query}" if self.query else "")
+        for target in (url, f"{self.base_url}/_stcore/health", f"{self.base_url}/_stcore/host-config"):
+            with opener.open(target, timeout=30) as response:
+                response.read()
+        self.cookies = {c.name: c.value for c in self.jar}
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+
 async def _attacker(url: str, seconds: float, errors: list) -> int:
+    """One browser opening the worst links in new tabs, one after another, as fast as the server answers."""
     opened = 0
     end = time.perf_counter() + seconds
+    jar = http.cookiejar.CookieJar()
     while time.perf_counter() < end:
         for page, query in WORST:
-            session = Session(url, page, query=query, seed=opened)
+            session = Tab(url, page, query=query, seed=opened, jar=jar)
             try:
                 await session.open()
                 if session.exceptions:
@@ -143,6 +181,37 @@ async def _attacker(url: str, seconds: float, errors: list) -> int:
     return opened
 
 
+def _attack_alone(url: str, seconds: float) -> tuple[int, list]:
+    """The attacker in a process of its own, so that its work never delays the students' harness."""
+    errors: list = []
+    return asyncio.run(_attacker(url, seconds, errors)), errors
+
+
+def _upload_alone(url: str, files: list, seconds: float) -> dict:
+    out = {"uploads": 0, "upload_s": [], "after_s": [], "messages": set(), "errors": []}
+    asyncio.run(_uploader(url, files, seconds, out))
+    return out
+
+
+def _ready() -> bool:
+    return True
+
+
+def _process():
+    """A process of its own for the attacker or the uploader, its imports done before measuring (so that its
+    work never delays the students' harness, which then measures the server alone)."""
+    import concurrent.futures
+    import multiprocessing
+
+    pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    pool.submit(_ready).result()
+    return pool
+
+
+async def _elsewhere(pool, fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+
+
 async def scenario(url: str, pids, seconds: float) -> dict:
     out: dict = {"errors": []}
     # Every page once, so that imports and caches are paid before measuring.
@@ -150,25 +219,30 @@ async def scenario(url: str, pids, seconds: float) -> dict:
         session = Session(url, page)
         await session.open()
         await session.close()
+    attacker, uploader = _process(), _process()
     out["baseline"] = await sliders(url, ["perceptron"], sessions=3, interval=0.5, duration=seconds, arrival=0.5)
     before = rss_mb(pids)
-    attack = asyncio.create_task(_attacker(url, seconds + 1, out["errors"]))
+    attack = asyncio.create_task(_elsewhere(attacker, _attack_alone, url, seconds + 1))
     out["during"] = await sliders(url, ["perceptron"], sessions=3, interval=0.5, duration=seconds, arrival=0.5, seed=3)
-    out["opened"] = await attack
+    out["opened"], errors = await attack
+    out["errors"] += errors
+    attacker.shutdown()
     for _ in range(10):
         for page, query in WORST:
             session = Session(url, page, query=query)
             await session.open()
             await session.close()
     out["rss_before"], out["rss_after"] = before, rss_mb(pids)
+    out["rss_server_before_uploads"] = rss_mb(pids[:1])
     # The uploads last, so that the memory above is the worst links' alone.
     files = [(wide_csv(seed), long_csv(seed)) for seed in range(UPLOAD_ROUNDS)]  # made before measuring
-    out["upload"] = {"uploads": 0, "upload_s": [], "after_s": [], "messages": set(), "errors": []}
-    uploads = asyncio.create_task(_uploader(url, files, seconds + 1, out["upload"]))
+    uploads = asyncio.create_task(_elsewhere(uploader, _upload_alone, url, files, seconds + 1))
     out["during_uploads"] = await sliders(url, ["perceptron"], sessions=3, interval=0.5, duration=seconds,
                                           arrival=0.5, seed=5)
-    await uploads
+    out["upload"] = await uploads
+    uploader.shutdown()
     out["rss_uploads"] = rss_mb(pids)
+    out["rss_server_uploads"] = rss_mb(pids[:1])  # the server process alone, without its upload worker
     return out
 
 
@@ -178,7 +252,7 @@ def main() -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M')}: `python -m bench hostile` (one streamlit run process; load average "
           f"{one:.1f} before)")
     with Server() as server:
-        out = run(scenario(server.url, server.pids(), seconds))
+        out = run(scenario(server.url, Pids(server), seconds))
     before = [x * 1000 for x in out["baseline"].rerun]
     during = [x * 1000 for x in out["during"].rerun]
     p_before, p_during = percentile(before, 95), percentile(during, 95)
@@ -201,6 +275,8 @@ def main() -> None:
          "value": percentile([x * 1000 for x in upload["after_s"]], 95), "target": ""},
         {"measure": "server memory after the uploads (MB more)",
          "value": round(out["rss_uploads"] - out["rss_after"], 1), "target": ""},
+        {"measure": "… of which the server process itself (the rest: its upload worker)",
+         "value": round(out["rss_server_uploads"] - out["rss_server_before_uploads"], 1), "target": ""},
         {"measure": "crashes and errors", "value": len(out["errors"]) + len(out["during"].errors)
          + len(upload["errors"]) + len(out["during_uploads"].errors), "target": 0},
     ]

@@ -75,18 +75,19 @@ def _bundled(name: str) -> tabular.Table:
 # The table is keyed by its source (a bundled name or an upload's file id), not hashed cell by cell.
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _overview(source: str, _frame: pd.DataFrame, target: str, task: str) -> tabular.Overview:
-    return offload.run(tabular.explore, _frame, target, task)  # seconds on a wide table: not in the server
+    # Seconds on a wide uploaded table: in the worker, not the server's interpreter (a bundled set is small).
+    return offload.run(tabular.explore, _frame, target, task, here=not source.startswith("upload:"))
 
 
 @st.cache_resource(max_entries=8, show_spinner="Preparing the features…")
 def _prepare(source: str, _frame: pd.DataFrame, target: str, task: str, spec: tabular.PrepSpec) -> tabular.Prepared:
-    return offload.run(tabular.prepare, _frame, target, task, spec)
+    return offload.run(tabular.prepare, _frame, target, task, spec, here=not source.startswith("upload:"))
 
 
 # The missing-value analysis of a wide table takes seconds: once per table content and target, for every session.
 @st.cache_data(max_entries=16, show_spinner=False)
 def _gaps(source: str, _frame: pd.DataFrame, target: str) -> dict:
-    return offload.run(tabular.gaps, _frame, target)
+    return offload.run(tabular.gaps, _frame, target, here=not source.startswith("upload:"))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -140,6 +141,7 @@ def test_offloaded_work_runs_in_one_worker_process_at_the_lowest_priority():
     assert offload.worker_pids() == [worker]
     assert _nice(worker) == 19 and offload.run(os.nice, 0) == 19
     assert offload.run(os.getpid) == worker  # started once, then reused
+    assert offload.run(os.getpid, here=True) == os.getpid()  # a small, known input: computed here
 
 
 def test_a_csv_read_in_the_worker_is_the_table_read_here():
@@ -218,3 +220,83 @@ def test_a_served_upload_is_read_by_a_worker_of_the_server_at_the_lowest_priorit
     assert alerts == [] and exceptions == []
     niced = [pid for pid in _children(server.proc.pid) if _nice(pid) == 19]
     assert niced, "no worker process of the lowest priority under the server"
+
+
+# -- fair turns between browsers (nnviz.ui.pacing) ------------------------------------------------------------
+def _fresh(monkeypatch):
+    from nnviz.ui import pacing
+
+    monkeypatch.setattr(pacing, "_browsers", type(pacing._browsers)())
+    return pacing
+
+
+def test_a_browser_under_its_burst_never_waits(monkeypatch):
+    pacing = _fresh(monkeypatch)
+    pacing.charge("other", 0.01, started=100.0, now=100.0)
+    for i in range(20):  # a math page's slider every half second: 40 ms each
+        now = 100.0 + 0.5 * i
+        assert pacing.wait_for("student", now) == 0.0
+        pacing.charge("student", 0.04, started=now, now=now)
+
+
+def test_a_browser_over_its_share_waits_while_others_use_the_server(monkeypatch):
+    pacing = _fresh(monkeypatch)
+    now = 100.0
+    for _ in range(10):  # page after page, 150 ms each, without a pause
+        pacing.charge("links", 0.15, started=now, now=now + 0.15)
+        now += 0.15
+    pacing.charge("student", 0.04, started=now - 0.5, now=now - 0.46)  # a slider moved half a second ago
+    pause = pacing.wait_for("links", now)
+    assert 0 < pause < pacing.MAX_WAIT
+    # The charge drains at SHARE of a core: after the pause the browser is back at its burst.
+    assert pacing.wait_for("links", now + pause) == pytest.approx(0.0, abs=1e-9)
+    assert pacing.wait_for("student", now) == 0.0
+
+
+def test_a_browser_alone_on_the_server_never_waits(monkeypatch):
+    pacing = _fresh(monkeypatch)
+    now = 100.0
+    for _ in range(30):
+        pacing.charge("links", 0.15, started=now, now=now + 0.15)
+        now += 0.15
+    assert pacing.wait_for("links", now) == 0.0
+    pacing.charge("student", 0.04, started=now, now=now)  # someone else arrives
+    assert pacing.wait_for("links", now) > 0
+
+
+def test_one_long_run_makes_the_next_wait_at_most_the_longest_wait(monkeypatch):
+    pacing = _fresh(monkeypatch)
+    pacing.charge("student", 0.04, started=399.5, now=399.6)
+    pacing.charge("trainer", 300.0, started=100.0, now=400.0)  # a training's run
+    assert pacing.wait_for("trainer", 400.0) == pytest.approx(pacing.MAX_WAIT)
+    assert pacing.wait_for("trainer", 400.0 + pacing.MAX_WAIT) == pytest.approx(0.0)
+
+
+def test_the_number_of_browsers_remembered_is_bounded(monkeypatch):
+    pacing = _fresh(monkeypatch)
+    for i in range(pacing._KEEP + 50):
+        pacing.charge(f"browser{i}", 0.01, started=100.0, now=100.0)
+    assert len(pacing._browsers) == pacing._KEEP and "browser0" not in pacing._browsers
+
+
+def test_every_page_run_is_charged_to_its_session_without_a_cookie():
+    from streamlit.testing.v1 import AppTest
+
+    from nnviz.ui import pacing
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    keys = [key for key in pacing._browsers if key.startswith("session:")]
+    assert keys and all(pacing._browsers[key][0] >= 0 for key in keys)
+
+
+def test_a_browsers_tabs_share_one_token_whatever_the_cookies_mask():
+    from nnviz.ui import pacing
+
+    secret = bytes(range(16))
+    masks = [bytes([7] * 4), bytes([1, 2, 3, 4])]
+    cookies = [f"2|{m.hex()}|{bytes(b ^ m[i % 4] for i, b in enumerate(secret)).hex()}|1765000000" for m in masks]
+    assert cookies[0] != cookies[1]
+    assert pacing.token(cookies[0]) == pacing.token(cookies[1]) == secret.hex()
+    assert pacing.token("not a tornado cookie") == "not a tornado cookie"

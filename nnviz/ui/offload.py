@@ -129,13 +129,18 @@ def _discard(pool: futures.ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run(fn, *args, cpu_seconds: float = CPU_SECONDS, wall_seconds: float = WALL_SECONDS, **kwargs):
+def run(fn, *args, here: bool = False, cpu_seconds: float = CPU_SECONDS, wall_seconds: float = WALL_SECONDS,
+        **kwargs):
     """``fn(*args, **kwargs)`` computed in the worker process; its result, or its exception raised here.
 
     ``fn`` must be a module-level function (it is sent by name), its arguments and result picklable. A
     ``ValueError`` from ``fn`` arrives as it was raised; over ``cpu_seconds`` of CPU it is :class:`TooLong`; a
     worker that died (out of memory) or did not answer within ``wall_seconds`` gives a ``ValueError`` too.
+    ``here=True`` computes it in this process instead: for inputs of known, small cost (a bundled data set),
+    which should not wait behind uploads, nor for a worker of the lowest priority on a busy machine.
     """
+    if here:
+        return fn(*args, **kwargs)
     pool = _executor()
     try:
         future = _submit(pool, _call, fn, args, kwargs, cpu_seconds)
