@@ -300,3 +300,15 @@ def test_a_browsers_tabs_share_one_token_whatever_the_cookies_mask():
     assert cookies[0] != cookies[1]
     assert pacing.token(cookies[0]) == pacing.token(cookies[1]) == secret.hex()
     assert pacing.token("not a tornado cookie") == "not a tornado cookie"
+
+
+def test_an_idle_worker_ends_and_the_next_task_starts_a_new_one():
+    worker = offload.run(os.getpid)
+    assert offload.stop_if_idle()
+    for _ in range(300):  # the worker exits once it has read the pool's stop
+        if not os.path.exists(f"/proc/{worker}"):
+            break
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{worker}")
+    assert offload.run(os.getpid) not in (worker, os.getpid())
+    assert not offload.stop_if_idle(task=-1)  # a task came since that one: the worker stays

@@ -8,7 +8,8 @@ the answer in the page's thread (waiting lets the other threads run); the page s
 Bounds: a task may use :data:`CPU_SECONDS` of the worker's CPU (the worker stops it and the page gets a message
 in words); a worker that does not answer within :data:`WALL_SECONDS` is ended and the next task starts a new one.
 Tasks wait in one queue, first come first served. After each task the worker returns its freed memory to the
-system, and it exits with the server.
+system; after :data:`IDLE_SECONDS` without a task it ends (the next task starts a new one), and it ends with the
+server.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ CPU_SECONDS = 60.0  # what one task may spend (about ten times a 5 MB file's rea
 WALL_SECONDS = 300.0  # the worker answers within this or is ended (a queue of a class's uploads included)
 
 _lock = threading.Lock()
+IDLE_SECONDS = 60.0  # a worker without a task for this long ends, and its memory goes back to the system
 _pool: futures.ProcessPoolExecutor | None = None
+_busy = 0  # tasks sent and not yet answered
+_last_task = 0  # counts tasks, so that an idle check knows whether one came since
 
 
 class TooLong(ValueError):
@@ -139,15 +143,44 @@ def run(fn, *args, here: bool = False, cpu_seconds: float = CPU_SECONDS, wall_se
     ``here=True`` computes it in this process instead: for inputs of known, small cost (a bundled data set),
     which should not wait behind uploads, nor for a worker of the lowest priority on a busy machine.
     """
+    global _busy, _last_task
     if here:
         return fn(*args, **kwargs)
     pool = _executor()
+    with _lock:
+        _busy += 1
+        _last_task += 1
     try:
-        future = _submit(pool, _call, fn, args, kwargs, cpu_seconds)
-    except RuntimeError:  # the pool broke (its worker was killed) since the last task: one new worker
-        _discard(pool)
-        pool = _executor()
-        future = _submit(pool, _call, fn, args, kwargs, cpu_seconds)
+        try:
+            future = _submit(pool, _call, fn, args, kwargs, cpu_seconds)
+        except RuntimeError:  # the pool broke (its worker was killed) since the last task: one new worker
+            _discard(pool)
+            pool = _executor()
+            future = _submit(pool, _call, fn, args, kwargs, cpu_seconds)
+        return _answer(pool, future, wall_seconds)
+    finally:
+        with _lock:
+            _busy -= 1
+            task = _last_task
+        timer = threading.Timer(IDLE_SECONDS, stop_if_idle, args=(task,))
+        timer.daemon = True
+        timer.start()
+
+
+def stop_if_idle(task: int | None = None) -> bool:
+    """End the worker if no task is running and none came since task number ``task`` (any, when None); the next
+    task starts a new one. Returns whether it ended one."""
+    global _pool
+    with _lock:
+        pool = _pool
+        if pool is None or _busy or (task is not None and task != _last_task):
+            return False
+        _pool = None
+    pool.shutdown(wait=False)
+    return True
+
+
+def _answer(pool: futures.ProcessPoolExecutor, future: futures.Future, wall_seconds: float):
     try:
         return future.result(wall_seconds)
     except futures.TimeoutError:
