@@ -10,6 +10,9 @@ focused and ArrowRight / ArrowLeft pressed in turn; for each press:
   ``plotly_afterplot`` of any Plotly chart on the page (charts mounted after
   the press included), once none has come for ``QUIET`` seconds;
 - key → run finished: to the ``script_finished`` message on the WebSocket;
+- browser CPU: the page's main thread's CPU time over the press (Chrome's ``ThreadTime`` metric over
+  the DevTools protocol): the work the browser did, which, unlike the wait, does not grow when other
+  processes share the machine;
 - server run: from the browser sending ``rerun_script`` to ``script_finished``
   arriving (loopback, so the server's run as the browser sees it), and the
   server process's CPU time over the press;
@@ -151,6 +154,7 @@ class Press:
     server: float | None  # as the page's main thread sees it
     server_network: float | None  # as the network sees it (Playwright's frame events)
     server_cpu: float | None  # the server process's CPU time from the press to the page settling
+    browser_cpu: float | None  # the page's main thread's CPU time from the press to the page settling
     charts: int
     afterplots: int
     titles: list
@@ -366,19 +370,21 @@ def measure(browser_, base_url: str, path: str, label: str = "", presses: int = 
             result.note = "no slider found in the open section"
             return result
         slider.focus()
+        thread_time = _thread_time(context, page)
         for i in range(presses):
             recorded = page.evaluate("() => [window.__nnvizBench.recv.length, window.__nnvizBench.sent.length]")
             before_press = len(sent_data)
-            cpu = _cpu_ms(server_pid)
+            cpu, browser_cpu = _cpu_ms(server_pid), thread_time()
             page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
             settled = _wait_settled(page, i, quiet, RUN_TIMEOUT)
-            after = _cpu_ms(server_pid)
+            after, browser_after = _cpu_ms(server_pid), thread_time()
             cpu = None if cpu is None or after is None else after - cpu
+            browser_cpu = None if browser_cpu is None or browser_after is None else browser_after - browser_cpu
             rec = page.evaluate("() => window.__nnvizBench")
             if len(rec["keys"]) <= i:
                 result.note = "the slider did not take the key press"
                 return result
-            result.presses.append(_press(rec, i, recorded, frames, sent, cpu))
+            result.presses.append(_press(rec, i, recorded, frames, sent, cpu, browser_cpu))
             result.reruns += [data for data in sent_data[before_press:] if _is_rerun(data)][:1]
             if not settled:
                 result.note = f"a run did not finish within {RUN_TIMEOUT:.0f} s"
@@ -391,8 +397,30 @@ def measure(browser_, base_url: str, path: str, label: str = "", presses: int = 
         context.close()
 
 
+def _thread_time(context, page):
+    """A reader of the page's main thread's CPU time so far, in ms (None where the browser has no such metric).
+
+    The reader's own polling while a press settles (one evaluation every 100 ms) is counted too: about
+    the same small amount on every page.
+    """
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+    except Exception:  # not chromium, or the protocol refused: the column stays empty
+        return lambda: None
+
+    def read() -> float | None:
+        try:
+            metrics = cdp.send("Performance.getMetrics")["metrics"]
+        except Exception:
+            return None
+        return next((m["value"] * 1000 for m in metrics if m["name"] == "ThreadTime"), None)
+
+    return read
+
+
 def _press(rec: dict, i: int, recorded: list[int], frames: list[tuple], sent_at: list[float],
-           cpu: float | None) -> Press:
+           cpu: float | None, browser_cpu: float | None = None) -> Press:
     t0 = rec["keys"][i]
     received = [(n, m) for n, m in enumerate(rec["recv"]) if n >= recorded[0] and m[0] >= t0]
     recv = [m for _, m in received]
@@ -413,6 +441,7 @@ def _press(rec: dict, i: int, recorded: list[int], frames: list[tuple], sent_at:
         server=(finished[1][0] - rerun[1][0]) if finished and rerun else None,
         server_network=network,
         server_cpu=cpu,
+        browser_cpu=browser_cpu,
         charts=len({p[1] for p in plots}), afterplots=len(plots), titles=sorted({p[2] for p in plots}),
         bytes=sum(m[1] for m in recv), messages=len(recv), deltas=sum(k.count(DELTA) for k in kinds),
         ref_hashes=sum(k.count(REF_HASH) for k in kinds),
@@ -534,8 +563,9 @@ def _mean(values):
     return sum(values) / len(values) if values else None
 
 
-def row(result: Result, floor: float | None, harness: dict | None = None, replayed: dict | None = None) -> dict:
-    """One line of the table for a page's presses."""
+def row(result: Result, floor: float | None, harness: dict | None = None, replayed: dict | None = None,
+        floor_cpu: float | None = None) -> dict:
+    """One line of the table for a page's presses (``floor_cpu``: the bare floor's median browser CPU)."""
     presses = result.presses
     if not presses:
         return {"page / section": result.label, "note": result.note or "not measured"}
@@ -552,6 +582,7 @@ def row(result: Result, floor: float | None, harness: dict | None = None, replay
         "server run ms": ms(_median([p.server_network for p in presses])),
         "page sees ms": ms(_median([p.server for p in presses])),
         "server CPU ms": ms(_mean([p.server_cpu for p in presses])),
+        "browser CPU ms": ms(_median([p.browser_cpu for p in presses])),
         "charts redrawn": _median([p.charts for p in presses]),
         "charts sent": _median([len(p.plotly_deltas) for p in presses]),
         "KB": round(_median([p.bytes for p in presses]) / 1024, 1),
@@ -559,6 +590,7 @@ def row(result: Result, floor: float | None, harness: dict | None = None, replay
         "reruns": _median([p.reruns_sent for p in presses]),
         "URL writes": _median([p.query_writes for p in presses]),
         "× floor": "-" if median_chart is None or not floor else round(median_chart / floor, 2),
+        "CPU × floor": _ratio(_median([p.browser_cpu for p in presses]), floor_cpu),
         "n": len(presses),
         "note": result.note,
     }
@@ -571,9 +603,13 @@ def row(result: Result, floor: float | None, harness: dict | None = None, replay
     return out
 
 
+def _ratio(value, floor):
+    return "-" if value is None or not floor else round(value / floor, 2)
+
+
 COLUMNS = ["page / section", "key→chart ms", "p90", "key→finished ms", "server run ms", "page sees ms",
-           "server CPU ms", "harness run ms", "harness CPU ms", "replay run ms", "replay CPU ms", "charts redrawn", "charts sent", "KB", "msgs", "reruns",
-           "URL writes", "× floor", "n", "note"]
+           "server CPU ms", "browser CPU ms", "harness run ms", "harness CPU ms", "replay run ms", "replay CPU ms", "charts redrawn", "charts sent", "KB", "msgs", "reruns",
+           "URL writes", "× floor", "CPU × floor", "n", "note"]
 
 
 def _stored_runs(folder: str) -> str:
@@ -620,7 +656,7 @@ def main() -> None:
     floors = [("floor: slider + 1 chart", "bench/floor_app.py"),
               ("floor: slider + 4 charts + 4 formulas", "bench/floor4_app.py")]
     with browser() as b:
-        floor = None
+        floor = floor_cpu = None
         for label, app in floors:
             with serve(app) as (url, pid):
                 measure(b, url, "/", label, 1, 0.5, pid)  # the first visit pays for the imports
@@ -629,7 +665,8 @@ def main() -> None:
                 replayed = replay(url, "/", result.reruns, pid)
             if floor is None and result.presses:
                 floor = _median([p.key_to_chart for p in result.presses])
-            rows.append(row(result, floor, harness, replayed))
+                floor_cpu = _median([p.browser_cpu for p in result.presses])
+            rows.append(row(result, floor, harness, replayed, floor_cpu))
             print(f"  measured {label}", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(prefix="nnviz-bench-runs-") as runs, \
                 serve("app.py", {"NNVIZ_RUNS_DIR": _stored_runs(runs)}) as (url, pid):
@@ -640,7 +677,7 @@ def main() -> None:
                 result = measure(b, url, path, label, PRESSES, QUIET, pid)
                 harness = harness_moves(url, path, PRESSES, pid) if result.presses else None
                 replayed = replay(url, path, result.reruns, pid)
-                rows.append(row(result, floor, harness, replayed))
+                rows.append(row(result, floor, harness, replayed, floor_cpu))
                 print(f"  measured {label}", file=sys.stderr, flush=True)
         notes += experiment(b, min(PRESSES, 6), QUIET)
     one, five, _ = os.getloadavg()
@@ -654,7 +691,8 @@ def main() -> None:
           "process's CPU per press (mean); harness: bench/load.py moving the same slider on the same server; "
           "replay: the browser's own rerun_script messages re-sent from bench/load.py; charts sent: Plotly "
           "deltas re-sent in full (not as a cache reference); reruns: rerun_script messages the browser sent; "
-          "URL writes: page_info_changed messages; × floor: key→chart over the bare floor's.")
+          "URL writes: page_info_changed messages; × floor: key→chart over the bare floor's; browser CPU: the "
+          "page's main thread's CPU per press (median; Chrome's ThreadTime), CPU × floor: over the bare floor's.")
     for line in notes:
         print(line)
 

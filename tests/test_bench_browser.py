@@ -41,6 +41,7 @@ def test_a_key_press_on_the_floor_app_is_timed_to_its_chart_redraw():
         assert press.key_to_chart is not None and press.key_to_chart > 0
         assert press.key_to_finished is not None and 0 < press.key_to_finished <= press.key_to_chart
         assert press.charts >= 1
+        assert press.browser_cpu is not None and press.browser_cpu > 0  # the page's main thread's CPU
         assert press.reruns_sent == 1
         assert press.finishes == [0]  # FINISHED_SUCCESSFULLY
         assert press.plotly_deltas == ["(untitled)"]  # the one chart, re-sent in full
