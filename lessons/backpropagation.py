@@ -287,7 +287,9 @@ def chain_section() -> None:
 
     left, right = st.columns([1, 1])
     with left:
-        st.latex(r"z^{(l)} = w_l\, a^{(l-1)} + b_l, \quad a^{(l)} = \sigma(z^{(l)}), \quad " + lesson.CHAIN_COST_LATEX)
+        # Two lines: in a half-width column one line would run past the column's edge.
+        st.latex(r"\begin{gathered} z^{(l)} = w_l\, a^{(l-1)} + b_l, \quad a^{(l)} = \sigma(z^{(l)}) \\ "
+                 + lesson.CHAIN_COST_LATEX + r"\end{gathered}")
         st.dataframe(pd.DataFrame(
             {"z": [ch.z[l] for l in (1, 2, 3)], "a = σ(z)": [ch.a[l] for l in (1, 2, 3)],
              "σ'(z)": [ch.sigma_prime[l] for l in (1, 2, 3)]},
@@ -316,11 +318,13 @@ def sensitivity_section() -> None:
     chain_params = {p: getattr(s, p) for p in lesson.CHAIN_PARAMETERS}
     sens = lesson.sensitivity(s.x, s.y, chain_params, s.nudge, s.eps)
     p = f"{s.nudge[0]}_{s.nudge[1]}"
+    # The change and its prediction on two aligned lines: on one line the result ran past the column's edge.
     st.latex(
-        rf"C_0({p} + \varepsilon) - C_0({p}) = {lesson.fmt(sens.nudged_cost, 6)} - "
-        rf"{lesson.fmt(sens.cost, 6)} = {lesson.fmt(sens.actual_change, 6)} \quad \approx \quad "
+        rf"\begin{{aligned}} C_0({p} + \varepsilon) - C_0({p}) &= {lesson.fmt(sens.nudged_cost, 6)} - "
+        rf"{lesson.fmt(sens.cost, 6)} = {lesson.fmt(sens.actual_change, 6)} \\ &\approx "
         rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {p}}} = "
         rf"{lesson.fmt(sens.eps)} \times {lesson.pfmt(sens.gradient, 6)} = {lesson.fmt(sens.predicted_change, 6)}"
+        r" \end{aligned}"
     )
     chart.show(_sensitivity_figure(s.x, s.y, tuple(chain_params.items()), s.nudge, s.eps),
                     key="backprop.sensitivity")

@@ -74,6 +74,22 @@ CHART_TEXT_CSS = """
 </style>
 """
 
+# Every page: a display formula wider than its column scrolls sideways instead of being cut at the column's
+# edge, with a cue that there is more: a visible scroll bar, and a shade on the side where more of the
+# formula is hidden (a scroll-driven animation: from the right edge at the start to the left edge at the end;
+# a formula that fits has no scroll timeline, so no shade). On a phone formulas are drawn a little smaller.
+FORMULA_CSS = """
+<style>
+[data-testid="stMain"] .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 6px;
+  scrollbar-width: thin; scrollbar-color: rgba(128,128,128,0.6) transparent;
+  animation: nnviz-more-formula linear both; animation-timeline: scroll(self inline); }
+@keyframes nnviz-more-formula {
+  from { box-shadow: inset -18px 0 14px -12px rgba(128,128,128,0.75); }
+  to { box-shadow: inset 18px 0 14px -12px rgba(128,128,128,0.75); } }
+@media (max-width: 640px) { [data-testid="stMain"] .katex-display > .katex { font-size: 1.05em; } }
+</style>
+"""
+
 
 def is_on() -> bool:
     """Whether this session is in presenter mode (the toggle, first seeded from ``?present=1``)."""
@@ -353,6 +369,7 @@ def run(page) -> None:
     st.sidebar.toggle("Presenter mode", key=KEY, on_change=_toggled, help="Larger text and charts for a projector; "
                       "the sidebar starts collapsed. Also ?present=1 in the address.")
     st.html(CHART_TEXT_CSS)
+    st.html(FORMULA_CSS)
     if is_on():
         # Navigating between pages drops the query string; keep the mode in the URL.
         if st.query_params.get(PARAM) != "1":
