@@ -43,6 +43,11 @@ MAX_EDGE_WIDTH = 9.0
 LABELLED_EDGES = 16  # write each edge's number on it only while the diagram stays readable
 
 
+def _edge_width(level: int) -> float:
+    """An edge's width in px for its level (1 … WIDTH_LEVELS) of |w| or |∂C/∂w|."""
+    return 0.8 + (MAX_EDGE_WIDTH - 0.8) * level / WIDTH_LEVELS
+
+
 def _short(value: float) -> str:
     value = float(value)
     if value == 0:
@@ -104,7 +109,7 @@ def network_diagram(
     largest = max((float(np.max(s)) for s in sized), default=0.0) or 1.0
     n_edges = sum(w.size for w in weights)
     groups: dict = {}
-    label_x, label_y, label_text, hover = [], [], [], []
+    label_x, label_y, label_text, label_edge, hover = [], [], [], [], []
     for i, w in enumerate(weights):
         l = i + 2
         for j in range(w.shape[0]):
@@ -115,8 +120,9 @@ def network_diagram(
                 xs += [x0, x1, None]
                 yv += [y0, y1, None]
                 # Labels sit near the receiving neuron so crossing edges do not overlap.
-                label_x.append(x0 + 0.72 * (x1 - x0))
-                label_y.append(y0 + 0.72 * (y1 - y0))
+                label_x.append(x0 + 0.6 * (x1 - x0))
+                label_y.append(y0 + 0.6 * (y1 - y0))
+                label_edge.append(((x0, y0), (x1, y1), bool(w[j, k] >= 0), level))
                 if new_weights is not None:
                     label_text.append(_short(new_weights[i][j, k]))
                 else:
@@ -131,13 +137,16 @@ def network_diagram(
     for (positive, level), (xs, yv) in sorted(groups.items()):
         data.append(dict(
             type="scatter", x=xs, y=yv, mode="lines", hoverinfo="skip", showlegend=False, opacity=0.75,
-            line=dict(color=palette.POSITIVE if positive else palette.NEGATIVE,
-                      width=0.8 + (MAX_EDGE_WIDTH - 0.8) * level / WIDTH_LEVELS),
+            line=dict(color=palette.POSITIVE if positive else palette.NEGATIVE, width=_edge_width(level)),
         ))
     labelled = n_edges <= LABELLED_EDGES
+    # Each edge's number in a box beside its edge (as text on the edge, the edge ran through it); the
+    # invisible markers carry the hover text.
+    labels = [spec.edge_label(start, end, text, palette.POSITIVE if positive else palette.NEGATIVE,
+                              _edge_width(level), at=0.6, size=11)
+              for text, (start, end, positive, level) in zip(label_text, label_edge)] if labelled else []
     data.append(dict(
-        type="scatter", x=label_x, y=label_y, mode="text" if labelled else "markers",
-        text=label_text if labelled else None, textfont=dict(size=11),
+        type="scatter", x=label_x, y=label_y, mode="markers",
         marker=dict(size=8, color="rgba(0,0,0,0)"), hovertext=hover, hoverinfo="text",
         name="∂C/∂w" if by_gradient else "w", showlegend=False,
     ))
@@ -182,7 +191,7 @@ def network_diagram(
         data, title, "", "", height=height or max(palette.HEIGHT, 110 * max(sizes) + 170),
         xaxis=dict(tickvals=list(range(n_layers)), ticktext=ticks, showgrid=False, zeroline=False,
                    range=[-0.35, n_layers - 0.65]),
-        yaxis=dict(visible=False, range=[-top - 0.45, top + 0.8]), showlegend=show_legend,
+        yaxis=dict(visible=False, range=[-top - 0.45, top + 0.8]), showlegend=show_legend, annotations=labels,
     )
 
 

@@ -29,6 +29,8 @@ COLOURS = {"sgd": palette.BLUE, "momentum": palette.ORANGE, "nesterov": palette.
 # Legends sit in a row under the title (the house default puts them over the title's right end), or inside
 # a corner the data leave empty when the chart is narrow.
 LEGEND_TOP = dict(orientation="h", x=0.0, xanchor="left", y=1.02, yanchor="bottom")
+# In rows under the plot (below the axis title), where the page's own background keeps it readable.
+LEGEND_BELOW = dict(orientation="h", x=0.0, xanchor="left", y=-0.16, yanchor="top")
 
 
 def _legend_inside(x: float, y: float) -> dict:
@@ -163,12 +165,16 @@ def cost_per_step(series: list[dict], title: str = "Cost per step", log_y: bool 
             data.append(dict(type="scatter", x=[len(values) - 1], y=[float(values[-1])], mode="markers",
                              showlegend=False, hoverinfo="skip",
                              marker=dict(symbol="x", size=14, color=palette.VERMILION)))
+            # A diverging run climbs to the top right: its note goes to the left of its last point, level
+            # with it (above the climbing line), and the legend to the bottom right, which the line leaves empty.
             annotations.append(dict(x=len(values) - 1, y=float(np.log10(values[-1])) if log_y else float(values[-1]),
                                     text=f"{s['name']}: diverged at step {s['diverged_at']}", showarrow=True,
-                                    arrowhead=2, ax=40, ay=-30, arrowcolor=palette.VERMILION, font=dict(size=12),
-                                    bordercolor=palette.VERMILION, borderwidth=1))
+                                    arrowhead=2, ax=-40, ay=0, xanchor="right", arrowcolor=palette.VERMILION,
+                                    font=dict(size=12), bordercolor=palette.VERMILION, borderwidth=1,
+                                    bgcolor=palette.LEGEND_BG))
+    diverged = any(s.get("diverged_at") is not None for s in series)
     layout = spec.layout(title, "step", y_title, height=380, annotations=annotations,
-                         legend=_legend_inside(0.99, 0.99), margin=dict(t=50),
+                         legend=_legend_inside(0.99, 0.02 if diverged else 0.99), margin=dict(t=50),
                          yaxis=dict(type="log" if log_y else "linear", exponentformat="power",
                                     dtick=1 if log_y else None))
     return spec.figure(data, layout)
@@ -444,8 +450,9 @@ def stochastic_paths(xs, ys, Z, runs: list[dict], minimum, title: str) -> go.Fig
                          line=dict(color=r["colour"], width=2.5 if rank == 0 else 1.5),
                          marker=dict(size=3, color=r["colour"]),
                          hovertemplate=r["name"] + ": w=%{x:.3f}, b=%{y:.3f}<extra></extra>"))
-    layout = spec.layout(title, "slope w", "intercept b", height=560, legend=_legend_inside(0.99, 0.02),
-                         margin=dict(t=50),
+    # The legend under the plot, on the page's own background: over the dark contour its text was unreadable.
+    layout = spec.layout(title, "slope w", "intercept b", height=600, legend=LEGEND_BELOW,
+                         margin=dict(t=50, b=120),
                          xaxis=dict(range=[x0, x1], constrain="domain"), yaxis=dict(range=[y0, y1]))
     return spec.figure(data, layout)
 

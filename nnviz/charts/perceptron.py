@@ -21,11 +21,11 @@ def neuron_diagram(x, w, b: float, z: float, out: float, activation: str) -> go.
     data, annotations = [], []
     for name, weight, label in (("x1", w1, "w₁"), ("x2", w2, "w₂"), ("1", b, "b")):
         (xa, ya), (xb, yb) = nodes[name], nodes["sum"]
+        width = 1 + 9 * abs(weight) / biggest
         data.append(dict(type="scatter", x=[xa, xb], y=[ya, yb], mode="lines", hoverinfo="skip",
-                         showlegend=False,
-                         line=dict(width=1 + 9 * abs(weight) / biggest, color=_sign_colour(weight))))
-        annotations.append(dict(x=(xa + xb) / 2, y=(ya + yb) / 2, showarrow=False, bgcolor=palette.LEGEND_BG,
-                                text=f"{label} = {weight:.2f}", font=dict(size=14)))
+                         showlegend=False, line=dict(width=width, color=_sign_colour(weight))))
+        annotations.append(spec.edge_label((xa, ya), (xb, yb), f"{label} = {weight:.2f}", _sign_colour(weight),
+                                           width, at=0.35, size=14))
     data.append(dict(type="scatter", x=[2.0, 3.6], y=[1.0, 1.0], mode="lines", hoverinfo="skip",
                      showlegend=False, line=dict(width=2, color=palette.GREY)))
     labels = {"x1": f"x₁ = {x1:.2f}", "x2": f"x₂ = {x2:.2f}", "1": "bias input 1",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import no_exception, wait_for_app
 
@@ -53,5 +54,123 @@ def test_a_number_typed_out_of_range_gets_words_and_the_box_shows_the_value_used
         assert 0 <= note_rect["y"] - (box_rect["y"] + box_rect["height"]) < 80
         no_exception(page)
         assert page.errors == []
+    finally:
+        context.close()
+
+
+# Each display formula: its box's width, how far its drawn math reaches (the right edge of KaTeX's .base
+# boxes, left of the box's own left edge), whether the box scrolls sideways, and its shade (the cue).
+FORMULAS = """() => [...document.querySelectorAll('[data-testid=stMain] .katex-display')].map(d => {
+    const box = d.getBoundingClientRect(), style = getComputedStyle(d);
+    const reach = Math.max(0, ...[...d.querySelectorAll('.katex-html .base')].map(b => b.getBoundingClientRect().right))
+        - box.left + d.scrollLeft;
+    return {text: d.innerText.replace(/\\s+/g, ' ').slice(0, 60), width: d.clientWidth, reach,
+            scrollWidth: d.scrollWidth, overflowX: style.overflowX, shade: style.boxShadow};
+})"""
+
+
+def _each_tab(page):
+    """Open each of the page's top-level tabs in turn (a page without tabs: once); yields the tab's label."""
+    page.wait_for_selector("[data-testid=stMain] .katex-display", timeout=60_000)
+    wait_for_app(page, 60_000)
+    tabs = page.locator("[data-testid=stMain] [data-testid=stTabs]").first.locator("[role=tab]")
+    if tabs.count() == 0:
+        yield "the page"
+        return
+    for i in range(tabs.count()):
+        label = tabs.nth(i).inner_text()
+        tabs.nth(i).click()
+        page.wait_for_timeout(500)
+        wait_for_app(page, 60_000)
+        page.wait_for_timeout(1000)  # KaTeX fonts and the charts beside the formulas settle
+        yield label
+
+
+@pytest.mark.parametrize("path", MATH_PAGES)
+def test_no_formula_is_cut_at_its_column_edge(browser, server_url, path):
+    """At 1280 × 800 every formula fits its box; on a phone a wider one scrolls, with a shade as its cue.
+
+    The rules: at 1280 × 800 the drawn math (KaTeX's .base boxes) ends inside the box (2 px for KaTeX's
+    2 px Safari spacer, .vlist-s), and every box scrolls sideways (overflow-x: auto), so nothing is ever cut.
+    At 390 × 844 a formula fits, or (scrollWidth > clientWidth) its box scrolls and shows a shade.
+    """
+    checked = 0
+    for width, height in ((1280, 800), (390, 844)):
+        context, page = _open(browser, server_url, path, width, height)
+        try:
+            for tab in _each_tab(page):
+                if width < 1280:  # a shade comes with the scroll timeline, once the formula is laid out
+                    try:
+                        page.wait_for_function(f"() => ({FORMULAS})().every(f => f.scrollWidth <= f.width + 2"
+                                               " || f.shade !== 'none')", timeout=10_000)
+                    except PlaywrightTimeout:
+                        pass  # the assertion below names the formula
+                for f in page.evaluate(FORMULAS):
+                    checked += 1
+                    where = f"{path} [{tab}] at {width}px: {f['text']!r}"
+                    assert f["overflowX"] == "auto", where
+                    if width == 1280:
+                        assert f["reach"] <= f["width"] + 2, f"{where} reaches {f['reach']:.0f} of {f['width']} px"
+                    elif f["scrollWidth"] > f["width"] + 2:
+                        assert f["shade"] != "none", f"{where} scrolls without a cue"
+            no_exception(page)
+        finally:
+            context.close()
+    assert checked > 0
+
+
+def _overlap(a, b) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def test_the_diverged_note_stays_clear_of_the_legend(browser, server_url):
+    context, page = _open(browser, server_url, "gradient_descent?lr=1.2589254117941673")
+    try:
+        chart = page.locator(".js-plotly-plot", has_text="Cost per step")
+        chart.locator(".annotation", has_text="diverged at step 7").wait_for(timeout=60_000)
+        wait_for_app(page)
+        chart.scroll_into_view_if_needed()
+        note = chart.locator(".annotation", has_text="diverged at step 7").bounding_box()
+        legend = chart.locator(".legend").bounding_box()
+        plot = chart.locator(".main-svg").first.bounding_box()
+        assert not _overlap(note, legend), (note, legend)
+        assert note["y"] >= plot["y"] and note["x"] >= plot["x"]  # not cut at the top or the left
+        no_exception(page)
+    finally:
+        context.close()
+
+
+# Each edge label (the charts' only annotations) against the drawn edges of the same chart: points every
+# 2 px along each edge line; those inside a label's box (1 px inside its border) are counted.
+EDGES_THROUGH_LABELS = """(plot) => {
+    const labels = [...plot.querySelectorAll('.annotation rect.bg')].map(r => r.getBoundingClientRect());
+    const hits = [];
+    for (const path of plot.querySelectorAll('.scatterlayer .trace path.js-line')) {
+        const m = path.getScreenCTM(), n = path.getTotalLength();
+        for (let s = 0; s <= n; s += 2) {
+            const p = path.getPointAtLength(s), x = m.a * p.x + m.c * p.y + m.e, y = m.b * p.x + m.d * p.y + m.f;
+            labels.forEach((r, i) => { if (x > r.left + 1 && x < r.right - 1 && y > r.top + 1 && y < r.bottom - 1)
+                hits.push(i); });
+        }
+    }
+    return {labels: labels.length, hits: hits.length};
+}"""
+
+
+@pytest.mark.parametrize("path, title", [
+    ("perceptron", "The neuron"),
+    ("backpropagation", "The chain"),
+])
+def test_no_edge_runs_through_a_weight_label(browser, server_url, path, title):
+    context, page = _open(browser, server_url, path)
+    try:
+        chart = page.locator(".js-plotly-plot", has_text=title)
+        chart.locator(".annotation").first.wait_for(timeout=60_000)
+        wait_for_app(page)
+        chart.scroll_into_view_if_needed()
+        found = chart.evaluate(EDGES_THROUGH_LABELS)
+        assert found["labels"] >= 3 and found["hits"] == 0, found
+        no_exception(page)
     finally:
         context.close()

@@ -188,6 +188,18 @@ def test_huge_learning_rate_stops_the_chart_at_the_divergence_step(at):
     assert any("diverged at step 2" in a["text"] for a in cost["layout"]["annotations"])
 
 
+def test_the_diverged_note_and_the_legend_sit_in_different_corners(at):
+    # The climbing line ends top right: the note goes to its left, the legend to the bottom right.
+    cost = charts(at)["gd.chart.curve_cost"]
+    assert cost["layout"]["legend"]["yanchor"] == "top"  # nothing diverged: the legend stays top right
+    at.select_slider(key="gd.lr").set_value(descent.log_options(1e-4, 10.0, per_decade=20)[82]).run()
+    cost = charts(at)["gd.chart.curve_cost"]
+    note = next(a for a in cost["layout"]["annotations"] if "diverged at step" in a["text"])
+    legend = cost["layout"]["legend"]
+    assert note["xanchor"] == "right" and note["ax"] < 0 and note["ay"] == 0
+    assert legend["yanchor"] == "bottom" and legend["y"] < 0.5 and legend["xanchor"] == "right"
+
+
 def test_local_minimum_preset(at):
     at.button(key="gd.preset.Local minimum").click().run()
     assert at.selectbox(key="gd.cost").value == "two_minima"
@@ -364,6 +376,8 @@ def test_stochastic_paths_are_those_of_nnviz_descent(at):
         np.testing.assert_array_equal(decode(got["x"]), p.trajectory[:, 0])
         np.testing.assert_array_equal(decode(got["y"]), p.trajectory[:, 1])
     assert trace(fig, "least squares")["x"] == [pytest.approx(problem.least_squares[0])]
+    # The legend sits under the plot on the page's background, not over the dark contour.
+    assert fig["layout"]["legend"]["y"] < 0 and fig["layout"]["legend"]["yanchor"] == "top"
 
 
 def test_stochastic_with_a_huge_rate_says_diverged(at):
