@@ -566,7 +566,8 @@ if not SS["playground.playing"]:
         h = trainer.history
         with left:
             PAGE.widget("log_y")
-            st.latex(LOSS_FORMULA + r",\qquad " + pg.COST_LATEX[trainer.out_act])
+            st.latex(LOSS_FORMULA)
+            st.latex(pg.COST_LATEX[trainer.out_act])
             chart.show(charts.loss_history(h.epoch, h.train_loss, h.test_loss, log_y=PAGE["log_y"],
                                                 stopped_at=trainer.epoch if trainer.stop_reason else None),
                             key="playground.loss_chart")

@@ -677,13 +677,14 @@ def test_the_loss_chart_and_the_confusion_matrix_say_what_they_show_in_a_formula
     at = open_page(cost="cross_entropy")
     at.button(key="playground.step_button").click().run()
     formulas = [latex.value for latex in at.latex]
-    loss = next(f for f in formulas if r"\text{loss}" in f)
-    assert r"\frac{1}{n}" in loss and pg.COST_LATEX["sigmoid"] in loss  # the cost this run minimises, averaged
+    loss = formulas.index(next(f for f in formulas if r"\text{loss}" in f))
+    assert r"\frac{1}{n}" in formulas[loss]  # the cost this run minimises, averaged, and under it that cost
+    assert pg.COST_LATEX["sigmoid"] in formulas[loss + 1]
     assert any(r"\text{accuracy}" in f and r"\text{correct}" in f and r"\text{total}" in f for f in formulas)
     regression = open_page(dataset="regression_plane")
     regression.button(key="playground.step_button").click().run()
     formulas = [latex.value for latex in regression.latex]
-    assert any(r"\text{loss}" in f and pg.COST_LATEX["linear"] in f for f in formulas)
+    assert pg.COST_LATEX["linear"] in formulas[formulas.index(next(f for f in formulas if r"\text{loss}" in f)) + 1]
     assert not any(r"\text{accuracy}" in f for f in formulas)  # no classes, no confusion matrix
 
 
