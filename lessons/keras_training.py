@@ -177,6 +177,8 @@ link_notes = st.container()  # what the link asked for that this table cannot gi
 PAGE.presets_bar(PRESETS)
 trainings = st.session_state.setdefault("keras.trainings", training.Trainings())
 trainings.script_runs += 1  # a training tells from it whether a new run followed its stop
+# This session's runs, shared with the loss-curve page (it lists them first and renames them in this list).
+trainings.runs = st.session_state.setdefault("keras.box", {}).setdefault("my_runs", trainings.runs)
 
 # 1. Data --------------------------------------------------------------------------------------------------
 st.header("1. Data")

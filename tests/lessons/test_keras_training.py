@@ -47,7 +47,9 @@ def _chart(at, title_part):
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         title = spec["layout"].get("title", {})
-        if title_part in (title.get("text", "") if isinstance(title, dict) else str(title)):
+        words = (f"{title.get('text', '')} {title.get('subtitle', {}).get('text', '')}" if isinstance(title, dict)
+                 else str(title))  # the title and its second line
+        if title_part in words:
             return spec
     raise AssertionError(f"no chart titled with {title_part!r}")
 
@@ -86,6 +88,7 @@ def test_flow_iris_prepare_build_train_evaluate_and_store_the_run():
     # The run on disk holds the same history the chart shows.
     runs = RunStore().list()
     assert len(runs) == 1 and runs[0].config["data"] == "iris"
+    assert at.session_state["keras.box"]["my_runs"] == [runs[0].name]  # the loss-curve page lists it first
     history, _ = RunStore().history(runs[0].name)
     np.testing.assert_allclose(history["loss"], train_trace["y"])
     # Evaluation on the test split: 45 rows, 3 classes.
