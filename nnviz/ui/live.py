@@ -1,12 +1,13 @@
 """A live class on screen: the teacher's panel, the student's join box, following, questions and answers.
 
 The teacher presses **Start a class** (sidebar, any page): the class gets a short code, students open
-``/?class=CODE`` (or any page with it) and press **Join**. A joined student follows the teacher: each
-second a small fragment reads the class's version (one read of the shared store) and, when the teacher's
-view changed, opens the teacher's page with the teacher's settings as a link would (so every value is
-checked against the page's declarations on the way in). **Explore on my own** detaches; **Follow again**
-takes the teacher's current view. The teacher's session publishes its view each time a page writes its
-settings to the URL (:meth:`nnviz.ui.settings.Page.sync`).
+``/?class=CODE`` (or any page with it) and press **Join**. A joined student follows the teacher: a small
+fragment checks the class's version every FOLLOW_SECONDS (from a copy shared by every session of the server
+process, read from the store at most every WATCH_SECONDS) and, when the teacher's view changed, takes the
+teacher's settings as a link would (every value checked against the page's declarations on the way in):
+on the teacher's page already, only the page's sections on screen rerun; on another page, the teacher's opens.
+**Explore on my own** detaches; **Follow again** takes the teacher's current view. The teacher's session
+publishes its view each time a page writes its settings to the URL (:meth:`nnviz.ui.settings.Page.sync`).
 
 The teacher's key stays in the teacher's session state on the server; a student's browser never sees it,
 so nothing a student's page sends can change the class.
@@ -31,11 +32,11 @@ from nnviz.ui.course import available
 STATE = "_nnviz.live"
 PAGE = "_nnviz.live.page"  # the page running now: (url path, settings prefix)
 PARAM = "class"
-FOLLOW_SECONDS = 0.5
+FOLLOW_SECONDS = 0.75
 TEACHER_SECONDS = 1.0
 HEARTBEAT_SECONDS = 10.0
 MAX_NAMES_SHOWN = 60  # nicknames listed on the teacher's screen when asked for
-WATCH_SECONDS = 0.25  # how old this process's copy of a class's version may be when a follower checks it
+WATCH_SECONDS = 0.2  # how old this process's copy of a class's version may be when a follower checks it
 INLINE = "_nnviz.live.inline"  # set while the follower's check runs inside a full run of the page
 
 
@@ -84,7 +85,11 @@ def before_page(url_path: str) -> None:
     if live and live.get("role") == "teacher" and live.get("reveal_view"):
         # A revealed question's preset opens on the teacher's page too, as on the followers'.
         view = live.pop("reveal_view")
-        _apply(view, live["code"])
+        st.session_state[INLINE] = True  # the page has not run yet: it draws the preset itself
+        try:
+            _apply(view, live["code"])
+        finally:
+            st.session_state.pop(INLINE, None)
     left = st.session_state.pop("_nnviz.live.left", None)
     if left:
         st.info(left)
@@ -201,6 +206,9 @@ def _apply(view: dict, code: str) -> None:
     st.switch_page(f"lessons/{file}", query_params={**view.get("params", {}), PARAM: code})
 
 
+_SECTIONS: dict[str, dict[str, None]] = {}  # page prefix → its sections' names, in order
+
+
 def _rerun_for(page: settings.Page, changed: list[str]) -> None:
     """Rerun what shows the ``changed`` settings: the page's sections on screen, else the whole page.
 
@@ -225,8 +233,12 @@ def _rerun_for(page: settings.Page, changed: list[str]) -> None:
             metadata = None if widget_id is None else state._new_widget_state.widget_metadata.get(widget_id)
             if widget_id is not None and (metadata is None or metadata.fragment_id is None):
                 st.rerun()
+        # Every section name the page has had in this process: another session may be building the page anew
+        # (its list of sections filling up) at this moment.
+        names = _SECTIONS.setdefault(page.prefix, {})
+        names.update(dict.fromkeys(page.sections))
         sections = []
-        for section in page.sections:
+        for section in list(names):
             try:
                 sections += ctx.fragment_storage.resolve_target(page._fragment_key(section))
             except StreamlitAPIException:
