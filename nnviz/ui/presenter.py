@@ -122,7 +122,38 @@ def presenter_figure(figure) -> go.Figure:
         marker = getattr(trace, "marker", None)
         if marker is not None and "size" in marker and isinstance(marker.size, (int, float)):
             trace.marker.size = marker.size * 1.3
+    _player_rows(fig, size)
     return fig
+
+
+# Room, in px, for the ▶ Play / ❚❚ Pause row once its text is enlarged; the step slider goes under it.
+PLAYER_ROW = 60
+
+
+def _player_rows(fig: go.Figure, size: float) -> None:
+    """A replay's ▶ / ❚❚ buttons and its step slider at projector size, the slider in a row of its own.
+
+    Side by side, the enlarged buttons ran over the slider's start; the slider's step label kept Plotly's
+    13 px. The figure grows by one row at the bottom, so the plot itself keeps its size.
+    """
+    layout = fig.layout
+    players = [menu for menu in layout.updatemenus or ()
+               if menu.type == "buttons" and any(b.method == "animate" for b in menu.buttons or ())]
+    if not players or not layout.sliders:
+        return
+    height = layout.height or 450
+    margin_t = layout.margin.t if layout.margin.t is not None else 100
+    margin_b = layout.margin.b if layout.margin.b is not None else 80
+    plot = max(height - margin_t - margin_b, 1)
+    fig.update_layout(height=height + PLAYER_ROW, margin_b=margin_b + PLAYER_ROW)
+    menu = players[0]
+    for player in players:
+        player.font.size = size
+    buttons_y = menu.y if menu.y is not None else 0.0
+    for slider in layout.sliders:
+        slider.update(x=0.0, len=1.0, xanchor="left", y=buttons_y - PLAYER_ROW / plot, yanchor="top")
+        slider.font.size = size * 0.8
+        slider.currentvalue.font.size = size
 
 
 def _session_on() -> bool:

@@ -174,3 +174,23 @@ def test_no_edge_runs_through_a_weight_label(browser, server_url, path, title):
         no_exception(page)
     finally:
         context.close()
+
+
+def test_presenter_mode_replay_controls_are_large_and_apart(browser, server_url):
+    context, page = _open(browser, server_url, "gradient_descent?present=1", 1280, 720)
+    try:
+        chart = page.locator(".js-plotly-plot", has_text="Parabola: step")
+        chart.locator(".slider-group > .slider-label").wait_for(state="attached", timeout=60_000)
+        wait_for_app(page)
+        chart.scroll_into_view_if_needed()
+        label_px = chart.locator(".slider-group > .slider-label").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert label_px >= 18  # Plotly's 13 px step label is unreadable from the back of a room
+        rail = chart.locator(".slider-rail-rect").bounding_box()
+        for name in ("Play", "Pause"):
+            button = chart.locator(".updatemenu-button", has_text=name).bounding_box()
+            assert not _overlap(button, rail), (name, button, rail)
+        plot = chart.bounding_box()
+        assert rail["y"] + rail["height"] <= plot["y"] + plot["height"]  # the slider row fits in the chart
+        no_exception(page)
+    finally:
+        context.close()
