@@ -269,12 +269,17 @@ def test_a_stop_in_the_middle_of_an_epoch_keeps_only_the_whole_epochs_and_their_
 def test_a_training_stops_at_its_time_budget_with_whole_epochs():
     X, y = _data(n=400)
     spec = kspec.ModelSpec(5, kspec.parse_layers("8"), "binary")
-    live = km.LiveCallback()
-    result = km.fit(km.build(spec, seed=0), spec, kspec.TrainSpec(epochs=1000, batch_size=8), X, y, live=live,
-                    max_seconds=1.0)
+
+    def budget_runs_out_after_two_epochs(live):
+        # Whatever this machine's speed: the budget is the time spent when epoch 2 ends, so it runs out in epoch 3.
+        if len(live.wall_time) == 2 and live.max_seconds > live.elapsed:
+            live.max_seconds = live.elapsed
+
+    live = km.LiveCallback(budget_runs_out_after_two_epochs, min_interval=0.0)
+    result = km.fit(km.build(spec, seed=0), spec, kspec.TrainSpec(epochs=1000, batch_size=8), X, y, live=live)
     assert result.stopped_by_user and result.stop_reason == "time"
-    assert 1 <= result.epochs_run < 1000 and len(result.history["loss"]) == result.epochs_run
-    assert live.projected_seconds is not None and live.projected_seconds > 1.0  # 1000 epochs would take longer
+    assert result.epochs_run == 2 == len(result.history["loss"]) and result.partial_epoch  # epoch 3 left out
+    assert live.projected_seconds > live.max_seconds  # 1000 epochs would have taken longer
 
 
 def test_a_model_over_the_parameter_budget_is_refused_before_training():
