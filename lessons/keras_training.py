@@ -152,9 +152,8 @@ def _column(name: str, options: list, fallback, where) -> str:
     """Draw a setting whose options are this table's columns; a link's value that is none of them is said."""
     if PAGE[name] not in options:
         if linked.pop(name, None) == PAGE[name]:
-            link_notes.warning(f"This link asked for settings the page cannot use:\n\n- "
-                               f"**{PAGE.declared[name].label}**: {settings.shown(PAGE[name])} is not one of this "
-                               f"table's columns to choose from; {settings.shown(fallback)} is used.")
+            link_notes.warning(f"The link asks for **{PAGE.declared[name].label}** {settings.shown(PAGE[name])}, "
+                               f"which is not one of this table's columns; {settings.shown(fallback)} is used.")
         PAGE[name] = fallback
     return where.selectbox(PAGE.declared[name].label, options, key=PAGE.key(name))
 

@@ -387,5 +387,6 @@ def test_an_uploads_target_comes_from_the_link_and_a_column_it_lacks_is_named():
     at.file_uploader(key="keras.upload").upload("good.csv", GOOD, "text/csv").run()
     assert not at.exception
     warning = next(_text(w.value) for w in at.warning if "Target column" in w.value)
-    assert "` price ` is not one of this table's columns" in warning and "` label ` is used" in warning
+    assert "**Target column (what to predict)** ` price `, which is not one of this table's columns" in warning
+    assert warning.endswith("` label ` is used.")
     assert at.selectbox(key="keras.target").value == "label"  # the last column, as without a link
