@@ -14,6 +14,7 @@ server.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as futures
 import contextlib
 import multiprocessing
@@ -107,6 +108,20 @@ def _without_main():
 def _submit(pool: futures.ProcessPoolExecutor, *args):
     with _without_main():  # the worker process is started here, on the first task
         return pool.submit(*args)
+
+
+def _at_exit() -> None:
+    """Stop the worker while the interpreter is whole (a pool left to the last garbage collection complains)."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()  # a task under way ends with the server, not up to a minute later
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(_at_exit)
 
 
 def _executor() -> futures.ProcessPoolExecutor:
