@@ -25,9 +25,9 @@ import types
 
 CPU_SECONDS = 60.0  # what one task may spend (about ten times a 5 MB file's reading and analysis here)
 WALL_SECONDS = 300.0  # the worker answers within this or is ended (a queue of a class's uploads included)
+IDLE_SECONDS = 60.0  # a worker without a task for this long ends, and its memory goes back to the system
 
 _lock = threading.Lock()
-IDLE_SECONDS = 60.0  # a worker without a task for this long ends, and its memory goes back to the system
 _pool: futures.ProcessPoolExecutor | None = None
 _busy = 0  # tasks sent and not yet answered
 _last_task = 0  # counts tasks, so that an idle check knows whether one came since
