@@ -4,11 +4,12 @@ On ``make serve``'s set-up (NNVIZ_CLASS_WORKERS Streamlit processes, default 2, 
 state in SQLite in a fresh data folder:
 
 1. A teacher starts a class on /gradient_descent; NNVIZ_CLASS_FOLLOWERS students (default 100) open
-   ``/?class=CODE`` within 10 s and press Join; each follows (its page checks the class once a second).
-2. Idle: the server's cores while they all sit following, and the p95 of 5 other students moving a slider on
-   /perceptron every second, beside the same 5 students measured before the class joined.
+   ``/?class=CODE`` within 10 s and press Join; each follows (its page checks the class as a browser's does).
+2. Idle: the server's cores while they all sit following (nothing else running), then the p95 of 5 other
+   students moving a slider on /perceptron every second, beside the same 5 students measured before the class.
 3. The teacher moves the learning rate five times: for each move, the time until every follower's session has
-   rerun with the new value in its URL (target: p95 < 1.5 s, p99 < 3 s, no errors).
+   rerun with the new value in its URL (target: p95 < 1.5 s, p99 < 3 s, no errors), and the servers' CPU
+   per follower and change beyond the idle class's.
 4. The teacher asks a question; every student answers within 10 s (two reruns each: pick, send); all answers
    counted (0 lost), and the time until the teacher's screen shows the full count (target: within 1 s of the
    last answer being stored).
@@ -26,7 +27,7 @@ import tempfile
 import time
 
 from bench.common import percentile, table
-from bench.load import CpuMeter, Server, Session, run, sliders
+from bench.load import CpuMeter, Server, Session, cpu_seconds, run, sliders
 
 PAGE = "gradient_descent"
 LR_LABEL = "learning rate η"
@@ -78,17 +79,19 @@ async def scenario(url: str, followers: int, pids) -> dict:
     out["joined"] = len(students)
     out["joined_ok"] = joined
 
-    # Idle: every follower checks the class once a second.
+    # Idle: every follower checks the class; first alone (the class's own cost), then beside 5 other students.
     meter = CpuMeter(pids)
     meter.start()
-    during = await sliders(url, ["perceptron"], sessions=5, interval=1.0, duration=15, arrival=1.0, seed=7)
+    await asyncio.sleep(10)
     out["idle_cores"] = meter.stop()
+    during = await sliders(url, ["perceptron"], sessions=5, interval=1.0, duration=15, arrival=1.0, seed=7)
     out["slider_during"] = during
 
     # The teacher moves the learning rate: time until each follower's URL carries the new value.
     options = teacher.options(LR_LABEL)
     latencies: list[float] = []
     missed = 0
+    cpu_before, moves_began = cpu_seconds(pids), time.perf_counter()
     for step in range(5):
         option = options[options.index(options[len(options) // 2]) + step + 1]
         start = time.perf_counter()
@@ -107,6 +110,9 @@ async def scenario(url: str, followers: int, pids) -> dict:
         missed += len(students) - len(seen)
         latencies.extend(seen.values())
         await asyncio.sleep(1.0)
+    # The servers' CPU for the moves beyond what the idle class costs in the same time, per follower and move.
+    beyond = cpu_seconds(pids) - cpu_before - out["idle_cores"] * (time.perf_counter() - moves_began)
+    out["cpu_per_update"] = beyond / max(len(students) * 5, 1)
     out["follow"] = latencies
     out["follow_missed"] = missed
 
@@ -157,6 +163,8 @@ def main() -> None:
         {"measure": "… p95 ms", "value": percentile(ms, 95), "target": "< 1500"},
         {"measure": "… p99 ms", "value": percentile(ms, 99), "target": "< 3000"},
         {"measure": "follower updates missed (5 changes)", "value": out["follow_missed"], "target": 0},
+        {"measure": "server CPU per follower per change, ms", "value": round(1000 * out["cpu_per_update"], 1),
+         "target": ""},
         {"measure": "server cores, class idle", "value": round(out["idle_cores"], 2), "target": ""},
         {"measure": "other students' slider p95 ms, before the class", "value": percentile(before, 95),
          "target": ""},
