@@ -49,7 +49,7 @@ def edge_label(start: tuple, end: tuple, text: str, colour: str, width: float, a
     """An annotation naming an edge of a network drawing, beside the edge instead of over it.
 
     The label's corner touches the edge at ``at`` of its length, on the side the edge leaves clear: above and
-    to the right of an edge that falls to the right, below and to the right of one that rises, above a level
+    to the right of an edge that falls to the right, below and to the right of one that rises, below a level
     one; ``width`` (px) is the edge's, so a thick edge pushes its label further. Its box has the edge's colour
     as its border, on the faint veil legends use (readable in the light and the dark theme).
     """
@@ -59,8 +59,8 @@ def edge_label(start: tuple, end: tuple, text: str, colour: str, width: float, a
         anchor = dict(xanchor="left", yanchor="bottom", xshift=2, yshift=lift)
     elif y1 > y0:
         anchor = dict(xanchor="left", yanchor="top", xshift=2, yshift=-lift)
-    else:
-        anchor = dict(xanchor="center", yanchor="bottom", yshift=lift)
+    else:  # below: a neuron's own numbers are written above it, level with a level edge's label
+        anchor = dict(xanchor="center", yanchor="top", yshift=-lift)
     return dict(x=x0 + at * (x1 - x0), y=y0 + at * (y1 - y0), text=text, showarrow=False, font=dict(size=size),
                 bgcolor=palette.LEGEND_BG, bordercolor=colour, borderwidth=1, borderpad=2, **anchor)
 

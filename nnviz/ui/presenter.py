@@ -86,6 +86,8 @@ FORMULA_CSS = """
 @keyframes nnviz-more-formula {
   from { box-shadow: inset -18px 0 14px -12px rgba(128,128,128,0.75); }
   to { box-shadow: inset 18px 0 14px -12px rgba(128,128,128,0.75); } }
+/* KaTeX's 2 px spacer (.vlist-s) stuck out of formulas that fit, making them scroll by 2 px (and shaded). */
+[data-testid="stMain"] .katex-display > .katex { padding-right: 2px; box-sizing: border-box; }
 @media (max-width: 640px) { [data-testid="stMain"] .katex-display > .katex { font-size: 1.05em; } }
 </style>
 """

@@ -90,9 +90,10 @@ def _each_tab(page):
 def test_no_formula_is_cut_at_its_column_edge(browser, server_url, path):
     """At 1280 × 800 every formula fits its box; on a phone a wider one scrolls, with a shade as its cue.
 
-    The rules: at 1280 × 800 the drawn math (KaTeX's .base boxes) ends inside the box (2 px for KaTeX's
-    2 px Safari spacer, .vlist-s), and every box scrolls sideways (overflow-x: auto), so nothing is ever cut.
-    At 390 × 844 a formula fits, or (scrollWidth > clientWidth) its box scrolls and shows a shade.
+    The rules: every box scrolls sideways (overflow-x: auto), so nothing is ever cut. At 1280 × 800 every
+    formula fits: its box's scrollWidth <= clientWidth, and its drawn math (KaTeX's .base boxes) ends inside
+    the box (2 px for KaTeX's spacer, .vlist-s). At 390 × 844 a formula fits, or (scrollWidth > clientWidth)
+    its box scrolls and shows a shade; a formula that fits has none.
     """
     checked = 0
     for width, height in ((1280, 800), (390, 844)):
@@ -101,7 +102,7 @@ def test_no_formula_is_cut_at_its_column_edge(browser, server_url, path):
             for tab in _each_tab(page):
                 if width < 1280:  # a shade comes with the scroll timeline, once the formula is laid out
                     try:
-                        page.wait_for_function(f"() => ({FORMULAS})().every(f => f.scrollWidth <= f.width + 2"
+                        page.wait_for_function(f"() => ({FORMULAS})().every(f => f.scrollWidth <= f.width"
                                                " || f.shade !== 'none')", timeout=10_000)
                     except PlaywrightTimeout:
                         pass  # the assertion below names the formula
@@ -111,8 +112,11 @@ def test_no_formula_is_cut_at_its_column_edge(browser, server_url, path):
                     assert f["overflowX"] == "auto", where
                     if width == 1280:
                         assert f["reach"] <= f["width"] + 2, f"{where} reaches {f['reach']:.0f} of {f['width']} px"
-                    elif f["scrollWidth"] > f["width"] + 2:
+                        assert f["scrollWidth"] <= f["width"], f"{where} scrolls"
+                    if f["scrollWidth"] > f["width"]:
                         assert f["shade"] != "none", f"{where} scrolls without a cue"
+                    else:
+                        assert f["shade"] == "none", f"{where} fits but is shaded as if it did not"
             no_exception(page)
         finally:
             context.close()
