@@ -123,3 +123,49 @@ def test_a_class_sweep_gives_the_student_one_learning_rate_and_fills_the_teacher
     for pg in (teacher, student):
         no_exception(pg)
         assert pg.errors == []
+
+
+@pytest.fixture(scope="module")
+def runs_url(tmp_path_factory):
+    """A server whose store holds two runs: one overfitting from epoch 4, one still improving."""
+    from nnviz.keras.runs import RunStore
+    from tests.e2e.conftest import free_port, start_server
+
+    root = tmp_path_factory.mktemp("class-runs")
+    store = RunStore(root)
+    for name, val in {"grows": [1.0, 0.7, 0.5, 0.45, 0.5, 0.6, 0.7, 0.8],
+                      "steady": [1.0, 0.8, 0.6, 0.5, 0.45, 0.43, 0.42, 0.41]}.items():
+        staging = store.staging()
+        (staging / "model.keras").write_bytes(b"not a model: the page reads only the history")
+        store.commit(staging, name, {"data": "iris"}, {"loss": [1.0 - 0.1 * i for i in range(8)], "val_loss": val},
+                     [0.5 * (i + 1) for i in range(8)], "someone")
+    port = free_port()
+    proc = start_server(port, {"NNVIZ_RUNS_DIR": str(root), "NNVIZ_DATA_DIR": str(tmp_path_factory.mktemp("d"))})
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_a_click_on_a_curve_answers_which_run_overfits_and_from_which_epoch(two, runs_url):
+    teacher, student = two
+    _start_and_join(teacher, student, runs_url, "loss_curves")
+    teacher.get_by_role("button", name="Ask this question").click()
+    student.get_by_text("Click its validation curve at that epoch").wait_for(timeout=15_000)
+    chart = student.locator(".js-plotly-plot").first
+    chart.wait_for(timeout=15_000)
+    # The fourth point of the first curve: the run "grows" at epoch 4, where its validation loss was lowest.
+    point = chart.locator(".scatterlayer .trace").first.locator(".points path").nth(3)
+    where = point.bounding_box()
+    student.mouse.click(where["x"] + where["width"] / 2, where["y"] + where["height"] / 2)
+    student.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-testid=\"stNumberInput\"] input'))"
+        ".some(i => i.value === '4')", timeout=15_000)
+    # The run the click picked is checked by the verdict below ("grows", epoch 4: right).
+    student.get_by_role("button", name="Send my answer").click()
+    student.get_by_text("Answer sent").wait_for(timeout=10_000)
+    teacher.get_by_text(re.compile(r"answered 1 of 1")).wait_for(timeout=10_000)
+    teacher.get_by_role("button", name="Reveal the answer").click()
+    student.get_by_text("The answer: grows, from epoch 4. You were right.").wait_for(timeout=15_000)
+    for pg in (teacher, student):
+        no_exception(pg)
+        assert pg.errors == []
