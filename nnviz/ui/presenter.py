@@ -92,6 +92,15 @@ FORMULA_CSS = """
 </style>
 """
 
+# Every page: a setting's number box is drawn with value=None (so that a number too large for the browser
+# reaches the page, see nnviz.ui.settings), which gives it a clear button; a setting is never empty, and
+# in a narrow column the button pushed "+" out of sight.
+NUMBER_BOX_CSS = """
+<style>
+[data-testid="stMain"] [data-testid="stNumberInputClearButton"] { display: none; }
+</style>
+"""
+
 
 def is_on() -> bool:
     """Whether this session is in presenter mode (the toggle, first seeded from ``?present=1``)."""
@@ -403,6 +412,7 @@ def run(page) -> None:
                       "the sidebar starts collapsed. Also ?present=1 in the address.")
     st.html(CHART_TEXT_CSS)
     st.html(FORMULA_CSS)
+    st.html(NUMBER_BOX_CSS)
     if is_on():
         # Navigating between pages drops the query string; keep the mode in the URL.
         if st.query_params.get(PARAM) != "1":

@@ -198,3 +198,18 @@ def test_presenter_mode_replay_controls_are_large_and_apart(browser, server_url)
         no_exception(page)
     finally:
         context.close()
+
+
+def test_a_number_box_in_a_narrow_column_shows_its_value_and_both_step_buttons(browser, server_url):
+    context, page = _open(browser, server_url, "perceptron?present=1", 1280, 720)
+    try:
+        box = page.locator('[data-testid="stNumberInput"]', has_text="cloud seed")
+        box.wait_for(timeout=60_000)
+        box.scroll_into_view_if_needed()
+        assert box.locator('[data-testid="stNumberInputClearButton"]').is_hidden()
+        field = box.locator('[data-testid="stNumberInputContainer"]').bounding_box()
+        for part in ("stNumberInputStepDown", "stNumberInputStepUp"):
+            button = box.locator(f'[data-testid="{part}"]').bounding_box()
+            assert button["x"] + button["width"] <= field["x"] + field["width"] + 1, part
+    finally:
+        context.close()
