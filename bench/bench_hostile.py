@@ -262,6 +262,7 @@ def main() -> None:
           f"{one:.1f} before)")
     with Server() as server:
         out = run(scenario(server.url, Pids(server), seconds))
+        log = server.log()
     before = [x * 1000 for x in out["baseline"].rerun]
     during = [x * 1000 for x in out["during"].rerun]
     p_before, p_during = percentile(before, 95), percentile(during, 95)
@@ -298,6 +299,8 @@ def main() -> None:
     print(table(rows, ["measure", "value", "target"]))
     for message in sorted(upload["messages"]):
         print("  the uploader was told:", message)
+    if any("went wrong" in message for message in upload["messages"]):  # a crash report: its traceback from the log
+        print("\n".join(line for line in log.splitlines() if line.strip())[-4000:])
     for error in (out["errors"] + upload["errors"] + out["during"].errors + out["during_uploads"].errors)[:5]:
         print("  error:", error)
 
