@@ -14,6 +14,7 @@ from nnviz import playground as pg
 from nnviz.charts import playground as charts
 from nnviz.charts import training as training_charts
 from nnviz.ui import chart, crash, settings
+from nnviz.ui import live as live_class
 from nnviz.ui import offload
 from nnviz.ui import upload as uploads
 from nnviz.ui import playground_canvas as live_canvas
@@ -423,6 +424,8 @@ with cost_slot:
                                     else "cross-entropy, softmax output (more than two classes)"))
 with cost_formula:
     st.latex(pg.COST_LATEX[pg.output_kind(data.task, data.n_classes, settings_now.cost)[0]])
+# In a live class the teacher's Play and Pause become the class's; a follower's copy starts and pauses with them.
+live_class.play_along(SS["playground.playing"], SS.get("playground.run"), reset=_reset_run, play=_set_playing)
 trainer = SS.get("playground.trainer")
 same_run = (trainer is not None and SS.get("playground.data_key") == data_key
             and not pg.Config.needs_new_run(trainer.config, config))

@@ -242,6 +242,23 @@ def test_a_class_sweep_gives_each_student_one_cell_and_gathers_results(store):
     assert len(results) == 6
 
 
+def test_the_teachers_play_and_pause_are_the_class_s_and_only_the_teacher_sets_them(store):
+    room = Classroom(store)
+    code, key = room.start()
+    student = room.join(code)
+    version = room.version(code)
+    room.play(code, key, "playground", True, "run-1")
+    assert room.record(code)["play"] == {"page": "playground", "on": True, "run": "run-1"}
+    assert room.version(code) == version + 1  # followers see it at their next check
+    room.play(code, key, "playground", True, "run-1")
+    assert room.version(code) == version + 1  # the same state again: nothing to tell
+    room.play(code, key, "playground", False, "run-1")
+    assert room.record(code)["play"]["on"] is False
+    with pytest.raises(NotTheTeacher):
+        room.play(code, student, "playground", True, "forged")
+    assert room.record(code)["play"] == {"page": "playground", "on": False, "run": "run-1"}
+
+
 def test_two_processes_see_one_sqlite_class(tmp_path):
     # Every server process opens the same file: a class started in one is joined in another.
     path = tmp_path / "classes.sqlite3"

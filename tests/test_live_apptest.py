@@ -8,8 +8,10 @@ unless the teacher shows them.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -294,3 +296,86 @@ def test_a_nickname_of_ten_thousand_characters_is_bounded():
     teacher.toggle(key="_nnviz.live.names").set_value(True)
     _run(teacher)
     assert "B" * NICKNAME_CHARS in " ".join(t.value for t in teacher.text)
+
+
+def test_the_teachers_play_starts_each_followers_own_copy_from_the_same_seed_and_pause_pauses_it():
+    teacher, code = _teacher("playground")
+    student = _student(code)
+    assert student.session_state["_nnviz.live.page"][0] == "playground"
+    teacher.number_input(key="playground.seed").set_value(7)
+    _run(teacher)
+    _run(student)
+    assert student.session_state["playground.seed"] == 7 and student.session_state["playground.playing"] is False
+    before = student.session_state["playground.run"]
+
+    _button(teacher, "playground.play").click()
+    _run(teacher)
+    assert teacher.session_state["playground.playing"] is True
+    assert _room().record(code)["play"] == {"page": "playground", "on": True,
+                                            "run": teacher.session_state["playground.run"]}
+    _run(student)
+    assert student.session_state["playground.playing"] is True
+    assert student.session_state["playground.run"] != before  # its own copy, started afresh
+    mine, theirs = student.session_state["playground.trainer"], teacher.session_state["playground.trainer"]
+    assert mine.config == theirs.config and mine.config.seed == 7  # the same settings and seed
+    np.testing.assert_array_equal(mine.initial_params, theirs.initial_params)  # so the same first weights
+    np.testing.assert_array_equal(mine.data.X_train, theirs.data.X_train)
+
+    _button(teacher, "playground.pause").click()
+    _run(teacher)
+    _run(student)
+    assert student.session_state["playground.playing"] is False
+    run = student.session_state["playground.run"]
+    # Play again on the same run: the copy goes on from where it paused, not from the start.
+    _button(teacher, "playground.play").click()
+    _run(teacher)
+    _run(student)
+    assert student.session_state["playground.playing"] is True and student.session_state["playground.run"] == run
+
+    # A student exploring on their own keeps their own Play and Pause.
+    _button(student, "_nnviz.live.detach").click()
+    _run(student)
+    _button(student, "playground.pause").click()
+    _run(student)
+    _button(teacher, "playground.pause").click()
+    _run(teacher)
+    _button(teacher, "playground.play").click()
+    _run(teacher)
+    _run(student)
+    assert student.session_state["playground.playing"] is False
+
+
+def test_a_playground_sweep_gives_each_student_a_seed_and_the_teachers_chart_their_final_test_losses():
+    from nnviz.charts.descent import decode
+    from nnviz.ui import live
+
+    teacher, code = _teacher("playground")
+    students = [_student(code), _student(code)]
+    _button(teacher, "_nnviz.live.sweep.playground.seed").click()
+    _run(teacher)
+    for student in students:
+        _run(student)
+    said = [next(c.value for c in s.caption if c.value.startswith("Class sweep: your seed is")) for s in students]
+    assert sorted(said)[0].startswith("Class sweep: your seed is 0;")
+    assert sorted(said)[1].startswith("Class sweep: your seed is 1;")
+    results = dict(_room().sweep_results(code))
+    assert sorted(results) == ["0", "1"]
+    for seed, loss in results.items():  # each the run at the teacher's settings with the student's seed
+        assert loss == live.playground_result({**_room().view(code)["params"], "seed": seed})
+        assert 0 < loss < 10
+    assert results["0"] != results["1"]
+
+    _run(teacher)
+    assert "**Sweep: 2 of 30 cells in**" in [m.value for m in teacher.markdown]
+    figure = next(json.loads(c.proto.spec) for c in teacher.get("plotly_chart")
+                  if c.proto.id.endswith("_nnviz.live.sweep_chart"))
+    points = sorted(zip(decode(figure["data"][0]["x"]), decode(figure["data"][0]["y"])))
+    assert points == sorted((float(seed), loss) for seed, loss in results.items())
+    assert figure["layout"]["xaxis"].get("type") != "log"  # seeds on a plain axis
+
+    # A sweep of the learning rate over the page's own log scale: the next cell is the first stop.
+    _button(teacher, "_nnviz.live.sweep.playground.learning_rate").click()
+    _run(teacher)
+    _run(students[0])
+    assert any(c.value.startswith("Class sweep: your learning rate is η = 1e-05;") for c in students[0].caption)
+    assert [value for value, _ in _room().sweep_results(code)] == ["1e-05"]

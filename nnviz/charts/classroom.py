@@ -36,8 +36,9 @@ def numbers(values: Sequence[float], right: float | None = None, title: str = "T
 
 
 def sweep(values: Sequence[float], results: Sequence[float | None], x_title: str, y_title: str,
-          title: str = "The class sweep") -> go.Figure:
-    """Every student's cell: the result against the value they ran (log x); diverged runs marked on top."""
+          title: str = "The class sweep", log_x: bool = True) -> go.Figure:
+    """Every student's cell: the result against the value they ran (log x unless ``log_x`` is off: seeds);
+    diverged runs marked on top."""
     done = [(v, r) for v, r in zip(values, results) if r is not None]
     gone = [v for v, r in zip(values, results) if r is None]
     fig = go.Figure(go.Scatter(x=[v for v, _ in done], y=[r for _, r in done], mode="markers",
@@ -48,7 +49,8 @@ def sweep(values: Sequence[float], results: Sequence[float | None], x_title: str
                                  textposition="top center", marker=dict(color=palette.VERMILION, size=12,
                                                                         symbol="x"), name="diverged"))
     fig = palette.layout(fig, title, x_title, y_title)
-    fig.update_xaxes(type="log")
+    if log_x:
+        fig.update_xaxes(type="log")
     fig.update_yaxes(type="log")
     return fig
 

@@ -311,6 +311,14 @@ class Classroom:
         self._save(code, record)
         return question
 
+    def play(self, code: str, key: str, page: str, on: bool, run: str = "") -> None:
+        """The teacher pressed Play (``on``) or paused ``run`` on ``page``: following copies start or pause with it."""
+        record = self._teacher(code, key)
+        play = {"page": str(page), "on": bool(on), "run": plain_text(run, 64)}
+        if record.get("play") != play:
+            record["play"] = play
+            self._save(code, record)
+
     # -- a class sweep: each student runs one cell ----------------------------------------------------
     def start_sweep(self, code: str, key: str, page: str, setting: str, values, label: str = "") -> None:
         """Give each joining follower one value of ``setting`` on ``page`` to run (in turn, round the grid)."""

@@ -15,9 +15,11 @@ so nothing a student's page sends can change the class.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections import Counter
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -279,6 +281,7 @@ def _follower() -> None:
         live["question"] = record.get("question")
         live["revealed"] = record.get("revealed", False)
         live["sweep"] = record.get("sweep")
+        live["play"] = record.get("play")
         view = record.get("view")
         if not live["following"] or not view or view == live.get("applied"):
             view = None
@@ -288,28 +291,107 @@ def _follower() -> None:
         # Last, after the check's own output: the sections' rerun it may ask for follows this run.
         live["applied"] = view
         _apply(view, code)
+    if _play_waiting(live) and not st.session_state.get(INLINE) and live.get("play_asked") != live["play"]:
+        # The training page takes the teacher's Play or Pause in its own full run (play_along); asked once, so
+        # a page that stops before taking it (a message in place of its run) is not rerun again and again.
+        live["play_asked"] = live["play"]
+        st.rerun()
+
+
+# -- a page that trains: the teacher's Play and Pause -----------------------------------------------
+def play_along(on: bool, run: str | None, reset: Callable[[], None], play: Callable[[bool], None]) -> None:
+    """Called by a training page in each full run, before it makes its run.
+
+    The teacher's Play and Pause (``on``, of the run named ``run``) become the class's. A following student's
+    page takes them: Play of a run it has not started yet resets its own copy first (``reset``), so it starts
+    from the teacher's settings and seed, which it already follows; then ``play(on)``. The teacher's run is
+    not re-run for anyone: each follower trains its own copy in its own session.
+    """
+    live = _live()
+    if not live:
+        return
+    page = st.session_state.get(PAGE, ("", ""))[0]
+    if live["role"] == "teacher":
+        state = {"page": page, "on": bool(on), "run": str(run or "")}
+        if live.get("played") != state:
+            try:
+                room().play(live["code"], live["key"], page, state["on"], state["run"])
+            except (ClassError, NotTheTeacher):
+                return
+            live["played"] = state
+            WATCH.forget(live["code"])
+        return
+    if not _play_waiting(live) or live.get("play", {}).get("page") != page:
+        return
+    state = live["play"]
+    if state["on"] and (live.get("played") or {}).get("run") != state["run"]:
+        reset()
+    play(state["on"])
+    live["played"] = state
+
+
+def _play_waiting(live: dict) -> bool:
+    """A following student's page has not yet taken the teacher's last Play or Pause on the page it shows."""
+    state = live.get("play")
+    here = st.session_state.get(PAGE, ("", ""))[0]
+    return bool(live.get("following") and state and state.get("page") == here and state != live.get("played"))
+
+
+# -- a class sweep: one cell for each student ------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Sweep:
+    """A sweep a page offers: each student's session runs ``result(params)`` with its own value of ``setting``."""
+
+    page: str
+    prefix: str
+    setting: str
+    values: tuple[str, ...]  # empty: the setting's own stops (a log slider's), from the page's declaration
+    button: str
+    help: str
+    label: str  # the teacher's chart's title
+    x_title: str
+    y_title: str
+    cell: str  # "your learning rate is η = {cell}" said to the student
+    measure: str  # "your final cost C − C_min is {result}"
+    result: Callable[[dict], float]
+    log_x: bool = True
+    opens: dict | None = None  # the student's page opens at its cell, with these params too (None: it stays as it is)
+
+
+def _sweep(data: dict | None) -> Sweep | None:
+    """The page's sweep a class's running sweep is (None: none runs, or one this version does not know)."""
+    if not data:
+        return None
+    return next((s for s in SWEEPS if s.page == data.get("page") and s.setting == data.get("setting")), None)
 
 
 def _sweep_for_student(live: dict, classroom: Classroom) -> None:
-    """A running sweep gives this student one learning rate: their page shows that run, their result goes in."""
+    """A running sweep gives this student one cell: their result goes in (and their page shows that run)."""
     sweep = live.get("sweep")
-    if not sweep:
+    kind = _sweep(sweep)
+    if kind is None:
         return
     code = live["code"]
     done = live.setdefault("swept", {})
-    key = (sweep["setting"], tuple(sweep["values"]))
-    if str(key) not in done:
+    key = str((sweep["page"], sweep["setting"], tuple(sweep["values"])))
+    if key not in done:
         cell = classroom.sweep_cell(code, live["member"])
+        if cell is None:
+            return
         view = live.get("applied") or {}
-        params = {**(view.get("params", {}) if view.get("page") == SWEEP_PAGE else {}), sweep["setting"]: cell}
-        result = sweep_result(params)
-        classroom.sweep_result(code, live["member"], cell, result)
-        done[str(key)] = (cell, result)
-        live["applied"] = {"page": SWEEP_PAGE, "prefix": "gd", "params": {**params, "section": "One weight"}}
-        _apply(live["applied"], code)
-    cell, result = done[str(key)]
+        params = {**(view.get("params", {}) if view.get("page") == kind.page else {}), kind.setting: cell}
+        result = kind.result(params)
+        try:
+            classroom.sweep_result(code, live["member"], cell, result)
+        except ClassError:
+            return  # the teacher started another sweep meanwhile: the next check takes its cell
+        done[key] = (cell, result)
+        if kind.opens is not None:
+            live["applied"] = {"page": kind.page, "prefix": kind.prefix, "params": {**params, **kind.opens}}
+            _apply(live["applied"], code)
+    cell, result = done[key]
     shown = "diverged" if not math.isfinite(result) else f"{result:.3g}"
-    st.caption(f"Class sweep: your learning rate is η = {cell}; your final cost C − C_min is {shown}. "
+    st.caption(f"Class sweep: your {kind.cell.format(cell=cell)}; your {kind.measure} is {shown}. "
                "Your teacher's chart shows the whole room's.")
 
 
@@ -331,13 +413,51 @@ def sweep_result(params: dict) -> float:
     return math.inf if run.diverged else float(descent.cost_gap(run, surface)[-1])
 
 
+PLAYGROUND_EPOCHS = 40  # a cell's epochs: a fraction of a second of one core for the page's largest networks
+
+
+def playground_result(params: dict) -> float:
+    """The final test loss of the playground's run with the view's settings (inf: diverged).
+
+    Each value is checked against the page's declaration, as a link's would be (one that does not fit keeps
+    its default); an uploaded data set stays on the teacher's laptop, so the circle stands in for it, as on
+    the page before a file is chosen.
+    """
+    from nnviz import playground as pg
+
+    page = settings.PAGES.get("playground")
+    if page is None:
+        return math.inf
+    values = {}
+    for name in page.declared:
+        if name in params:
+            try:
+                values[name] = page.link_value(name, [str(params[name])])
+            except ValueError:
+                pass
+    s = dataclasses.replace(page.defaults, **values)
+    dataset = "circle" if s.dataset == "upload" else s.dataset
+    try:
+        data = pg.make_data(dataset, noise=s.noise / 100, train_fraction=s.train_percent / 100, seed=s.seed,
+                            n_classes=s.n_classes)
+        config = dataclasses.replace(pg.Config.from_settings(s), stop_epoch=0, patience=0)
+        config.validate()
+        trainer = pg.Trainer(config, data)
+        trainer.run(PLAYGROUND_EPOCHS)
+    except ValueError:
+        return math.inf
+    loss = float(trainer.metrics[1])
+    return math.inf if trainer.diverged_at is not None or not math.isfinite(loss) else loss
+
+
 def _set_following(following: bool) -> None:
     live = _live()
     if live:
         live["following"] = following
         live["beat"] = 0.0
         if following:
-            live["applied"] = None  # take the teacher's current view again
+            live["applied"] = None  # take the teacher's current view (and Play or Pause) again
+            live["played"] = None
             live["seen"] = None
 
 
@@ -483,11 +603,11 @@ def _teacher_panel(live: dict, wide: bool = False) -> None:
             st.text_area("Options, one per line", key="_nnviz.live.own.options", height=110)
             st.button("Ask", key="_nnviz.live.own.ask", on_click=_ask_own)
         st.button("Reveal the answer", key="_nnviz.live.reveal", on_click=_reveal, width="stretch")
-        if page == SWEEP_PAGE:
-            st.button("Class sweep: one η each", key="_nnviz.live.sweep", on_click=_start_sweep, width="stretch",
-                      help="Each student's page runs plain gradient descent on the One weight tab with its own "
-                           "learning rate from a log grid; your chart gathers the final costs: the range test, "
-                           "run by the whole room.")
+        for sweep in SWEEPS:
+            if sweep.page == page:
+                key = "_nnviz.live.sweep" if sweep is SWEEPS[0] else f"_nnviz.live.sweep.{page}.{sweep.setting}"
+                st.button(sweep.button, key=key, on_click=_start_sweep, args=(sweep,), width="stretch",
+                          help=sweep.help)
         st.button("End class", key="_nnviz.live.end", on_click=_end, width="stretch")
         error = live.pop("error", None)
         if error:
@@ -516,13 +636,14 @@ def _teacher_live() -> None:
         more = f" and {len(names) - MAX_NAMES_SHOWN} more" if len(names) > MAX_NAMES_SHOWN else ""
         st.text(f"{listed}{more}" if names else "No nicknames typed.")
     sweep = record.get("sweep")
-    if sweep:
+    kind = _sweep(sweep)
+    if kind is not None:
         results = classroom.sweep_results(live["code"])
         st.markdown(f"**Sweep: {len(results)} of {len(sweep['values'])} cells in**")
         values = [float(v) for v, _ in results]
-        chart.show(charts.sweep(values, [r for _, r in results], "learning rate η", "final C(w) − C_min",
-                                     title=sweep.get("label") or "The class sweep"),
-                        key="_nnviz.live.sweep_chart", config={"displayModeBar": False})
+        chart.show(charts.sweep(values, [r for _, r in results], kind.x_title, kind.y_title,
+                                title=sweep.get("label") or "The class sweep", log_x=kind.log_x),
+                   key="_nnviz.live.sweep_chart", config={"displayModeBar": False})
     data = record.get("question")
     if not data:
         return
@@ -548,6 +669,27 @@ def _teacher_live() -> None:
 
 SWEEP_PAGE = "gradient_descent"
 SWEEP_RATES = tuple(f"{10 ** (k / 4):.3g}" for k in range(-12, 3))  # η from 0.001 to 3.16, four per decade
+PLAYGROUND_SEEDS = tuple(str(seed) for seed in range(30))
+SWEEPS = (
+    Sweep(SWEEP_PAGE, "gd", "lr", SWEEP_RATES, "Class sweep: one η each",
+          "Each student's page runs plain gradient descent on the One weight tab with its own learning rate from "
+          "a log grid; your chart gathers the final costs: the range test, run by the whole room.",
+          "Final cost after the steps, against each student's η", "learning rate η", "final C(w) − C_min",
+          "learning rate is η = {cell}", "final cost C − C_min", sweep_result,
+          opens={"section": "One weight"}),
+    Sweep("playground", "playground", "seed", PLAYGROUND_SEEDS, "Class sweep: one seed each",
+          f"Each student's session trains your network at your settings for {PLAYGROUND_EPOCHS} epochs, with its "
+          "own seed (its own data and first weights); your chart gathers the final test losses: how much one "
+          "run's luck counts.", f"Test loss after {PLAYGROUND_EPOCHS} epochs, against each student's seed",
+          "seed", "final test loss", "seed is {cell}", f"test loss after {PLAYGROUND_EPOCHS} epochs",
+          playground_result, log_x=False),
+    Sweep("playground", "playground", "learning_rate", (), "Class sweep: one η each",
+          f"Each student's session trains your network at your settings for {PLAYGROUND_EPOCHS} epochs, with its "
+          "own learning rate from the page's log scale; your chart gathers the final test losses: the range "
+          "test, run by the whole room.", f"Test loss after {PLAYGROUND_EPOCHS} epochs, against each student's η",
+          "learning rate η", "final test loss", "learning rate is η = {cell}",
+          f"test loss after {PLAYGROUND_EPOCHS} epochs", playground_result),
+)
 
 
 def _teacher_state() -> dict | None:
@@ -556,13 +698,13 @@ def _teacher_state() -> dict | None:
     return live if live and live.get("role") == "teacher" else None
 
 
-def _start_sweep() -> None:
+def _start_sweep(sweep: Sweep = SWEEPS[0]) -> None:
     live = _teacher_state()
     if live is None:
         return
     try:
-        room().start_sweep(live["code"], live["key"], SWEEP_PAGE, "lr", SWEEP_RATES,
-                           "Final cost after the steps, against each student's η")
+        values = sweep.values or tuple(f"{v:g}" for v in settings.PAGES[sweep.prefix].declared[sweep.setting].stops)
+        room().start_sweep(live["code"], live["key"], sweep.page, sweep.setting, values, sweep.label)
     except (ClassError, NotTheTeacher) as err:
         live["error"] = str(err)
     WATCH.forget(live["code"])
