@@ -125,6 +125,25 @@ def test_a_class_sweep_gives_the_student_one_learning_rate_and_fills_the_teacher
         assert pg.errors == []
 
 
+def test_the_teachers_play_and_pause_reach_the_students_playground(two, server_url):
+    teacher, student = two
+    _start_and_join(teacher, student, server_url, "playground")
+    student.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)  # the teacher's page, paused
+    teacher.get_by_role("button", name="▶ Play").click()
+    teacher.get_by_role("button", name="Pause").wait_for(timeout=15_000)
+    student.get_by_role("button", name="Pause").wait_for(timeout=15_000)  # its own copy plays
+    teacher.get_by_role("button", name="Pause").click()
+    teacher.get_by_role("button", name="▶ Play").wait_for(timeout=15_000)
+    student.get_by_role("button", name="▶ Play").wait_for(timeout=15_000)  # and pauses with the teacher's
+
+    teacher.get_by_role("button", name="Class sweep: one seed each").click()
+    student.get_by_text("Class sweep: your seed is 0").wait_for(timeout=15_000)
+    teacher.get_by_text("Sweep: 1 of 30 cells in").wait_for(timeout=15_000)
+    for pg in (teacher, student):
+        no_exception(pg)
+        assert pg.errors == []
+
+
 @pytest.fixture(scope="module")
 def runs_url(tmp_path_factory):
     """A server whose store holds two runs: one overfitting from epoch 4, one still improving."""
