@@ -1,0 +1,182 @@
+"""The README's screenshots, taken from the app as it is: ``.venv/bin/python scripts/screenshots.py``.
+
+Starts ``streamlit run app.py`` (the project's .streamlit/config.toml) on a free loopback port, drives
+Debian's chromium with Playwright and writes small viewport PNGs into ``docs/screenshots/``. Look at
+every PNG before committing it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]
+READY = ("() => document.querySelector('[data-testid=\"stMain\"]') !== null"
+         " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+         " && !document.querySelector('[data-testid=\"stSkeleton\"]')")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, runs: str) -> subprocess.Popen:
+    log = tempfile.NamedTemporaryFile("w+b", prefix="nnviz-screenshots-", suffix=".log", delete=False)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env={**os.environ, "NNVIZ_RUNS_DIR": runs}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("streamlit did not start; its log: " + log.name)
+
+
+def settle(page, extra_ms: int = 1500) -> None:
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_timeout(extra_ms)  # fonts, KaTeX and Plotly's first draw
+    page.wait_for_function(READY, timeout=60_000)
+
+
+def scroll_to(page, locator, above: int = 0) -> None:
+    """Scroll the page so that ``locator``'s top sits ``above`` px under the top of the window."""
+    locator.first.wait_for(timeout=60_000)
+    locator.first.evaluate("""(e, above) => {
+        let s = e.parentElement;
+        while (s && !(s.scrollHeight > s.clientHeight && /auto|scroll/.test(getComputedStyle(s).overflowY)))
+            s = s.parentElement;
+        s = s || document.scrollingElement;
+        // A few rounds: under presenter mode's CSS zoom a scrolled pixel is not a drawn pixel.
+        for (let i = 0; i < 6; i++) s.scrollBy(0, e.getBoundingClientRect().top - above);
+    }""", above)
+    page.wait_for_timeout(800)
+
+
+def save(page, name: str) -> None:
+    """A viewport PNG, its colours quantised when Pillow is there (a few times smaller, same look)."""
+    page.mouse.move(1, 1)  # no chart hovered: its toolbar hidden
+    page.wait_for_timeout(400)
+    png = page.screenshot(full_page=False)
+    try:
+        from PIL import Image
+    except ImportError:
+        data = png
+    else:
+        image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        data = buffer.getvalue()
+    path = OUT / f"{name}.png"
+    path.write_bytes(data)
+    print(f"{path.relative_to(ROOT)}  {len(data) / 1024:.0f} KB")
+
+
+def playground_playing(browser, url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{url}/playground?dataset=spiral")
+    settle(page)
+    page.wait_for_function("() => window.nnvizPlayground && window.nnvizPlayground.drawn > 0", timeout=60_000)
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_timeout(6000)
+    scroll_to(page, page.locator('[data-testid="playground-boundary"]'), 165)
+    save(page, "playground_playing")
+    context.close()
+
+
+def backpropagation_step(browser, url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{url}/backpropagation")
+    settle(page)
+    page.get_by_role("tab", name="A real network, step by step").click()
+    settle(page)
+    page.get_by_text("backpropagate", exact=True).click()
+    settle(page, 2500)
+    scroll_to(page, page.get_by_role("radiogroup"), 30)
+    save(page, "backpropagation_step")
+    context.close()
+
+
+def gradient_descent(browser, url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{url}/gradient_descent")
+    settle(page, 2500)
+    scroll_to(page, page.get_by_role("tablist"), 20)
+    save(page, "gradient_descent")
+    context.close()
+
+
+def phone(browser, url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{url}/playground?dataset=spiral")
+    settle(page)
+    page.wait_for_function("() => window.nnvizPlayground && window.nnvizPlayground.drawn > 0", timeout=60_000)
+    play = page.get_by_role("button", name="▶ Play")
+    scroll_to(page, play, 60)
+    play.click()
+    page.wait_for_timeout(5000)
+    save(page, "phone_playground")
+    context.close()
+
+
+def projector(browser, url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(f"{url}/activations?present=1")
+    settle(page, 2500)
+    scroll_to(page, page.get_by_role("heading", name="1 · Shapes and derivatives"), 60)
+    save(page, "projector_activations")
+    context.close()
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="nnviz-screenshot-runs-") as runs:
+        server = start_server(port, runs)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                url = f"http://127.0.0.1:{port}"
+                for shot in (playground_playing, backpropagation_step, gradient_descent, phone, projector):
+                    shot(browser, url)
+                browser.close()
+        finally:
+            server.terminate()
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+if __name__ == "__main__":
+    main()
