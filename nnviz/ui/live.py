@@ -413,7 +413,10 @@ def sweep_result(params: dict) -> float:
     return math.inf if run.diverged else float(descent.cost_gap(run, surface)[-1])
 
 
-PLAYGROUND_EPOCHS = 40  # a cell's epochs: a fraction of a second of one core for the page's largest networks
+# A cell's run: PLAYGROUND_EPOCHS, fewer when the batches are small (at most PLAYGROUND_STEPS steps, about a
+# quarter of a CPU second for the page's largest network); every cell of a sweep runs as many (the teacher's settings).
+PLAYGROUND_EPOCHS = 40
+PLAYGROUND_STEPS = 6000
 
 
 def playground_result(params: dict) -> float:
@@ -443,7 +446,8 @@ def playground_result(params: dict) -> float:
         config = dataclasses.replace(pg.Config.from_settings(s), stop_epoch=0, patience=0)
         config.validate()
         trainer = pg.Trainer(config, data)
-        trainer.run(PLAYGROUND_EPOCHS)
+        steps = -(-len(data.X_train) // max(int(config.batch_size), 1))
+        trainer.run(max(1, min(PLAYGROUND_EPOCHS, PLAYGROUND_STEPS // max(steps, 1))))
     except ValueError:
         return math.inf
     loss = float(trainer.metrics[1])
@@ -678,17 +682,17 @@ SWEEPS = (
           "learning rate is η = {cell}", "final cost C − C_min", sweep_result,
           opens={"section": "One weight"}),
     Sweep("playground", "playground", "seed", PLAYGROUND_SEEDS, "Class sweep: one seed each",
-          f"Each student's session trains your network at your settings for {PLAYGROUND_EPOCHS} epochs, with its "
-          "own seed (its own data and first weights); your chart gathers the final test losses: how much one "
-          "run's luck counts.", f"Test loss after {PLAYGROUND_EPOCHS} epochs, against each student's seed",
-          "seed", "final test loss", "seed is {cell}", f"test loss after {PLAYGROUND_EPOCHS} epochs",
+          f"Each student's session trains your network at your settings for a short run (up to "
+          f"{PLAYGROUND_EPOCHS} epochs), with its own seed (its own data and first weights); your chart gathers "
+          "the final test losses: how much one run's luck counts.", "Test loss after a short run, against each "
+          "student's seed", "seed", "final test loss", "seed is {cell}", "test loss after a short run",
           playground_result, log_x=False),
     Sweep("playground", "playground", "learning_rate", (), "Class sweep: one η each",
-          f"Each student's session trains your network at your settings for {PLAYGROUND_EPOCHS} epochs, with its "
-          "own learning rate from the page's log scale; your chart gathers the final test losses: the range "
-          "test, run by the whole room.", f"Test loss after {PLAYGROUND_EPOCHS} epochs, against each student's η",
-          "learning rate η", "final test loss", "learning rate is η = {cell}",
-          f"test loss after {PLAYGROUND_EPOCHS} epochs", playground_result),
+          f"Each student's session trains your network at your settings for a short run (up to "
+          f"{PLAYGROUND_EPOCHS} epochs), with its own learning rate from the page's log scale; your chart gathers "
+          "the final test losses: the range test, run by the whole room.", "Test loss after a short run, against "
+          "each student's η", "learning rate η", "final test loss", "learning rate is η = {cell}",
+          "test loss after a short run", playground_result),
 )
 
 
