@@ -321,7 +321,7 @@ def play_along(on: bool, run: str | None, reset: Callable[[], None], play: Calla
             live["played"] = state
             WATCH.forget(live["code"])
         return
-    if not _play_waiting(live) or live.get("play", {}).get("page") != page:
+    if not _play_waiting(live):  # a follower on the page of the teacher's last Play or Pause, not yet taken
         return
     state = live["play"]
     if state["on"] and (live.get("played") or {}).get("run") != state["run"]:
