@@ -142,8 +142,10 @@ def network_diagram(
     labelled = n_edges <= LABELLED_EDGES
     # Each edge's number in a box beside its edge (as text on the edge, the edge ran through it); the
     # invisible markers carry the hover text.
+    # A level edge's label at 0.6 of its length; a slanted one's at 0.75, near its receiving neuron, where two
+    # edges crossing between the same pair of neurons are apart (at their middle they meet, and so did labels).
     labels = [spec.edge_label(start, end, text, palette.POSITIVE if positive else palette.NEGATIVE,
-                              _edge_width(level), at=0.6, size=11)
+                              _edge_width(level), at=0.6 if start[1] == end[1] else 0.75, size=11)
               for text, (start, end, positive, level) in zip(label_text, label_edge)] if labelled else []
     data.append(dict(
         type="scatter", x=label_x, y=label_y, mode="markers",
