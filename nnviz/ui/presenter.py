@@ -101,6 +101,19 @@ NUMBER_BOX_CSS = """
 </style>
 """
 
+# Every page: Plotly keeps a chart's toolbar (its modebar) drawn at all times on a screen without hover (a
+# phone, a tablet), where it sat over the chart's title. There, and on any narrow screen, it shows only
+# while the chart is hovered or tapped, as on a laptop.
+MODEBAR_CSS = """
+<style>
+@media (hover: none), (max-width: 640px) {
+  [data-testid="stMain"] .js-plotly-plot .modebar-container { visibility: hidden; opacity: 0;
+    transition: opacity 0.2s; }
+  [data-testid="stMain"] .js-plotly-plot:is(:hover, :focus-within) .modebar-container { visibility: visible;
+    opacity: 1; } }
+</style>
+"""
+
 
 def is_on() -> bool:
     """Whether this session is in presenter mode (the toggle, first seeded from ``?present=1``)."""
@@ -413,6 +426,7 @@ def run(page) -> None:
     st.html(CHART_TEXT_CSS)
     st.html(FORMULA_CSS)
     st.html(NUMBER_BOX_CSS)
+    st.html(MODEBAR_CSS)
     if is_on():
         # Navigating between pages drops the query string; keep the mode in the URL.
         if st.query_params.get(PARAM) != "1":

@@ -158,13 +158,17 @@ EDGES_THROUGH_LABELS = """(plot) => {
                 hits.push(i); });
         }
     }
-    return {labels: labels.length, hits: hits.length};
+    let overlaps = 0;  // two labels' boxes over each other (crossing edges' labels met at the crossing)
+    labels.forEach((r, i) => labels.slice(i + 1).forEach(q => {
+        if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom) overlaps += 1; }));
+    return {labels: labels.length, hits: hits.length, overlaps};
 }"""
 
 
 @pytest.mark.parametrize("path, title", [
     ("perceptron", "The neuron"),
     ("backpropagation", "The chain"),
+    ("backpropagation?section=A+real+network%2C+step+by+step", "layer 1 (input)"),
 ])
 def test_no_edge_runs_through_a_weight_label(browser, server_url, path, title):
     context, page = _open(browser, server_url, path)
@@ -174,7 +178,7 @@ def test_no_edge_runs_through_a_weight_label(browser, server_url, path, title):
         wait_for_app(page)
         chart.scroll_into_view_if_needed()
         found = chart.evaluate(EDGES_THROUGH_LABELS)
-        assert found["labels"] >= 3 and found["hits"] == 0, found
+        assert found["labels"] >= 3 and found["hits"] == 0 and found["overlaps"] == 0, found
         no_exception(page)
     finally:
         context.close()
@@ -211,5 +215,104 @@ def test_a_number_box_in_a_narrow_column_shows_its_value_and_both_step_buttons(b
         for part in ("stNumberInputStepDown", "stNumberInputStepUp"):
             button = box.locator(f'[data-testid="{part}"]').bounding_box()
             assert button["x"] + button["width"] <= field["x"] + field["width"] + 1, part
+    finally:
+        context.close()
+
+
+ALL_PAGES = ("", "perceptron", "activations", "cost_functions", "gradient_descent", "backpropagation", "playground",
+             "keras_training", "loss_curves")
+
+
+def _settled(page):
+    """Wait for the page's first full run, its fonts and its charts' first draw."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+    wait_for_app(page, 60_000)
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.wait_for_timeout(1500)
+    wait_for_app(page, 60_000)
+
+
+# Every visible button with text in the page and its sidebar: its label's widths (the label's block, where an
+# ellipsis would cut it), the button's own, and how far the label's text reaches past the button's sides
+# (the text's layout box, which clipping does not shrink).
+BUTTONS = """() => [...document.querySelectorAll('[data-testid=stMain] button, [data-testid=stSidebar] button')]
+    .filter(b => b.offsetParent !== null && b.innerText.trim() !== '' && b.getBoundingClientRect().width > 0)
+    .map(b => {
+        const label = b.querySelector('[data-testid=stMarkdownContainer]') || b, range = document.createRange();
+        range.selectNodeContents(label);
+        const text = range.getBoundingClientRect(), box = b.getBoundingClientRect();
+        return {text: b.innerText.trim().replace(/\\s+/g, ' '), box: [b.scrollWidth, b.clientWidth],
+                label: [label.scrollWidth, label.clientWidth],
+                past: Math.max(box.left - text.left, text.right - box.right)};
+    })"""
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=lambda p: p or "home")
+def test_no_button_label_is_wider_than_its_button_at_1280(browser, server_url, path):
+    context, page = _open(browser, server_url, path)
+    try:
+        _settled(page)
+        buttons = page.evaluate(BUTTONS)
+        for b in buttons:
+            where = f"/{path}: button {b['text']!r}"
+            assert b["label"][0] <= b["label"][1] + 1, f"{where}: its label is {b['label'][0]} px in {b['label'][1]}"
+            assert b["box"][0] <= b["box"][1] + 1, f"{where}: its content is {b['box'][0]} px in {b['box'][1]}"
+            assert b["past"] <= 1, f"{where}: its text runs {b['past']:.0f} px past the button"
+        assert any(b["text"] == "Start a class" for b in buttons), buttons  # the sidebar's, on every page
+        no_exception(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=lambda p: p or "home")
+def test_on_a_phone_no_page_scrolls_sideways(browser, server_url, path):
+    context, page = _open(browser, server_url, path, 390, 844)
+    try:
+        _settled(page)
+        widths = page.evaluate("""() => {
+            const main = document.querySelector('[data-testid=stMain]');
+            return {page: document.scrollingElement.scrollWidth, window: innerWidth,
+                    main: main.scrollWidth, mainBox: main.clientWidth};
+        }""")
+        assert widths["page"] <= widths["window"], widths
+        assert widths["main"] <= widths["mainBox"], widths
+        no_exception(page)
+    finally:
+        context.close()
+
+
+# Each chart with a title: its toolbar's (Plotly's modebar) box and whether it is shown, and its title's box.
+TOOLBARS = """() => [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')].flatMap(p => {
+    const bar = p.querySelector('.modebar-container'), title = p.querySelector('.gtitle');
+    if (!bar || !title || !bar.querySelector('.modebar')) return [];
+    const style = getComputedStyle(bar), b = bar.querySelector('.modebar').getBoundingClientRect(),
+          t = title.getBoundingClientRect();
+    return [{title: title.textContent.slice(0, 50), shown: style.visibility !== 'hidden' && style.opacity !== '0',
+             bar: {x: b.left, y: b.top, width: b.width, height: b.height},
+             titleBox: {x: t.left, y: t.top, width: t.width, height: t.height}}];
+})"""
+
+
+@pytest.mark.parametrize("path", MATH_PAGES)
+def test_on_a_phone_a_charts_toolbar_does_not_cover_its_title(browser, server_url, path):
+    """On a phone the toolbar is hidden until the chart is touched (hovered), or else it sits clear of the title."""
+    context, page = _open(browser, server_url, path, 390, 844)
+    try:
+        _settled(page)
+        page.wait_for_selector("[data-testid=stMain] .js-plotly-plot .modebar", state="attached", timeout=60_000)
+        page.mouse.move(1, 1)
+        page.wait_for_timeout(500)
+        charts = page.evaluate(TOOLBARS)
+        assert charts, f"/{path} shows no chart with a title"
+        for c in charts:
+            assert not (c["shown"] and _overlap(c["bar"], c["titleBox"])), f"/{path}: the toolbar covers {c['title']!r}"
+        # Touching a chart brings its toolbar (zoom, pan, download) back.
+        chart = page.locator("[data-testid=stMain] .js-plotly-plot").first
+        chart.scroll_into_view_if_needed()
+        chart.hover()
+        page.wait_for_function("""() => { const bar = document.querySelector(
+            '[data-testid=stMain] .js-plotly-plot .modebar-container');
+            return getComputedStyle(bar).visibility === 'visible'; }""", timeout=10_000)
+        no_exception(page)
     finally:
         context.close()
