@@ -2,6 +2,11 @@
 
 from pathlib import Path
 
+import shutil
+import socket
+import subprocess
+import time
+
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,3 +21,31 @@ def root() -> Path:
 def _runs_dir(tmp_path, monkeypatch):
     # Keras runs written by any test land in a throw-away folder.
     monkeypatch.setenv("NNVIZ_RUNS_DIR", str(tmp_path / "runs"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server on loopback for the live class's Redis store (Debian's, installed by `make test`)."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is missing: run `make test`, which installs Debian's redis-server")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import shutil
-import socket
 import subprocess
 import time
 
@@ -13,33 +11,6 @@ import pytest
 from nnviz.classroom import classes
 from nnviz.classroom.classes import ClassError, Classroom, NotTheTeacher
 from nnviz.classroom.store import RedisStore, SQLiteStore
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("redis-server is missing: run `make test`, which installs Debian's redis-server")
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(10)
 
 
 @pytest.fixture(params=["sqlite", "redis"])

@@ -1,4 +1,5 @@
-"""A live class driven through the real app in AppTest: a teacher's session and students' sessions, one shared store.
+"""A live class driven through the real app in AppTest: a teacher's session and students' sessions, one shared store
+(SQLite, and a real Redis).
 
 The teacher starts a class on a page, a student joins with ``?class=CODE`` and follows, explores on their own and
 follows again; a question is asked, answered and revealed (its preset applied on the student's page); a session
@@ -22,9 +23,18 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LIVE = "_nnviz.live"
 
 
-@pytest.fixture(autouse=True)
-def _class_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "live"))  # a fresh SQLite store for each test
+@pytest.fixture(autouse=True, params=["sqlite", "redis"])
+def _class_store(request, tmp_path, monkeypatch):
+    """Each test on both stores: a fresh SQLite file, and a real redis-server emptied first."""
+    if request.param == "redis":
+        import redis
+
+        url = request.getfixturevalue("redis_url")
+        redis.Redis.from_url(url).flushdb()
+        monkeypatch.setenv("NNVIZ_REDIS_URL", url)
+    else:
+        monkeypatch.delenv("NNVIZ_REDIS_URL", raising=False)
+        monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "live"))
 
 
 def _run(at: AppTest) -> AppTest:
