@@ -38,10 +38,12 @@ def neuron_diagram(x, w, b: float, z: float, out: float, activation: str) -> go.
         marker=dict(size=[30, 30, 22, 46, 30], color=["white", "white", "#EEEEEE", palette.SKY, palette.YELLOW],
                     line=dict(width=2, color=palette.BLACK)),
     ))
-    layout = spec.layout("The neuron: edge width is |w|, blue positive, red negative", "", "", height=300,
-                         margin=dict(l=10, r=10, t=45, b=10), annotations=annotations,
-                         xaxis=dict(visible=False, range=[-1.6, 4.9]),
+    # The key on the title's second line, so that the title fits a phone's width; room on both sides for the labels.
+    layout = spec.layout("The neuron", "", "", height=300, margin=dict(l=10, r=10, t=65, b=10),
+                         annotations=annotations,
+                         xaxis=dict(visible=False, range=[-2.2, 5.4]),
                          yaxis=dict(visible=False, range=[-0.6, 2.6]))
+    layout["title"]["subtitle"] = dict(text="edge width is |w|, blue positive, red negative")
     return spec.figure(data, layout)
 
 
