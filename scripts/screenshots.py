@@ -1,5 +1,9 @@
 """The README's screenshots, taken from the app as it is: ``.venv/bin/python scripts/screenshots.py``.
 
+``--all`` instead takes every page at 1280 × 800, 390 × 844 and in presenter mode at 1280 × 720, in the light
+and the dark theme (the system preference the app follows), into ``screenshots/all/`` (not kept in git), with
+one contact sheet per size and theme (``sheet_<size>_<theme>.png``) to look through.
+
 Starts ``streamlit run app.py`` (the project's .streamlit/config.toml) on a free loopback port, drives
 Debian's chromium with Playwright and writes small viewport PNGs into ``docs/screenshots/``. Look at
 every PNG before committing it.
@@ -158,6 +162,40 @@ def projector(browser, url: str) -> None:
     context.close()
 
 
+PAGES = ("", "perceptron", "activations", "cost_functions", "gradient_descent", "backpropagation", "playground",
+         "keras_training", "loss_curves")
+SIZES = {"laptop": (1280, 800, ""), "phone": (390, 844, ""), "projector": (1280, 720, "?present=1")}
+
+
+def every_page(browser, url: str) -> None:
+    """Each page at each size in each theme: a tall window (Streamlit scrolls inside its own box, so a
+    full-page shot holds only the window) of four screens, and one contact sheet per size and theme."""
+    from PIL import Image
+
+    folder = ROOT / "screenshots" / "all"
+    folder.mkdir(parents=True, exist_ok=True)
+    for size, (width, height, query) in SIZES.items():
+        for theme in ("light", "dark"):
+            shots = []
+            context = browser.new_context(viewport={"width": width, "height": height * 4}, color_scheme=theme)
+            for path in PAGES:
+                page = context.new_page()
+                page.goto(f"{url}/{path}{query}")
+                settle(page, 2500)
+                file = folder / f"{size}_{theme}_{path or 'home'}.png"
+                page.screenshot(path=str(file))
+                shots.append(Image.open(file).convert("RGB"))
+                page.close()
+            context.close()
+            scale = 360 / shots[0].width
+            thumbs = [shot.resize((360, int(shot.height * scale))) for shot in shots]
+            sheet = Image.new("RGB", (360 * len(thumbs), max(t.height for t in thumbs)), "white")
+            for i, thumb in enumerate(thumbs):
+                sheet.paste(thumb, (360 * i, 0))
+            sheet.save(folder / f"sheet_{size}_{theme}.png")
+            print(f"screenshots/all/sheet_{size}_{theme}.png")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -167,7 +205,9 @@ def main() -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 url = f"http://127.0.0.1:{port}"
-                for shot in (playground_playing, backpropagation_step, gradient_descent, phone, projector):
+                shots = (every_page,) if "--all" in sys.argv[1:] else (
+                    playground_playing, backpropagation_step, gradient_descent, phone, projector)
+                for shot in shots:
                     shot(browser, url)
                 browser.close()
         finally:
