@@ -193,7 +193,7 @@ def get(name: str) -> Loss:
         raise ValueError(f"unknown loss {name!r}; choose one of: {', '.join(_REGISTRY)}") from None
 
 
-SOFTMAX_CROSSENTROPY_LATEX = r"C = -\sum_j y_j \ln p_j, \qquad \frac{\partial C}{\partial z_j} = p_j - y_j"
+SOFTMAX_CROSSENTROPY_LATEX = r"C = -\sum_j y_j \ln p_j, \quad \frac{\partial C}{\partial z_j} = p_j - y_j"
 
 
 def softmax_crossentropy(y, z) -> np.ndarray:
