@@ -17,11 +17,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.load import wait_healthy  # noqa: E402  (the repository root on the path first)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -49,16 +50,12 @@ def start_server(port: int, runs: str) -> subprocess.Popen:
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env={**os.environ, "NNVIZ_RUNS_DIR": runs}, stdout=log, stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("streamlit did not start; its log: " + log.name)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", 60, proc)
+    except RuntimeError as error:
+        proc.kill()
+        raise SystemExit(f"streamlit did not start ({error}); its log: {log.name}") from None
+    return proc
 
 
 def settle(page, extra_ms: int = 1500) -> None:
