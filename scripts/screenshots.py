@@ -4,7 +4,7 @@
 and the dark theme (the system preference the app follows), into ``screenshots/all/`` (not kept in git), with
 one contact sheet per size and theme (``sheet_<size>_<theme>.png``) to look through.
 
-Starts ``streamlit run app.py`` (the project's .streamlit/config.toml) on a free loopback port, drives
+Starts ``streamlit run app.py`` (the project's .streamlit/config.toml) on a free loopback port (``bench.load.Server``), drives
 Debian's chromium with Playwright and writes small viewport PNGs into ``docs/screenshots/``. Look at
 every PNG before committing it.
 """
@@ -12,9 +12,6 @@ every PNG before committing it.
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,40 +19,14 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.load import wait_healthy  # noqa: E402  (the repository root on the path first)
+from bench.bench_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the repository root on the path first)
+from bench.load import Server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run",
-]
 READY = ("() => document.querySelector('[data-testid=\"stMain\"]') !== null"
          " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
          " && !document.querySelector('[data-testid=\"stSkeleton\"]')")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, runs: str) -> subprocess.Popen:
-    log = tempfile.NamedTemporaryFile("w+b", prefix="nnviz-screenshots-", suffix=".log", delete=False)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, "NNVIZ_RUNS_DIR": runs}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", 60, proc)
-    except RuntimeError as error:
-        proc.kill()
-        raise SystemExit(f"streamlit did not start ({error}); its log: {log.name}") from None
-    return proc
 
 
 def settle(page, extra_ms: int = 1500) -> None:
@@ -195,24 +166,14 @@ def every_page(browser, url: str) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="nnviz-screenshot-runs-") as runs:
-        server = start_server(port, runs)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                url = f"http://127.0.0.1:{port}"
-                shots = (every_page,) if "--all" in sys.argv[1:] else (
-                    playground_playing, backpropagation_step, gradient_descent, phone, projector)
-                for shot in shots:
-                    shot(browser, url)
-                browser.close()
-        finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    with tempfile.TemporaryDirectory(prefix="nnviz-screenshot-runs-") as runs, \
+            Server(env={"NNVIZ_RUNS_DIR": runs}) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        shots = (every_page,) if "--all" in sys.argv[1:] else (
+            playground_playing, backpropagation_step, gradient_descent, phone, projector)
+        for shot in shots:
+            shot(browser, server.url)
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from bench.load import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,19 +25,13 @@ def _runs_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("NNVIZ_RUNS_DIR", str(tmp_path / "runs"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A real redis-server on loopback for the live class's Redis store (Debian's, installed by `make test`)."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail("redis-server is missing: run `make test`, which installs Debian's redis-server")
-    port = _free_port()
+    port = free_port()
     folder = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
