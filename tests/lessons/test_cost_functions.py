@@ -1,6 +1,5 @@
 """The cost-functions page: every control changes the charts exactly as nnviz computes."""
 
-import json
 import re
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import pytest
 
 from nnviz import probabilities, slowdown
 from tests.lessons.figures import figure_array as _arr
-from tests.lessons.figures import LINKS, bare_markdown, check_presets, figures_by_title, run_page
+from tests.lessons.figures import LINKS, bare_markdown, check_presets, figures_by_title, run_page, validate_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "lessons" / "cost_functions.py")
@@ -138,12 +137,7 @@ def test_presets_reset_and_url():
 
 
 def test_every_figure_passes_plotly_validation():
-    # The builders skip validation at run time for speed (nnviz.charts.spec); check it here.
-    import plotly.graph_objects as go
-
-    at = _run()
-    for chart in at.get("plotly_chart"):
-        go.Figure(json.loads(chart.proto.spec))
+    validate_figures(_run())
 
 
 def test_out_of_range_link_settings_are_reset_in_words():
