@@ -1,6 +1,5 @@
 """The cost-functions page: every control changes the charts exactly as nnviz computes."""
 
-import re
 from pathlib import Path
 
 import numpy as np
