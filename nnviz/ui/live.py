@@ -195,7 +195,7 @@ def _apply(view: dict, code: str) -> None:
                 st.session_state[key] = value
                 changed.append(name)
         if changed and not st.session_state.get(INLINE):
-            _rerun_for(page, changed)
+            page.rerun_showing(changed)
         return
     if prefix:
         for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix + ".")]:
@@ -206,53 +206,6 @@ def _apply(view: dict, code: str) -> None:
     if file is None:
         return
     st.switch_page(f"lessons/{file}", query_params={**view.get("params", {}), PARAM: code})
-
-
-_SECTIONS: dict[str, dict[str, None]] = {}  # page prefix → its sections' names, in order
-
-
-def _rerun_for(page: settings.Page, changed: list[str]) -> None:
-    """Rerun what shows the ``changed`` settings: the page's sections on screen, else the whole page.
-
-    A setting the whole page reads (``shared=True``, an open tab) or whose widget stands outside the sections
-    needs the whole page; any other is drawn and read in the sections only, so rerunning the sections on
-    screen (without the page's header, navigation and sidebar) shows it. ``st.rerun`` takes section keys only
-    from a widget's callback, and the follower learns of a change in its own check, so the same request is
-    queued here through Streamlit's script-run context; whatever Streamlit lacks of it, the page reruns whole.
-    """
-    try:
-        from streamlit.errors import StreamlitAPIException
-        from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-        ctx = get_script_run_ctx()
-        state = ctx.session_state._state
-        for name in changed:
-            declaration = page.declared[name]
-            if declaration.shared is True or getattr(declaration, "widget", "") == "tabs":
-                st.rerun()
-            widget_id = state._key_id_mapper.get_id_from_key(page.key(name))
-            metadata = None if widget_id is None else state._new_widget_state.widget_metadata.get(widget_id)
-            if widget_id is not None and (metadata is None or metadata.fragment_id is None):
-                st.rerun()
-        # Every section name the page has had in this process: another session may be building the page anew
-        # (its list of sections filling up) at this moment.
-        names = _SECTIONS.setdefault(page.prefix, {})
-        names.update(dict.fromkeys(page.sections))
-        sections = []
-        for section in list(names):
-            try:
-                sections += ctx.fragment_storage.resolve_target(page._fragment_key(section))
-            except StreamlitAPIException:
-                pass  # not on screen (a closed tab's section)
-        if not sections:
-            st.rerun()
-        ctx.script_requests.request_rerun(RerunData(
-            query_string=ctx.query_string, page_script_hash=ctx.page_script_hash, fragment_id_queue=sections,
-            is_fragment_scoped_rerun=True, cached_message_hashes=ctx.cached_message_hashes,
-            context_info=ctx.context_info))
-    except (AttributeError, ImportError, TypeError):
-        st.rerun()
 
 
 @st.fragment(run_every=FOLLOW_SECONDS)

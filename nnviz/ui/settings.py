@@ -421,6 +421,9 @@ def declarations(cls: type) -> dict[str, Setting]:
 
 # The Page each lesson made last in this process, by prefix: tests check widgets against declarations.
 PAGES: dict[str, "Page"] = {}
+# Every section name each page (by prefix) has had in this process, in order. A Page is made anew by every
+# full run of its script, so another session may be filling a new Page's list of sections at any moment.
+SECTIONS: dict[str, dict[str, None]] = {}
 
 
 class Page:
@@ -562,6 +565,7 @@ class Page:
         """
         name = fn.__name__
         self.sections.append(name)
+        SECTIONS.setdefault(self.prefix, {})[name] = None
 
         def body() -> None:
             self._running = name
@@ -573,6 +577,46 @@ class Page:
 
         body.__name__ = body.__qualname__ = f"{self.prefix}.{name}"
         return st.fragment(body, key=self._fragment_key(name))
+
+    def rerun_showing(self, changed: list[str]) -> None:
+        """Rerun what shows the ``changed`` settings, set outside any widget: the sections on screen, else the page.
+
+        A setting the whole page reads (``shared=True``, an open tab) or whose widget stands outside the sections
+        needs the whole page; any other is drawn and read in the sections only, so rerunning the sections on
+        screen (without the page's header, navigation and sidebar) shows it. ``st.rerun`` takes section keys
+        only from a widget's callback (see ``_rerun_after``); a change that comes from elsewhere (a class's
+        teacher, seen in a follower's periodic check) queues the same request through Streamlit's script-run
+        context. Whatever Streamlit lacks of it, the page reruns whole.
+        """
+        try:
+            from streamlit.errors import StreamlitAPIException
+            from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+            from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+            ctx = get_script_run_ctx()
+            state = ctx.session_state._state
+            for name in changed:
+                declaration = self.declared[name]
+                if declaration.shared is True or getattr(declaration, "widget", "") == "tabs":
+                    st.rerun()
+                widget_id = state._key_id_mapper.get_id_from_key(self.key(name))
+                metadata = None if widget_id is None else state._new_widget_state.widget_metadata.get(widget_id)
+                if widget_id is not None and (metadata is None or metadata.fragment_id is None):
+                    st.rerun()
+            sections = []
+            for section in list(SECTIONS.get(self.prefix, {})):
+                try:
+                    sections += ctx.fragment_storage.resolve_target(self._fragment_key(section))
+                except StreamlitAPIException:
+                    pass  # not on screen (a closed tab's section)
+            if not sections:
+                st.rerun()
+            ctx.script_requests.request_rerun(RerunData(
+                query_string=ctx.query_string, page_script_hash=ctx.page_script_hash, fragment_id_queue=sections,
+                is_fragment_scoped_rerun=True, cached_message_hashes=ctx.cached_message_hashes,
+                context_info=ctx.context_info))
+        except (AttributeError, ImportError, TypeError):
+            st.rerun()
 
     # -- presets and reset ------------------------------------------------------------------------
     def apply(self, values: Mapping[str, Any]) -> None:

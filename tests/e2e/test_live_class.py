@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import CHROMIUM_ARGS, no_exception, screenshot, wait_for_app
+from tests.e2e.test_sections_gradient_descent import _listen, _sent_after
 
 pytestmark = pytest.mark.browser
 
@@ -188,3 +189,29 @@ def test_a_click_on_a_curve_answers_which_run_overfits_and_from_which_epoch(two,
     for pg in (teacher, student):
         no_exception(pg)
         assert pg.errors == []
+
+
+def test_a_teachers_change_reruns_only_the_sections_on_the_students_page(two, server_url):
+    """The follower's page takes the teacher's new value by rerunning its sections: nothing from outside them
+    (the title, the introduction, the presets bar, the sidebar) is sent again."""
+    teacher, student = two
+    messages = _listen(student)
+    _start_and_join(teacher, student, server_url, "perceptron", "perceptron")
+    student.wait_for_function("() => location.pathname.endsWith('/perceptron')", timeout=30_000)
+    wait_for_app(student)
+    student.wait_for_timeout(2_000)  # a follower check or two, so the page has settled
+    start = len(messages)
+    thumb = teacher.locator('[data-testid="stSlider"]:has-text("input x₁") input[type="range"]').first
+    thumb.focus()
+    thumb.press("ArrowRight")
+    teacher.wait_for_function("() => location.search.includes('x1=1.1')", timeout=10_000)
+    student.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-testid=\"stSlider\"]')).some("
+        "s => s.innerText.includes('input x₁') && s.innerText.includes('1.1'))", timeout=10_000)
+    wait_for_app(student)
+    elements, runs = _sent_after(messages, start)
+    assert elements and runs, "the student's page was sent nothing"
+    assert all(fragment for fragment, _, _ in elements), [e for e in elements if not e[0]]
+    assert any(kind == "plotly_chart" for _, kind, _ in elements)
+    no_exception(student)
+    assert student.errors == []
