@@ -67,9 +67,10 @@ def _new_session() -> bool:
     """Whether this is the first run of its session (a tab opened)."""
     import streamlit as st
 
-    first = "nnviz.pacing.ran" not in st.session_state
-    st.session_state["nnviz.pacing.ran"] = True
-    return first
+    if "nnviz.pacing.ran" in st.session_state:
+        return False
+    st.session_state["nnviz.pacing.ran"] = True  # written once per session, not on every run
+    return True
 
 
 def _drained(entry: list, now: float) -> float:
