@@ -1,4 +1,4 @@
-"""The activation-functions page's sections rerun alone in a real browser: counted, not timed.
+"""The activation-functions and cost-functions pages' sections rerun alone in a real browser: counted, not timed.
 
 Three counts: a chart's redraws (``plotly_afterplot``); the charts Streamlit marked stale (greyed
 while a run is on its way); and what the server sent over the WebSocket. A full rerun re-sends every
@@ -67,27 +67,35 @@ def _redrawn(redraws: dict, title: str) -> bool:
     return any(name.startswith(title) for name in redraws)
 
 
-def test_the_weight_slider_redraws_the_response_only(page, server_url):
-    _open(page, f"{server_url}/activations", 3)
-    _press(page, "weight w")
-    redraws = _settle(page, "w=1.1", RESPONSE)
-    assert not _redrawn(redraws, CURVES) and not _redrawn(redraws, SOFTMAX), redraws
-    assert [title for title in _stale(page) if not title.startswith(RESPONSE)] == []
-    assert _resent(page, "One neuron: a") and not _resent(page, "f(z) solid") and not _resent(page, "Softmax: ")
-    assert page.evaluate(TAGGED, CURVES) == [True] and page.evaluate(TAGGED, SOFTMAX) == [True]
+# One slider of a section, and what must stay as it was: (page, its charts, slider, link text after the press,
+# the chart the section redraws, the other sections' charts, a text of the section's chart spec that is sent,
+# texts of the others' specs that are not, the other charts still the same element after the press).
+COST_CURVES, BATCH, SLOWDOWN, CATEGORICAL = ("Cost and its gradient", "The batch cost", "One sigmoid neuron",
+                                             "Categorical")
+ALONE = {
+    "activations weight": ("activations", 3, "weight w", "w=1.1", RESPONSE, (CURVES, SOFTMAX), "One neuron: a",
+                           ("f(z) solid", "Softmax: "), (CURVES, SOFTMAX)),
+    "activations temperature": ("activations", 3, "temperature T", "temperature=1.1", SOFTMAX, (CURVES, RESPONSE),
+                                "Softmax: ", ("f(z) solid", "One neuron: a"), (RESPONSE,)),
+    "cost output": ("cost_functions", 4, "output a", "a=0.81", COST_CURVES, (BATCH, SLOWDOWN, CATEGORICAL),
+                    COST_CURVES, (BATCH, SLOWDOWN, CATEGORICAL), (SLOWDOWN, CATEGORICAL)),
+    "cost epochs": ("cost_functions", 4, "epochs", "epochs=310", SLOWDOWN, (COST_CURVES, BATCH, CATEGORICAL),
+                    SLOWDOWN, (COST_CURVES, BATCH, CATEGORICAL), (COST_CURVES,)),
+}
+
+
+@pytest.mark.parametrize("case", ALONE.values(), ids=list(ALONE))
+def test_a_slider_redraws_its_own_sections_chart_only(page, server_url, case):
+    path, charts, slider, param, own, others, sent, not_sent, kept = case
+    _open(page, f"{server_url}/{path}", charts)
+    _press(page, slider)
+    redraws = _settle(page, param, own)
+    assert not any(_redrawn(redraws, title) for title in others), redraws
+    assert [title for title in _stale(page) if not title.startswith(own)] == []
+    assert _resent(page, sent) and not any(_resent(page, text) for text in not_sent)
+    assert all(page.evaluate(TAGGED, title) == [True] for title in kept)
     no_exception(page)
     assert page.errors == []
-
-
-def test_the_temperature_slider_leaves_the_function_charts_alone(page, server_url):
-    _open(page, f"{server_url}/activations", 3)
-    _press(page, "temperature T")
-    redraws = _settle(page, "temperature=1.1", SOFTMAX)
-    assert not _redrawn(redraws, CURVES) and not _redrawn(redraws, RESPONSE), redraws
-    assert [title for title in _stale(page) if not title.startswith(SOFTMAX)] == []
-    assert _resent(page, "Softmax: ") and not _resent(page, "f(z) solid") and not _resent(page, "One neuron: a")
-    assert page.evaluate(TAGGED, RESPONSE) == [True]
-    no_exception(page)
 
 
 def test_the_functions_redraw_both_charts_that_read_them_and_not_the_softmax(page, server_url):
