@@ -16,7 +16,7 @@ Layers are numbered as in the lesson (Nielsen's): the input is layer 1, so
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -168,6 +168,18 @@ def chain_product_latex(ch: Chain, name: str) -> str:
     return (rf"\frac{{\partial C_0}}{{\partial {symbol}}} = {symbols} \\ = {numbers} = {fmt(ch.gradients[name])}")
 
 
+def chain_table(ch: Chain) -> dict[str, list[float]]:
+    """The chain's z, a = σ(z) and σ'(z), neuron by neuron: the columns of the page's table."""
+    neurons = (1, 2, 3)
+    return {"z": [ch.z[l] for l in neurons], "a = σ(z)": [ch.a[l] for l in neurons],
+            "σ'(z)": [ch.sigma_prime[l] for l in neurons]}
+
+
+def chain_cost_latex(ch: Chain) -> str:
+    """C₀ = (a³ − y)² with the chain's numbers."""
+    return rf"C_0 = (a^{{(3)}} - y)^2 = ({fmt(ch.a[3])} - {fmt(ch.y)})^2 = {fmt(ch.cost)}"
+
+
 @dataclass(frozen=True)
 class Sensitivity:
     """Nudge one parameter by ε: the cost changes by about ε · ∂C/∂p."""
@@ -198,6 +210,19 @@ def sensitivity(x: float, y: float, params: dict, name: str, eps: float,
     before = chain(x, y, params, activation)
     after = chain(x, y, {**params, name: float(params[name]) + eps}, activation)
     return Sensitivity(name, eps, before.cost, after.cost, before.gradients[name])
+
+
+def sensitivity_latex(sens: Sensitivity) -> str:
+    """The nudge's actual change of C₀ above its first-order prediction ε · ∂C₀/∂p, on two aligned lines.
+
+    On one line the result ran past the edge of the page's column.
+    """
+    p = f"{sens.name[0]}_{sens.name[1]}"
+    return (rf"\begin{{aligned}} C_0({p} + \varepsilon) - C_0({p}) &= {fmt(sens.nudged_cost, 6)} - "
+            rf"{fmt(sens.cost, 6)} = {fmt(sens.actual_change, 6)} \\ &\approx "
+            rf"\varepsilon \cdot \frac{{\partial C_0}}{{\partial {p}}} = "
+            rf"{fmt(sens.eps)} \times {pfmt(sens.gradient, 6)} = {fmt(sens.predicted_change, 6)}"
+            r" \end{aligned}")
 
 
 def chain_cost_curve(x: float, y: float, params: dict, name: str, span: float = 2.0,
@@ -336,6 +361,75 @@ def lesson_values(sizes, activations, seed: int) -> tuple[float, ...]:
     y = rng.integers(0, 2, sizes[-1]).astype(float)
     y[0] = 1.0
     return flatten(Network(weights, biases, net.activations), x, y)
+
+
+@dataclass(frozen=True)
+class NetworkNumbers:
+    """The network the page's settings describe: its layer sizes, activations and numbers (see :func:`flatten`)."""
+
+    sizes: tuple
+    activations: tuple
+    values: tuple
+    note: str | None = None  # why the numbers were drawn afresh from the seed, when stored ones did not fit
+
+
+def network_numbers(n_inputs, hidden, n_outputs, hidden_activations, output_activation, values,
+                    seed: int) -> NetworkNumbers:
+    """The network of the settings; numbers that do not fit its shape (or none) are drawn from ``seed``.
+
+    ``ValueError`` (in words) when the sizes do not make a network of the lesson.
+    """
+    sizes = check_sizes(n_inputs, hidden, n_outputs)
+    acts = tuple(hidden_activations[:len(sizes) - 2]) + (output_activation,)
+    values, note = tuple(values), None
+    if len(values) != n_values(sizes):
+        if values:
+            note = (f"The stored numbers do not fit a {'-'.join(map(str, sizes))} network; "
+                    f"drawn afresh from seed {seed}.")
+        values = lesson_values(sizes, acts, seed)
+    return NetworkNumbers(sizes, acts, values, note)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One editable table of the network's numbers: a layer's [W | b], the input x or the target y."""
+
+    name: str  # the layer's number ("2", "3", ...), "x" or "y"
+    caption: str | None
+    columns: tuple  # column names
+    index: str  # the rows' name; rows are numbered from 1
+    cells: tuple  # rows of numbers
+
+
+def editor_tables(sizes, values) -> tuple[Table, ...]:
+    """The tables a student edits the numbers in: row j of layer l's holds wˡⱼₖ for every k, then bˡⱼ."""
+    sizes, values = list(sizes), list(values)
+    if len(values) != n_values(sizes):
+        raise ValueError(f"the network {'-'.join(map(str, sizes))} needs {n_values(sizes)} numbers, got {len(values)}")
+    tables, at = [], 0
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=2):
+        weights, biases = values[at:at + n_in * n_out], values[at + n_in * n_out:at + (n_in + 1) * n_out]
+        rows = tuple(tuple(weights[j * n_in:(j + 1) * n_in]) + (biases[j],) for j in range(n_out))
+        tables.append(Table(str(l), f"layer {l}: W{l} ({n_out} × {n_in}) and b{l}",
+                            tuple(f"k={k + 1}" for k in range(n_in)) + ("b",), "j", rows))
+        at += (n_in + 1) * n_out
+    tables.append(Table("x", "input x and target y", ("x",), "k", tuple((v,) for v in values[at:at + sizes[0]])))
+    tables.append(Table("y", None, ("y",), "j", tuple((v,) for v in values[at + sizes[0]:])))
+    return tuple(tables)
+
+
+def from_tables(sizes, cells) -> list:
+    """The numbers in :func:`flatten`'s order read back from the tables' cells (``cells[name]``: rows).
+
+    Cells are passed on as they are (a cleared one is None or NaN): :func:`unflatten` names any that
+    is no number.
+    """
+    sizes = list(sizes)
+    values = []
+    for l, n_in in enumerate(sizes[:-1], start=2):
+        rows = [list(row) for row in cells[str(l)]]
+        values += [cell for row in rows for cell in row[:n_in]] + [row[n_in] for row in rows]
+    return values + [row[0] for row in cells["x"]] + [row[0] for row in cells["y"]]
 
 
 # ---------------------------------------------------------------------------
@@ -480,6 +574,38 @@ def cross_entropy_shortcut(w: Walkthrough) -> str | None:
     a, y = w.a(L), w.y
     return (rf"\delta^{{{L}}}_j = \frac{{a_j - y_j}}{{a_j(1 - a_j)}} \cdot a_j(1 - a_j) = a_j - y_j: \quad "
             rf"{bmatrix(a)} - {bmatrix(y)} = {bmatrix(a - y)} \;\text{{ and BP1 gave }}\; {bmatrix(w.delta(L))}")
+
+
+STAGE_TITLES = {
+    "forward": "Step 1 · forward: z = W a + b, a = σ(z), layer by layer",
+    "output error": "Step 2 · output error δᴸ = ∇ₐC ⊙ σ'(zᴸ)",
+    "backpropagate": "Step 3 · backpropagate δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ'(zˡ)",
+    "gradients": "Step 4 · gradients ∂C/∂b = δ, ∂C/∂w = a δ (edge width = |∂C/∂w|)",
+    "update": "Step 5 · update W ← W − η ∂C/∂W (numbers on the edges: the new weights)",
+}
+
+
+def next_stage(stage: str) -> str:
+    """The step after ``stage``; after the update, forward again."""
+    return STAGES[(STAGES.index(stage) + 1) % len(STAGES)]
+
+
+def stage_latex(w: Walkthrough, stage: str) -> tuple[str, ...]:
+    """The equations of one step with this pass's numbers, in the order the page shows them."""
+    L = w.n_layers
+    if stage == "forward":
+        loss = _losses.get(w.loss)
+        return tuple(forward_latex(w, l) for l in range(2, L + 1)) + (loss.latex + rf" = {fmt(w.cost, 6)}",)
+    if stage == "output error":
+        return _losses.get(w.loss).gradient_latex, bp1_latex(w)
+    if stage == "backpropagate":
+        return tuple(bp2_latex(w, l) for l in range(L - 1, 1, -1))
+    if stage == "gradients":
+        return tuple(line for l in range(L, 1, -1) for line in (bp3_latex(w, l), bp4_latex(w, l)))
+    if stage == "update":
+        return (tuple(line for l in range(2, L + 1) for line in update_latex(w, l))
+                + (rf"C: {fmt(w.cost, 6)} \;\rightarrow\; {fmt(w.updated_cost, 6)}",))
+    raise ValueError(f"unknown step {stage!r}; choose one of: {', '.join(STAGES)}")
 
 
 # ---------------------------------------------------------------------------
@@ -742,3 +868,70 @@ def check_answer(exercise: Exercise, typed: str) -> Verdict:
         return Verdict(True, f"Right: {exercise.answer:.6g} (you are off by {off:.2g}, within {TOLERANCE:g}).")
     return Verdict(False, f"Not quite: that is not ${exercise.symbol}$ to within {TOLERANCE:g}.",
                    hint=hint_for(exercise, value))
+
+
+def tries_text(n: int) -> str:
+    """How many wrong tries, in words."""
+    return "1 wrong try" if n == 1 else f"{n} wrong tries"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What the page remembers of a student's answers to one exercise."""
+
+    exercise: tuple  # (seed, prompt): which exercise
+    tries: int = 0  # wrong numbers typed
+    last: str = ""  # the last number judged (a rerun with the same text is not another try)
+    solution: bool = False  # the worked solution was asked for
+
+
+def attempt_at(kept: Attempt | None, seed: int, exercise: Exercise) -> Attempt:
+    """The attempt kept if it is at this exercise; a new exercise starts afresh."""
+    if kept is None or kept.exercise != (seed, exercise.prompt):
+        return Attempt((seed, exercise.prompt))
+    return kept
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the page says about a typed answer: how (``success``, ``error`` or ``warning``) and in which words."""
+
+    kind: str
+    message: str  # markdown; the typed text only as the caller showed it (literally)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A typed answer judged: the attempt after it, the verdict (None when nothing is typed), whether solved."""
+
+    attempt: Attempt
+    verdict: Verdict | None
+
+    @property
+    def solved(self) -> bool:
+        return self.verdict is not None and self.verdict.correct
+
+    @property
+    def shows_solution(self) -> bool:
+        """The worked solution shows once the answer is right or the student asked for it."""
+        return self.solved or self.attempt.solution
+
+    def feedback(self, typed_shown: str) -> Feedback | None:
+        """The message under the answer; ``typed_shown`` is the typed text as the page shows it (literally)."""
+        verdict = self.verdict
+        if verdict is None:
+            return None
+        if not verdict.counts:
+            return Feedback("warning", f"You typed {typed_shown}. {verdict.message}. It does not count as a try.")
+        if verdict.correct:
+            return Feedback("success", verdict.message)
+        return Feedback("error", f"{verdict.message} You typed {typed_shown}; try again "
+                                 f"({tries_text(self.attempt.tries)} so far).\n\n**Hint:** {verdict.hint}")
+
+
+def judge(attempt: Attempt, exercise: Exercise, typed: str) -> Judgement:
+    """Judge what is typed: a number not judged before counts, a wrong one as one more try; no number, no try."""
+    verdict = check_answer(exercise, typed) if typed.strip() else None
+    if verdict is not None and verdict.counts and typed != attempt.last:
+        attempt = replace(attempt, last=typed, tries=attempt.tries + (0 if verdict.correct else 1))
+    return Judgement(attempt, verdict)

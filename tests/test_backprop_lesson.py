@@ -434,3 +434,163 @@ def test_a_new_exercise_skips_the_seeds_that_ask_the_same_question():
     for seed in range(20):
         after = lesson.next_exercise_seed(w, seed)
         assert after > seed and lesson.make_exercise(w, after).prompt != lesson.make_exercise(w, seed).prompt
+
+
+# -- what the page shows, decided here -------------------------------------------------------------
+
+
+def test_chain_table_and_cost_line_carry_the_chains_numbers():
+    ch = lesson.chain(0.5, 1.0, PARAMS)
+    table = lesson.chain_table(ch)
+    assert list(table) == ["z", "a = σ(z)", "σ'(z)"]
+    assert table["z"] == list(ch.z[1:]) and table["a = σ(z)"] == list(ch.a[1:])
+    assert table["σ'(z)"] == list(ch.sigma_prime[1:])
+    line = lesson.chain_cost_latex(ch)
+    assert line.startswith(r"C_0 = (a^{(3)} - y)^2 = (") and line.endswith(f"= {lesson.fmt(ch.cost)}")
+    assert lesson.fmt(ch.a[3]) in line
+
+
+def test_sensitivity_latex_writes_the_change_above_its_prediction():
+    sens = lesson.sensitivity(0.5, 1.0, PARAMS, "b2", 0.001)
+    text = lesson.sensitivity_latex(sens)
+    assert r"C_0(b_2 + \varepsilon) - C_0(b_2)" in text and r"\partial b_2" in text
+    assert f"= {lesson.fmt(sens.actual_change, 6)} \\\\" in text  # the actual change ends the first line
+    assert text.endswith(f"= {lesson.fmt(sens.predicted_change, 6)}" + r" \end{aligned}")
+    assert f"{lesson.fmt(0.001)} \\times {lesson.pfmt(sens.gradient, 6)}" in text
+
+
+def test_network_numbers_keep_stored_numbers_that_fit():
+    built = lesson.network_numbers(2, [2], 2, ["tanh", "relu"], "sigmoid", lesson.MAZUR_VALUES, 7)
+    assert built == lesson.NetworkNumbers((2, 2, 2), ("tanh", "sigmoid"), lesson.MAZUR_VALUES, None)
+
+
+def test_network_numbers_draw_from_the_seed_and_say_so_when_stored_numbers_do_not_fit():
+    acts = ("tanh", "sigmoid")
+    fresh = lesson.network_numbers(2, [4], 1, ["tanh"], "sigmoid", (), 5)
+    assert fresh.sizes == (2, 4, 1) and fresh.values == lesson.lesson_values((2, 4, 1), acts, 5)
+    assert fresh.note is None  # no numbers stored: the seed's are the network's, nothing to say
+    misfit = lesson.network_numbers(2, [4], 1, ["tanh"], "sigmoid", lesson.MAZUR_VALUES, 5)
+    assert misfit.values == fresh.values
+    assert misfit.note == "The stored numbers do not fit a 2-4-1 network; drawn afresh from seed 5."
+
+
+def test_network_numbers_refuse_a_shape_the_lesson_cannot_build():
+    with pytest.raises(ValueError, match="hidden layer 1 is empty"):
+        lesson.network_numbers(2, [0], 2, ["sigmoid"], "sigmoid", (), 0)
+
+
+@pytest.mark.parametrize("sizes", [(1, 1, 1), (2, 2, 2), (3, 5, 4, 2), (5, 5, 5, 5, 5, 5)])
+def test_editor_tables_hold_every_number_once_and_read_back_in_flatten_order(sizes):
+    values = lesson.lesson_values(sizes, ("sigmoid",) * (len(sizes) - 1), 2)
+    tables = lesson.editor_tables(sizes, values)
+    assert [t.name for t in tables] == [str(l) for l in range(2, len(sizes) + 1)] + ["x", "y"]
+    assert sum(len(t.cells) * len(t.columns) for t in tables) == len(values)
+    assert tuple(lesson.from_tables(sizes, {t.name: t.cells for t in tables})) == values
+
+
+def test_a_layer_table_is_w_with_b_as_its_last_column():
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    layer2, layer3, xs, ys = lesson.editor_tables((2, 2, 2), lesson.MAZUR_VALUES)
+    assert layer2.caption == "layer 2: W2 (2 × 2) and b2" and layer2.columns == ("k=1", "k=2", "b")
+    assert layer2.index == "j" and xs.index == "k" and ys.index == "j"
+    np.testing.assert_array_equal(np.array(layer3.cells), np.column_stack([net.weights[1], net.biases[1]]))
+    assert xs.cells == ((0.05,), (0.10,)) and ys.cells == ((0.01,), (0.99,))
+    assert xs.caption == "input x and target y" and ys.caption is None  # x and y share one column
+
+
+def test_an_edited_cell_lands_on_its_weight_and_a_cleared_one_is_named():
+    sizes = (2, 3, 1)
+    values = lesson.lesson_values(sizes, ("sigmoid", "sigmoid"), 0)
+    cells = {t.name: [list(row) for row in t.cells] for t in lesson.editor_tables(sizes, values)}
+    cells["2"][2][1] = 0.75  # row j = 3, column k = 2 of W2
+    edited = lesson.from_tables(sizes, cells)
+    assert edited[lesson.value_names(sizes).index("w2[3,2]")] == 0.75
+    assert sum(a != b for a, b in zip(edited, values)) == 1
+    cells["3"][0][3] = float("nan")  # the bias of the output neuron, cleared
+    with pytest.raises(ValueError, match=r"b3\[1\] is empty"):
+        lesson.unflatten(sizes, lesson.from_tables(sizes, cells), "sigmoid")
+
+
+def test_editor_tables_refuse_numbers_that_do_not_fit_the_shape():
+    with pytest.raises(ValueError, match="needs 16 numbers, got 3"):
+        lesson.editor_tables((2, 2, 2), (0.1, 0.2, 0.3))
+
+
+def test_the_steps_follow_each_other_and_the_update_starts_again():
+    assert [lesson.next_stage(s) for s in lesson.STAGES] == [*lesson.STAGES[1:], "forward"]
+    assert set(lesson.STAGE_TITLES) == set(lesson.STAGES)
+
+
+def test_each_steps_equations_carry_the_passs_numbers():
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    w = lesson.walk(net, x, y, "quadratic", 0.5)
+    quadratic = losses.get("quadratic")
+    assert lesson.stage_latex(w, "forward") == (lesson.forward_latex(w, 2), lesson.forward_latex(w, 3),
+                                                quadratic.latex + " = 0.298371")
+    assert lesson.stage_latex(w, "output error") == (quadratic.gradient_latex, lesson.bp1_latex(w))
+    assert lesson.stage_latex(w, "backpropagate") == (lesson.bp2_latex(w, 2),)
+    assert lesson.stage_latex(w, "gradients") == (lesson.bp3_latex(w, 3), lesson.bp4_latex(w, 3),
+                                                  lesson.bp3_latex(w, 2), lesson.bp4_latex(w, 2))
+    update = lesson.stage_latex(w, "update")
+    assert update[:4] == lesson.update_latex(w, 2) + lesson.update_latex(w, 3)
+    assert update[4] == rf"C: 0.298371 \;\rightarrow\; {lesson.fmt(w.updated_cost, 6)}"
+    with pytest.raises(ValueError, match="unknown step 'sideways'"):
+        lesson.stage_latex(w, "sideways")
+
+
+def _mazur_exercise(seed: int = 0) -> lesson.Exercise:
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    return lesson.make_exercise(lesson.walk(net, x, y, "quadratic", 0.5), seed)
+
+
+def test_tries_are_counted_in_words():
+    assert [lesson.tries_text(n) for n in (0, 1, 2)] == ["0 wrong tries", "1 wrong try", "2 wrong tries"]
+
+
+def test_an_attempt_is_kept_for_its_exercise_and_starts_afresh_for_another():
+    ex = _mazur_exercise(0)
+    fresh = lesson.attempt_at(None, 0, ex)
+    assert fresh == lesson.Attempt((0, ex.prompt))
+    tried = lesson.judge(fresh, ex, "0.5").attempt
+    assert lesson.attempt_at(tried, 0, ex) is tried
+    assert lesson.attempt_at(tried, 1, ex) == lesson.Attempt((1, ex.prompt))  # another seed, same question
+    assert lesson.attempt_at(tried, 4, _mazur_exercise(4)).tries == 0
+
+
+def test_wrong_numbers_count_once_each_and_text_that_is_no_number_not_at_all():
+    ex = _mazur_exercise(0)
+    attempt = lesson.attempt_at(None, 0, ex)
+    nothing = lesson.judge(attempt, ex, "  ")
+    assert nothing.verdict is None and nothing.attempt == attempt and nothing.feedback("` `") is None
+    first = lesson.judge(attempt, ex, "0.5")
+    assert first.attempt.tries == 1 and first.attempt.last == "0.5" and not first.solved
+    assert lesson.judge(first.attempt, ex, "0.5").attempt == first.attempt  # the same text again: no new try
+    text = lesson.judge(first.attempt, ex, "abc")
+    assert text.attempt == first.attempt and not text.verdict.counts
+    second = lesson.judge(text.attempt, ex, "0.25")
+    assert second.attempt.tries == 2
+    right = lesson.judge(second.attempt, ex, f"{ex.answer:.6f}")
+    assert right.solved and right.shows_solution and right.attempt.tries == 2
+
+
+def test_feedback_says_right_wrong_or_not_a_number_with_the_typed_text_as_given():
+    ex = _mazur_exercise(0)
+    attempt = lesson.attempt_at(None, 0, ex)
+    wrong = lesson.judge(attempt, ex, "0.5")
+    note = wrong.feedback("`0.5`")
+    assert note.kind == "error"
+    assert note.message == (f"{wrong.verdict.message} You typed `0.5`; try again (1 wrong try so far)."
+                            f"\n\n**Hint:** {ex.method}")
+    assert not wrong.shows_solution
+    assert lesson.judge(attempt, ex, "1,5").feedback("`1,5`") == lesson.Feedback(
+        "warning", "You typed `1,5`. That is not a number: write decimals with a point, as in 0.0123. "
+                   "It does not count as a try.")
+    right = lesson.judge(attempt, ex, f"{ex.answer:.6f}").feedback("ignored")
+    assert right.kind == "success" and right.message.startswith("Right: ") and "ignored" not in right.message
+
+
+def test_asking_for_the_solution_shows_it_without_an_answer():
+    ex = _mazur_exercise(0)
+    asked = lesson.Attempt((0, ex.prompt), solution=True)
+    assert lesson.judge(asked, ex, "").shows_solution
+    assert not lesson.judge(lesson.Attempt((0, ex.prompt)), ex, "").shows_solution

@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from nnviz import backprop_lesson as lesson
 from nnviz.charts import palette, spec
 
 
@@ -240,3 +241,41 @@ def sensitivity_figure(values, costs, name: str, current: float, cost: float, gr
              name=f"{name} + ε, predicted", marker=dict(size=10, color=palette.ORANGE, symbol="x")),
     ]
     return _figure(data, f"C₀ as {name} moves (the others held)", name, "C₀")
+
+
+def chain_figure(ch) -> go.Figure:
+    """The chain of three single neurons (a :class:`nnviz.backprop_lesson.Chain`) with its z and a."""
+    w = [[[ch.params[f"w{l}"]]] for l in (1, 2, 3)]
+    return network_diagram(
+        (1, 1, 1, 1), w, [None] + [[ch.z[l]] for l in (1, 2, 3)], [[a] for a in ch.a],
+        title="The chain: x → neuron 1 → neuron 2 → neuron 3", show_legend=False, height=260,
+        layer_names=["input x = a⁽⁰⁾", "neuron 1", "neuron 2", "neuron 3 → C₀"])
+
+
+def _pass_diagram(w, title: str, **shown) -> go.Figure:
+    L = w.n_layers
+    return network_diagram(w.net.sizes, w.net.weights, [None] + [w.z(l) for l in range(2, L + 1)],
+                           [w.a(l) for l in range(1, L + 1)], title=title, **shown)
+
+
+def step_figure(w, stage: str) -> go.Figure:
+    """The network at one step of the pass (a :class:`nnviz.backprop_lesson.Walkthrough`): what that step knows.
+
+    Forward: z and a. Output error: δᴸ alone. Backpropagate: every δ. Gradients: edge widths follow
+    |∂C/∂w|. Update: the new weights on the edges. The layers the step works on are highlighted.
+    """
+    L, at = w.n_layers, lesson.STAGES.index(stage)
+    delta = None
+    if at == 1:  # output error: only δᴸ is known yet
+        delta = [None] * (L - 2) + [w.delta(L)]
+    elif at >= 2:
+        delta = [w.delta(l) for l in range(2, L + 1)]
+    highlight = {0: range(2, L + 1), 1: (L,), 2: range(2, L), 3: range(2, L + 1), 4: ()}[at]
+    return _pass_diagram(w, lesson.STAGE_TITLES[stage], delta=delta, dW=w.grads.dW if at >= 3 else None,
+                         new_weights=w.updated.weights if at == 4 else None, highlight=tuple(highlight),
+                         width_by="gradient" if at >= 3 else "weight")
+
+
+def exercise_figure(w) -> go.Figure:
+    """The network after its forward pass, for an exercise: its weights, and z and a of every neuron."""
+    return _pass_diagram(w, "The network: its weights, and z and a of every neuron")

@@ -571,3 +571,31 @@ def test_the_exercise_uses_the_network_of_the_second_tab_after_an_update():
     nodes = _node_text(_chart(at, "backprop.exercise_network"))
     a = forward(updated, [x]).a[1][0][0]
     assert nodes[2].endswith(f"a = {a:.3g}")
+
+
+# -- the network's numbers as one setting -------------------------------------------------------------
+
+
+def test_the_networks_numbers_round_trip_through_a_link_exactly():
+    from nnviz.ui.backprop_view import Numbers
+
+    numbers = Numbers("the network's numbers", (), max_items=4, bound=10.0)
+    values = (0.1, -2.5, 1e-9 + 0.3)
+    assert numbers.check(numbers.parse(numbers.encode(values))) == values
+    assert numbers.parse("") == () and numbers.parse("  ") == ()  # empty: drawn from the seed
+    assert numbers.link_chars == 100
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("1,2,3,4,5", "it holds 5 numbers; at most 4 fit"), ("1,zz", "` zz ` is not a number"),
+    ("1,11", "11 is outside -10 … 10"),
+])
+def test_the_networks_numbers_refuse_a_link_that_does_not_fit_and_say_why(raw, message):
+    from nnviz.ui.backprop_view import Numbers
+
+    numbers = Numbers("the network's numbers", (), max_items=4, bound=10.0)
+    with pytest.raises(ValueError) as caught:
+        numbers.check(numbers.parse(raw))
+    assert str(caught.value) == message
+    with pytest.raises(ValueError, match="is not a list of numbers"):
+        numbers.check("0.5")
