@@ -21,6 +21,7 @@ from nnviz.optimizers import Optimizer
 from nnviz.surfaces import Surface1D, Surface2D
 
 MAX_STEPS = 100_000
+RACE_TOLERANCE = 1e-3  # how close to the lowest cost counts as arrived, in the race's table
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,11 @@ class Outcome:
     kind: str  # converged | oscillating | too_slow | stuck_local | diverging | diverged
     message: str
     step: int | None = None
+
+    @property
+    def level(self) -> str:
+        """How the message reads: "success" (converged), "error" (diverging, diverged), else "warning"."""
+        return {"converged": "success", "diverging": "error", "diverged": "error"}.get(self.kind, "warning")
 
 
 def _tolerance(surface) -> float:
@@ -460,3 +466,108 @@ def log_options(low: float, high: float, per_decade: int = 20) -> tuple[float, .
         raise ValueError("need 0 < low < high and per_decade >= 1")
     k0, k1 = round(math.log10(low) * per_decade), round(math.log10(high) * per_decade)
     return tuple(float(f"{10 ** (k / per_decade):.3g}") for k in range(k0, k1 + 1))
+
+
+# ---------------------------------------------------------------------------- the lesson's numbers in words
+def stability_latex(surface: Surface1D, learning_rate: float) -> str:
+    """The stable bound η < 2/C″ of a 1-D cost with its numbers, beside the learning rate set and ηC″."""
+    curvature, bound = surface.curvature_at_minimum, surface.stable_learning_rate
+    return (rf"\eta < \frac{{2}}{{C''}} = \frac{{2}}{{{curvature:.3g}}} = {bound:.3g}"
+            rf"\qquad \text{{your }} \eta = {learning_rate:g},\quad \eta\,C'' = {learning_rate * curvature:.3g}")
+
+
+def stability_note(surface: Surface1D) -> str:
+    """Where C″ holds and what each step does to the distance to the minimum."""
+    where = "everywhere" if surface.is_quadratic else f"at the minimum w* = {surface.minima[0][0]:g}"
+    return (f"C″ = {surface.curvature_at_minimum:.3g} {where}. Each step multiplies the distance to the minimum "
+            "by (1 − ηC″): below 1 in size it shrinks (if ηC″ > 1 it flips side each step: oscillation), "
+            "above 2/C″ it grows.")
+
+
+def race_table(runs: dict[str, Run], surface, tolerance: float = RACE_TOLERANCE) -> str:
+    """The race's results as a Markdown table, one row per optimizer (``runs``: registry name -> run)."""
+    s = _resolve_surface(surface)
+    lines = [f"| optimizer | η | final cost | distance to nearest minimum | steps to C − C_min ≤ {tolerance:g} "
+             "| diverged |", "|---|---|---|---|---|---|"]
+    for name, r in runs.items():
+        row = summarise(r, s, tolerance)
+        reached = "never" if row["steps_to_tolerance"] is None else row["steps_to_tolerance"]
+        gone = f"at step {row['diverged_at']}" if row["diverged_at"] else "no"
+        lines.append(f"| {optimizers.LABELS[name]} | {r.learning_rate:g} | {row['final_cost']:.4g} | "
+                     f"{row['distance']:.4g} | {reached} | {gone} |")
+    return "\n".join(lines)
+
+
+def diverged_message(result: Run) -> str:
+    """What a racer that diverged did, and what to change."""
+    return (f"{optimizers.LABELS[result.optimizer]} diverged at step {result.diverged_at}: its steps flew off the "
+            "map, so its path stops there. Lower its learning rate.")
+
+
+def arrow_step(result: Run, wanted: int) -> tuple[int | None, str | None]:
+    """The step the arrow view shows when step ``wanted`` is asked for, and a note when it is not that one.
+
+    ``(None, why)`` when the run has no step to look at (it diverged at step 1); ``(k, note)`` with k the
+    last step taken when the run is shorter than ``wanted``; ``(wanted, None)`` otherwise.
+    """
+    if result.steps_taken == 0:
+        return None, (f"{optimizers.LABELS[result.optimizer]} diverged at step 1: there is no step to look at.")
+    step = min(int(wanted), result.steps_taken)
+    if step < wanted:
+        return step, f"This run has {result.steps_taken} steps; showing step {step}."
+    return step, None
+
+
+def sweep_range_latex(result: Sweep) -> str:
+    """The learning rates a range test ran, as a formula."""
+    rates = result.learning_rates
+    return (rf"\eta \in [{rates[0]:g},\ {rates[-1]:g}]:\ {len(rates)}"
+            r"\ \text{runs, evenly spaced on a log scale}")
+
+
+def sweep_verdict(result: Sweep) -> str:
+    """What the range test found: the best learning rate and where the runs start to diverge."""
+    best, first = result.best, result.first_diverging
+    return ((f"Lowest final cost at η ≈ **{best:.3g}**. " if best is not None else "Every learning rate diverged. ")
+            + (f"Runs diverge from η ≈ **{first:.3g}** on." if first is not None else "None of them diverged."))
+
+
+def least_squares_note(problem: Regression) -> str:
+    """The line the mini-batch paths head for, beside the one the data were made with."""
+    w_ls, b_ls = problem.least_squares
+    return (f"Least squares: w = {w_ls:.3f}, b = {b_ls:.3f} (the data were made with w = {problem.true_w:g}, "
+            f"b = {problem.true_b:g} plus noise).")
+
+
+# ---------------------------------------------------------------------------- the page's settings to runs
+# Each optimizer's hyper-parameters and the gradient-descent page's setting that holds each.
+HYPER_SETTINGS = {
+    "momentum": {"momentum": "mu_momentum"}, "nesterov": {"momentum": "mu_nesterov"},
+    "adagrad": {"epsilon": "eps_adagrad"}, "rmsprop": {"rho": "rho", "epsilon": "eps_rmsprop"},
+    "adam": {"beta_1": "beta_1", "beta_2": "beta_2", "bias_correction": "bias_correction", "epsilon": "eps_adam"},
+}
+
+
+def hyper_of(name: str, settings) -> tuple:
+    """Optimizer ``name``'s hyper-parameters as set in ``settings`` (the page's), sorted pairs: hashable."""
+    return tuple(sorted((hyper, getattr(settings, field)) for hyper, field in HYPER_SETTINGS.get(name, {}).items()))
+
+
+def convention_of(settings) -> str:
+    """The update rules' form the page's *Keras's formulas* switch picks."""
+    return "keras" if settings.keras else "paper"
+
+
+def run_args(name: str, settings) -> tuple:
+    """What :func:`run` is given for racer ``name`` on the page's surface, start and steps, as a hashable tuple:
+    ``(surface, optimizer, start, steps, learning_rate, convention, hyper)``."""
+    return (settings.surface, name, (float(settings.x0), float(settings.y0)), int(settings.race_steps),
+            float(getattr(settings, f"lr_{name}")), convention_of(settings), hyper_of(name, settings))
+
+
+def sweep_args(settings) -> tuple:
+    """What :func:`sweep` is given for the page's range test: ``(surface, optimizer, start, steps, convention,
+    hyper)``."""
+    name = settings.sweep_optimizer
+    return (settings.surface, name, (float(settings.x0), float(settings.y0)), int(settings.sweep_steps),
+            convention_of(settings), hyper_of(name, settings))

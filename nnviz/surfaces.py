@@ -38,6 +38,11 @@ class _Surface:
         return len(self.bounds)
 
     @property
+    def short_label(self) -> str:
+        """The surface's name without the formula some labels carry after two spaces."""
+        return self.label.split("  ")[0]
+
+    @property
     def limit(self) -> Bounds:
         """The box beyond which a descent run counts as diverged."""
         out = []
@@ -326,6 +331,7 @@ _REGISTRY: dict[str, Surface1D | Surface2D] = {s.name: s for s in _ONE_D + _TWO_
 NAMES_1D: tuple[str, ...] = tuple(s.name for s in _ONE_D)
 NAMES_2D: tuple[str, ...] = tuple(s.name for s in _TWO_D)
 NAMES: tuple[str, ...] = NAMES_1D + NAMES_2D
+LABELS: dict[str, str] = {name: surface.label for name, surface in _REGISTRY.items()}
 
 
 def get(name: str) -> Surface1D | Surface2D:
@@ -395,3 +401,18 @@ def contour_grid(name: str, n: int = 121) -> tuple[np.ndarray, np.ndarray, np.nd
         raise ValueError(f"{name} is a 1-D cost; a contour needs a 2-D surface")
     grid(name, n)  # validates n
     return _contour_grid(name, n)
+
+
+def widest_box(names) -> Bounds:
+    """The smallest box holding the plot boxes of every surface in ``names`` (all of one dimension)."""
+    boxes = [get(name).bounds for name in names]
+    if not boxes or len({len(b) for b in boxes}) != 1:
+        raise ValueError("widest_box needs one or more surfaces of the same dimension")
+    return tuple((min(b[axis][0] for b in boxes), max(b[axis][1] for b in boxes)) for axis in range(len(boxes[0])))
+
+
+def snap_start(surface: Surface1D | Surface2D, point, digits: int = 2) -> tuple[float, ...]:
+    """A point picked on a plot as a start: rounded to ``digits`` decimals (the start sliders' step) and
+    kept inside the plot box."""
+    return tuple(min(max(round(float(v), digits), lo), hi)
+                 for v, (lo, hi) in zip(np.asarray(point, dtype=float).reshape(-1).tolist(), surface.bounds))

@@ -1,4 +1,5 @@
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -198,3 +199,96 @@ def test_any_setting_runs_without_exception_warning_or_non_finite_output(kwargs)
     assert all(surfaces.get(kwargs["surface"]).inside(p) for p in r.trajectory)
     if surfaces.get(kwargs["surface"]).dim == 1:
         assert descent.classify(r).message
+
+
+# ------------------------------------------------------------------------ the lesson's numbers in words
+def test_outcome_level_says_success_only_for_converged_and_error_for_diverging():
+    levels = {kind: descent.Outcome(kind, "").level
+              for kind in ("converged", "oscillating", "too_slow", "stuck_local", "diverging", "diverged")}
+    assert levels == {"converged": "success", "oscillating": "warning", "too_slow": "warning",
+                      "stuck_local": "warning", "diverging": "error", "diverged": "error"}
+
+
+def test_stability_bound_of_the_parabola_is_one_with_its_numbers():
+    parabola = surfaces.get("parabola")  # C = (w − 2)²: C″ = 2, so η < 1
+    latex = descent.stability_latex(parabola, 0.891)
+    assert r"\frac{2}{2} = 1" in latex and r"\eta = 0.891" in latex and r"\eta\,C'' = 1.78" in latex
+    assert descent.stability_note(parabola).startswith("C″ = 2 everywhere.")
+    bowl = surfaces.get("asymmetric_bowl")  # C = e^(w−1) − w: minimum at w = 1, C″ = 1 there
+    assert descent.stability_note(bowl).startswith("C″ = 1 at the minimum w* = 1.")
+
+
+def test_race_table_has_a_row_per_optimizer_with_its_summary():
+    rosenbrock = surfaces.get("rosenbrock")
+    runs = {"sgd": descent.run(rosenbrock, "sgd", (-1.2, 1.0), 50, learning_rate=0.002),
+            "adam": descent.run(rosenbrock, "adam", (-1.2, 1.0), 5, learning_rate=10.0)}
+    lines = descent.race_table(runs, rosenbrock).splitlines()
+    assert lines[0] == ("| optimizer | η | final cost | distance to nearest minimum | steps to C − C_min ≤ 0.001 "
+                        "| diverged |")
+    assert len(lines) == 4
+    sgd = descent.summarise(runs["sgd"], rosenbrock)
+    assert lines[2] == f"| SGD | 0.002 | {sgd['final_cost']:.4g} | {sgd['distance']:.4g} | never | no |"
+    assert runs["adam"].diverged and lines[3].startswith("| Adam | 10 |")
+    assert lines[3].endswith(f"| never | at step {runs['adam'].diverged_at} |")
+    assert descent.diverged_message(runs["adam"]).startswith(f"Adam diverged at step {runs['adam'].diverged_at}:")
+
+
+def test_arrow_step_is_at_most_the_steps_taken_and_says_so():
+    r = descent.run("bowl", "momentum", steps=20, learning_rate=0.1)
+    assert descent.arrow_step(r, 10) == (10, None)
+    assert descent.arrow_step(r, 500) == (20, "This run has 20 steps; showing step 20.")
+    gone = descent.run("rosenbrock", "sgd", steps=20, learning_rate=10.0)
+    assert gone.steps_taken == 0
+    assert descent.arrow_step(gone, 10) == (None, "SGD diverged at step 1: there is no step to look at.")
+
+
+def test_sweep_words_name_the_best_rate_and_the_first_that_diverges():
+    sw = descent.sweep("parabola", "sgd", steps=50, learning_rates=[0.01, 0.1, 0.5, 2.0, 5.0])
+    assert descent.sweep_verdict(sw) == "Lowest final cost at η ≈ **0.5**. Runs diverge from η ≈ **2** on."
+    assert descent.sweep_range_latex(sw).startswith(r"\eta \in [0.01,\ 5]:\ 5\ \text{runs")
+    calm = descent.sweep("parabola", "sgd", steps=50, learning_rates=[0.01, 0.1])
+    assert descent.sweep_verdict(calm).endswith("None of them diverged.")
+    wild = descent.sweep("parabola", "sgd", steps=50, learning_rates=[5.0, 10.0])
+    assert descent.sweep_verdict(wild).startswith("Every learning rate diverged.")
+
+
+def test_least_squares_note_names_the_fit_and_the_line_the_data_came_from():
+    problem = descent.regression_problem(noise=0.0)  # no noise: least squares is the true line
+    assert descent.least_squares_note(problem) == ("Least squares: w = 2.000, b = -1.000 (the data were made with "
+                                                   "w = 2, b = -1 plus noise).")
+
+
+# ------------------------------------------------------------------------ the page's settings to runs
+def _page_settings(**changes):
+    values = dict(surface="rosenbrock", x0=-1.2, y0=1.0, race_steps=500, keras=False, sweep_optimizer="adam",
+                  sweep_steps=100, mu_momentum=0.9, mu_nesterov=0.5, rho=0.8, beta_1=0.9, beta_2=0.999,
+                  eps_adagrad=1e-8, eps_rmsprop=1e-7, eps_adam=1e-6, bias_correction=False,
+                  **{f"lr_{name}": 0.01 for name in optimizers.NAMES})
+    return SimpleNamespace(**{**values, **changes})
+
+
+def test_every_page_hyper_parameter_is_one_its_optimizer_takes():
+    for name, fields in descent.HYPER_SETTINGS.items():
+        assert set(fields) <= set(optimizers.hyper_parameters(name)) - {"learning_rate"}, name
+    assert set(descent.HYPER_SETTINGS) == set(optimizers.NAMES) - {"sgd"}
+
+
+def test_run_args_are_what_run_is_given_for_each_racer():
+    s = _page_settings(lr_adam=0.1, keras=True)
+    assert descent.run_args("adam", s) == ("rosenbrock", "adam", (-1.2, 1.0), 500, 0.1, "keras",
+                                           (("beta_1", 0.9), ("beta_2", 0.999), ("bias_correction", False),
+                                            ("epsilon", 1e-6)))
+    assert descent.run_args("sgd", s)[-2:] == ("keras", ())
+    assert descent.hyper_of("nesterov", s) == (("momentum", 0.5),)
+    assert descent.hyper_of("rmsprop", _page_settings()) == (("epsilon", 1e-7), ("rho", 0.8))
+    surface, name, start, steps, lr, convention, hyper = descent.run_args("rmsprop", _page_settings())
+    r = descent.run(surface, name, start, steps, learning_rate=lr, convention=convention, **dict(hyper))
+    assert r.optimizer == "rmsprop" and r.steps == 500 and convention == "paper"
+
+
+def test_sweep_args_take_the_range_tests_optimizer_with_the_races_hyper_parameters():
+    s = _page_settings(sweep_optimizer="momentum", sweep_steps=30)
+    assert descent.sweep_args(s) == ("rosenbrock", "momentum", (-1.2, 1.0), 30, "paper", (("momentum", 0.9),))
+    surface, name, start, steps, convention, hyper = descent.sweep_args(s)
+    sw = descent.sweep(surface, name, start, steps, convention=convention, **dict(hyper))
+    assert sw.optimizer == "momentum"

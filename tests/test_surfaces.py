@@ -132,3 +132,29 @@ def test_default_start_is_inside_the_plot_and_limit_is_larger(name):
 def test_nearest_minimum_of_himmelblau():
     m, d = surfaces.get("himmelblau").nearest_minimum((2.9, 2.1))
     assert m == (3.0, 2.0) and d == pytest.approx(np.hypot(0.1, 0.1))
+
+
+def test_labels_and_short_labels():
+    assert surfaces.LABELS["parabola"] == "Parabola  C(w) = (w − 2)²"
+    assert surfaces.get("parabola").short_label == "Parabola"
+    assert surfaces.get("rosenbrock").short_label == surfaces.LABELS["rosenbrock"] == "Rosenbrock"
+    assert set(surfaces.LABELS) == set(NAMES)
+
+
+def test_widest_box_holds_every_plot_box():
+    (w_box,) = surfaces.widest_box(NAMES_1D)
+    assert w_box == (-4.0, 7.0)  # the asymmetric bowl's left end, the parabola's right end
+    x_box, y_box = surfaces.widest_box(NAMES_2D)
+    for name in NAMES_2D:
+        (x0, x1), (y0, y1) = surfaces.get(name).bounds
+        assert x_box[0] <= x0 < x1 <= x_box[1] and y_box[0] <= y0 < y1 <= y_box[1]
+    assert surfaces.widest_box(["rosenbrock"]) == surfaces.get("rosenbrock").bounds
+    with pytest.raises(ValueError, match="same dimension"):
+        surfaces.widest_box(["parabola", "bowl"])
+
+
+def test_snap_start_rounds_a_click_and_keeps_it_in_the_plot_box():
+    rosenbrock = surfaces.get("rosenbrock")  # x in [−2, 2], y in [−1, 3]
+    assert surfaces.snap_start(rosenbrock, (0.98765, -0.1234)) == (0.99, -0.12)
+    assert surfaces.snap_start(rosenbrock, (4.567, -7.0)) == (2.0, -1.0)
+    assert surfaces.snap_start(surfaces.get("parabola"), [8.0]) == (7.0,)

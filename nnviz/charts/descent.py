@@ -17,6 +17,7 @@ import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 
+from nnviz import descent, optimizers, surfaces
 from nnviz.charts import palette, spec
 
 MAX_FRAMES = 30
@@ -24,6 +25,8 @@ MAX_FRAMES_1D = 61  # one weight: every step of a default run gets its frame
 MAX_TRAIL = 40
 COLOURS = {"sgd": palette.BLUE, "momentum": palette.ORANGE, "nesterov": palette.GREEN,
            "adagrad": palette.VERMILION, "rmsprop": palette.PURPLE, "adam": palette.SKY}
+# The mini-batch paths: full batch, 1, 8, 32.
+BATCH_COLOURS = (COLOURS["sgd"], COLOURS["adagrad"], COLOURS["momentum"], COLOURS["nesterov"])
 
 
 # Legends sit in a row under the title (the house default puts them over the title's right end), or inside
@@ -456,3 +459,57 @@ def stochastic_paths(xs, ys, Z, runs: list[dict], minimum, title: str) -> go.Fig
                          xaxis=dict(range=[x0, x1], constrain="domain"), yaxis=dict(range=[y0, y1]))
     return spec.figure(data, layout)
 
+
+
+# ---------------------------------------------------------------------------- the page's figures from its results
+def curve_figures(result: descent.Run) -> tuple[go.Figure, go.Figure]:
+    """One weight: the steps of ``result`` on its cost curve, and C − C_min per step."""
+    s = surfaces.get(result.surface)
+    w_grid, c_grid = surfaces.grid(s.name, 301)
+    minima = ([(m[0], s.cost(m), "global minimum") for m in s.minima]
+              + [(m[0], s.cost(m), "local minimum") for m in s.local_minima])
+    span = (s.bounds[0][1] - s.bounds[0][0]) * 0.06
+    curve = steps_on_curve(w_grid, c_grid, result.trajectory[:, 0], result.costs, descent.tangents(result, span),
+                           minima, s.short_label, (float(c_grid.min()), float(c_grid.max())))
+    per_step = cost_per_step([dict(name="C(w) − C_min", values=descent.cost_gap(result, s), colour=COLOURS["sgd"],
+                                   diverged_at=result.diverged_at)], title="Cost per step")
+    return curve, per_step
+
+
+def race_figures(surface: str, runs, show_3d: bool = False) -> tuple[go.Figure, go.Figure]:
+    """The optimizers' ``runs`` racing on ``surface`` (a contour map to click, or the 3-D surface), and their
+    cost per step."""
+    s = surfaces.get(surface)
+    xs, ys, Z, label = surfaces.contour_grid(s.name, 61 if show_3d else 201)
+    items = [dict(name=optimizers.LABELS[r.optimizer], colour=COLOURS[r.optimizer], trajectory=r.trajectory,
+                  diverged_at=r.diverged_at, shown=surfaces.shown_height(s, r.costs), values=descent.cost_gap(r, s))
+             for r in runs]
+    title = f"{s.label}: the optimizers race"
+    if show_3d:
+        fig = race_3d(xs, ys, Z, label, items, title)
+    else:
+        fig = race(xs, ys, Z, label, s.bounds, s.minima, s.saddle_points, items, title, clickable=True)
+    return fig, cost_per_step(items, title="Cost per step")
+
+
+def arrow_figure(result: descent.Run, step: int) -> go.Figure:
+    """Step ``step`` of ``result`` up close, on its surface's contour."""
+    xs, ys, Z, label = surfaces.contour_grid(result.surface, 81)
+    return arrow_view(xs, ys, Z, label, descent.arrows(result, step), optimizers.LABELS[result.optimizer],
+                      COLOURS[result.optimizer])
+
+
+def sweep_figure(result: descent.Sweep, steps: int) -> go.Figure:
+    """The range test: final C − C_min after ``steps`` steps against the learning rate."""
+    s = surfaces.get(result.surface)
+    return lr_sweep(result.learning_rates, descent.sweep_gap(result, s), result.diverged,
+                    f"{optimizers.LABELS[result.optimizer]} on {s.label}, {steps} steps")
+
+
+def stochastic_figures(problem: descent.Regression, paths) -> tuple[go.Figure, go.Figure]:
+    """The mini-batch paths on the regression cost, and the full-data cost per update (log scale)."""
+    xs, ys, Z = surfaces.sample(problem.surface, 81)
+    items = [dict(name=p.label, colour=c, trajectory=p.trajectory, diverged_at=p.diverged_at, values=p.costs)
+             for p, c in zip(paths, BATCH_COLOURS)]
+    return (stochastic_paths(xs, ys, Z, items, problem.least_squares, "Paths on the cost C(w, b)"),
+            cost_per_step(items, title="Full-data cost per update", log_y=True, y_title="C(w, b) (log scale)"))

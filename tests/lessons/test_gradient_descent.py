@@ -271,6 +271,18 @@ def test_every_optimizer_has_its_own_hyper_parameters_and_formula(race_at):
     assert optimizers.get("adam", bias_correction=False).latex in " ".join(e.value for e in at.latex)
 
 
+def test_each_racing_optimizers_tab_draws_exactly_its_own_hyper_parameters(race_at):
+    at = race_at
+    for name, label in optimizers.LABELS.items():
+        open_optimizer(at, label)
+        at.checkbox(key=f"gd.race_{name}").check().run()
+        drawn = {w.key for kind in ("slider", "select_slider", "toggle") for w in getattr(at, kind)} - {
+            "gd.x0", "gd.y0", "gd.race_steps", "gd.show_3d", "gd.keras"}
+        own = {f"gd.{field}" for field in descent.HYPER_SETTINGS.get(name, {}).values()}
+        assert drawn == {f"gd.lr_{name}"} | own, name
+    assert not at.exception
+
+
 def test_keras_formulas_switch(race_at):
     at = race_at
     at.toggle(key="gd.keras").set_value(True).run()
