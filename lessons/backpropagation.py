@@ -110,6 +110,7 @@ STAGE_NOTES = {
 # The student's answer in "Check yourself" and what the page remembers about it (not settings: not in the link).
 ANSWER = f"{PREFIX}.answer"
 ATTEMPT = f"{PREFIX}.attempt"
+EDITORS = view.NumberEditors(PREFIX)
 
 
 @crash.guarded
@@ -140,13 +141,18 @@ def _show_solution() -> None:
     st.session_state[ATTEMPT] = dataclasses.replace(st.session_state[ATTEMPT], solution=True)
 
 
-def _network_numbers(s: Settings) -> lesson.NetworkNumbers | None:
-    """The network the settings describe; None, with the reason shown, when they do not make one."""
+def _network_numbers(s: Settings, elsewhere: bool = False) -> lesson.NetworkNumbers | None:
+    """The network the settings describe; None, with the reason shown, when they do not make one.
+
+    ``elsewhere``: the tab drawing it is not the network's own (whose editors are not drawn then).
+    """
     try:
         built = lesson.network_numbers(s.n_inputs, [getattr(s, f) for f in HIDDEN_FIELDS[:s.layers]], s.n_outputs,
                                        [getattr(s, f) for f in ACT_FIELDS[:s.layers]], s.act_out, s.values, s.seed)
     except ValueError as err:
         st.error(f"Cannot build this network: {err}.")
+        if elsewhere:
+            st.caption(f"Fix the network in *{SECTIONS[1]}* first.")
         return None
     if built.note:
         st.warning(built.note)
@@ -179,8 +185,7 @@ def chain_section() -> None:
         chart.show(view.chain_figure(s.x, s.y, tuple(chain_params.items())), key="backprop.chain_diagram")
 
     st.markdown("**Each gradient, factor by factor** (symbols first, then their numbers, then the product):")
-    st.latex(r"\begin{gathered}" + r" \\[10pt] ".join(
-        lesson.chain_product_latex(ch, name) for name in ("w3", "b3", "w2", "b2", "w1", "b1")) + r"\end{gathered}")
+    st.latex(lesson.chain_products_latex(ch))
 
 
 @PAGE.section
@@ -228,48 +233,30 @@ def network_section() -> None:
     built = _network_numbers(s)
     if built is None:
         return
-    sizes, acts, live = built.sizes, built.activations, built.values
-    # The editors start from `base`; a change made elsewhere (a preset, the update step, a
-    # link, another tab) starts a fresh generation of editors so old cell edits are not replayed on top.
-    if st.session_state.get(f"{PREFIX}._written") != live:
-        st.session_state[f"{PREFIX}._base"] = live
-    base = st.session_state[f"{PREFIX}._base"]
-    generation = abs(hash(base)) % 10**8
 
     st.markdown("**Weights, biases, input and target** (click a cell to edit it). Row j is neuron j of "
                 "the layer, column k its input from neuron k of the layer before, so the cell is wˡⱼₖ; the "
                 "last column holds the biases bˡⱼ.")
-    per_row = 3 if max(sizes) <= 3 else 2
-    edit_cols = []
-    for start in range(0, len(sizes), per_row):
-        edit_cols += st.columns(per_row)[:len(sizes) - start]
-    cells = {}
-    for table in lesson.editor_tables(sizes, base):  # one per layer, then x and y together in the last column
-        with edit_cols[min(len(cells), len(edit_cols) - 1)]:
-            if table.caption:
-                st.caption(table.caption)
-            cells[table.name] = view.editor(table, f"{PREFIX}.edit.{generation}.{table.name}")
+    cells = EDITORS.draw(built.sizes, built.values)
 
     PAGE.widget("lr")
     try:
-        net, x, y = lesson.unflatten(sizes, lesson.from_tables(sizes, cells), acts)
+        net, x, y = lesson.unflatten(built.sizes, lesson.from_tables(built.sizes, cells), built.activations)
         w = lesson.walk(net, x, y, s.loss, s.lr)
     except ValueError as err:
         st.error(f"Cannot use these numbers: {err}.")
-        st.session_state[f"{PREFIX}._written"] = live
+        EDITORS.written(built.values)
         return
     values = lesson.flatten(net, x, y)
-    if values != live:
+    if values != built.values:
         PAGE["values"] = values
-        live = values
-    st.session_state[f"{PREFIX}._written"] = live
+    EDITORS.written(values)
 
     step_cols = st.columns([5, 1])
     PAGE.widget("stage", step_cols[0], horizontal=True)
     step_cols[1].button("Next step ▶", on_click=_next_stage, key=f"{PREFIX}.next", width="stretch")
     stage = s.stage
-    numbers = lesson.flatten(w.net, w.x, w.y)
-    chart.show(view.step_figure(w.net.sizes, w.net.activations, numbers, s.loss, s.lr, stage), key="backprop.network")
+    chart.show(view.step_figure(w.net.sizes, w.net.activations, values, s.loss, s.lr, stage), key="backprop.network")
 
     st.markdown(STAGE_NOTES[stage])
     for line in lesson.stage_latex(w, stage):
@@ -285,7 +272,7 @@ def network_section() -> None:
     elif stage == "gradients":
         st.markdown("**Gradient check**: every backpropagated gradient beside a central finite difference "
                     "(C(p + ε) − C(p − ε)) / 2ε with ε = 10⁻⁶.")
-        st.dataframe(view.gradient_check(w.net.sizes, w.net.activations, numbers, s.loss),
+        st.dataframe(view.gradient_check(w.net.sizes, w.net.activations, values, s.loss),
                      hide_index=True, width="stretch",
                      column_config={"relative error": st.column_config.NumberColumn(format="%.1e")})
     elif stage == "update":
@@ -294,19 +281,11 @@ def network_section() -> None:
     st.caption(f"Repeat these steps many times in *{SECTIONS[2]}*.")
 
 
-def _network_of_the_step_tab(s: Settings):
-    """The network of the second tab, rebuilt from the settings (its editors are not drawn in this tab)."""
-    built = _network_numbers(s)
-    if built is None:
-        st.caption(f"Fix the network in *{SECTIONS[1]}* first.")
-    return built
-
-
 @PAGE.section
 def train_section() -> None:
     """The second tab's network trained for N steps: the cost and every parameter's path."""
     s = PAGE.values()
-    built = _network_of_the_step_tab(s)
+    built = _network_numbers(s, elsewhere=True)
     if built is None:
         return
     st.markdown(f"The network of *{SECTIONS[1]}* (change it there) on its one example: forward pass, "
@@ -331,7 +310,7 @@ def train_section() -> None:
 def exercise_section() -> None:
     """One quantity to compute by hand: a wrong number gets a hint and another try; the solution on request."""
     s = PAGE.values()
-    built = _network_of_the_step_tab(s)
+    built = _network_numbers(s, elsewhere=True)
     if built is None:
         return
     try:
@@ -381,8 +360,7 @@ for tab, sections in zip(tabs, ((chain_section, sensitivity_section), (network_s
             for section in sections:
                 section()
 if not tabs[1].open:
-    # Streamlit forgets the cell edits of editors it did not draw: next time, start them from the numbers.
-    st.session_state.pop(f"{PREFIX}._written", None)
+    EDITORS.forget()  # Streamlit forgets the cell edits of editors it did not draw
 
 PAGE.sync()
 st.info(

@@ -180,6 +180,12 @@ def chain_cost_latex(ch: Chain) -> str:
     return rf"C_0 = (a^{{(3)}} - y)^2 = ({fmt(ch.a[3])} - {fmt(ch.y)})^2 = {fmt(ch.cost)}"
 
 
+def chain_products_latex(ch: Chain) -> str:
+    """Every gradient of the chain as its chain-rule product, from the last neuron back to the first."""
+    return (r"\begin{gathered}" + r" \\[10pt] ".join(chain_product_latex(ch, name) for name in
+                                                     ("w3", "b3", "w2", "b2", "w1", "b1")) + r"\end{gathered}")
+
+
 @dataclass(frozen=True)
 class Sensitivity:
     """Nudge one parameter by ε: the cost changes by about ε · ∂C/∂p."""

@@ -594,3 +594,10 @@ def test_asking_for_the_solution_shows_it_without_an_answer():
     asked = lesson.Attempt((0, ex.prompt), solution=True)
     assert lesson.judge(asked, ex, "").shows_solution
     assert not lesson.judge(lesson.Attempt((0, ex.prompt)), ex, "").shows_solution
+
+
+def test_chain_products_run_from_the_last_neuron_back_to_the_first():
+    ch = lesson.chain(0.5, 1.0, PARAMS)
+    text = lesson.chain_products_latex(ch)
+    lines = text.removeprefix(r"\begin{gathered}").removesuffix(r"\end{gathered}").split(r" \\[10pt] ")
+    assert lines == [lesson.chain_product_latex(ch, name) for name in ("w3", "b3", "w2", "b2", "w1", "b1")]

@@ -116,3 +116,41 @@ def editor(table: lesson.Table, key: str, where=None) -> list:
         column_config={c: st.column_config.NumberColumn(c, format="%.6g", step=0.01) for c in frame.columns},
     )
     return edited.to_numpy().tolist()
+
+
+@dataclass(frozen=True)
+class NumberEditors:
+    """The network's numbers as editable tables, laid out in rows (a layer's [W | b] each, then x and y).
+
+    Editors start from the numbers they were last drawn for. Numbers changed elsewhere (a preset, the update
+    step, a link, another tab) start a fresh generation of editors (new keys), so that old cell edits are not
+    replayed on top of them. Session-state keys begin with ``key``.
+    """
+
+    key: str
+
+    def draw(self, sizes, numbers: tuple) -> dict:
+        """The editors; their cells as edited, by table name (see ``lesson.from_tables``)."""
+        if st.session_state.get(f"{self.key}._written") != numbers:
+            st.session_state[f"{self.key}._base"] = numbers
+        base = st.session_state[f"{self.key}._base"]
+        generation = abs(hash(base)) % 10**8
+        per_row = 3 if max(sizes) <= 3 else 2
+        columns = []
+        for start in range(0, len(sizes), per_row):
+            columns += st.columns(per_row)[:len(sizes) - start]
+        cells = {}
+        for table in lesson.editor_tables(sizes, base):  # x and y share the last column
+            with columns[min(len(cells), len(columns) - 1)]:
+                if table.caption:
+                    st.caption(table.caption)
+                cells[table.name] = editor(table, f"{self.key}.edit.{generation}.{table.name}")
+        return cells
+
+    def written(self, numbers: tuple) -> None:
+        """The numbers the page now holds, the editors' included: no new generation for them."""
+        st.session_state[f"{self.key}._written"] = numbers
+
+    def forget(self) -> None:
+        """Streamlit forgets the cell edits of editors it did not draw: next time, start them from the numbers."""
+        st.session_state.pop(f"{self.key}._written", None)
