@@ -540,7 +540,8 @@ def least_squares_note(problem: Regression) -> str:
 
 
 # ---------------------------------------------------------------------------- the page's settings to runs
-# Each optimizer's hyper-parameters and the gradient-descent page's setting that holds each.
+# Each optimizer's hyper-parameters and the gradient-descent page's setting that holds each, in the order the
+# page draws them (its ε last, on a row of its own).
 HYPER_SETTINGS = {
     "momentum": {"momentum": "mu_momentum"}, "nesterov": {"momentum": "mu_nesterov"},
     "adagrad": {"epsilon": "eps_adagrad"}, "rmsprop": {"rho": "rho", "epsilon": "eps_rmsprop"},

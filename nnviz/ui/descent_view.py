@@ -1,4 +1,4 @@
-"""The gradient-descent page's cached runs and figures, and the pieces of Streamlit several of its sections share.
+"""The gradient-descent page's cached runs and figures, and the Streamlit pieces its sections draw with.
 
 Runs are frozen dataclasses of read-only arrays, so they are cached as objects (``st.cache_resource``): no copy on
 a hit, and nothing can change them in place. Figures are cached the same way (never copied, never mutated, so
