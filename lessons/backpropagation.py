@@ -314,8 +314,7 @@ def exercise_section() -> None:
     if built is None:
         return
     try:
-        net, x, y = lesson.unflatten(built.sizes, built.values, built.activations)
-        w = lesson.walk(net, x, y, s.loss, s.lr)
+        w = built.walkthrough(s.loss, s.lr)
     except ValueError as err:
         st.error(f"Cannot use these numbers: {err}. Fix them in *{SECTIONS[1]}*.")
         return

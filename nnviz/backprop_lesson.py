@@ -378,6 +378,11 @@ class NetworkNumbers:
     values: tuple
     note: str | None = None  # why the numbers were drawn afresh from the seed, when stored ones did not fit
 
+    def walkthrough(self, loss: str, lr: float) -> Walkthrough:
+        """One pass of backpropagation through this network on its example (see :func:`walk`)."""
+        net, x, y = unflatten(self.sizes, self.values, self.activations)
+        return walk(net, x, y, loss, lr)
+
 
 def network_numbers(n_inputs, hidden, n_outputs, hidden_activations, output_activation, values,
                     seed: int) -> NetworkNumbers:

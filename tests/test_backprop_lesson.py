@@ -462,6 +462,9 @@ def test_sensitivity_latex_writes_the_change_above_its_prediction():
 def test_network_numbers_keep_stored_numbers_that_fit():
     built = lesson.network_numbers(2, [2], 2, ["tanh", "relu"], "sigmoid", lesson.MAZUR_VALUES, 7)
     assert built == lesson.NetworkNumbers((2, 2, 2), ("tanh", "sigmoid"), lesson.MAZUR_VALUES, None)
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, ("tanh", "sigmoid"))
+    walked, direct = built.walkthrough("quadratic", 0.5), lesson.walk(net, x, y, "quadratic", 0.5)
+    assert walked.cost == direct.cost and lesson.flatten(walked.updated, x, y) == lesson.flatten(direct.updated, x, y)
 
 
 def test_network_numbers_draw_from_the_seed_and_say_so_when_stored_numbers_do_not_fit():
