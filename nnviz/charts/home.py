@@ -13,26 +13,38 @@ THUMB_HEIGHT = 150
 
 
 def _thumb(fig: go.Figure, x_title: str = "", y_title: str = "") -> go.Figure:
+    # Streamlit's chart theme draws axis titles at 14 px and pads the axes by 8 px, which Plotly's title
+    # placement does not count: a title sat among the tick labels. Own sizes, no pad, and automargin, which
+    # widens the margins to hold the tick labels and then the title.
+    axis = dict(tickfont=dict(size=9), automargin=True)
     fig.update_layout(
-        height=THUMB_HEIGHT, margin=dict(l=30, r=6, t=6, b=26), showlegend=False,
+        height=THUMB_HEIGHT, margin=dict(l=6, r=6, t=6, b=6, pad=0), showlegend=False,
         template="plotly_white", colorway=list(palette.SEQUENCE),
-        xaxis=dict(title=dict(text=x_title, standoff=2), tickfont=dict(size=9)),
-        yaxis=dict(title=dict(text=y_title, standoff=2), tickfont=dict(size=9)),
+        xaxis=dict(title=dict(text=x_title, standoff=4, font=dict(size=11)), **axis),
+        yaxis=dict(title=dict(text=y_title, standoff=4, font=dict(size=11)), **axis),
         font=dict(size=10),
     )
     return fig
 
 
+# Where a thumbnail's legend sits: in a corner its curves leave empty.
+LEGEND_PLACES = {
+    "top left": dict(x=0.01, y=0.99, xanchor="left", yanchor="top"),
+    "top right": dict(x=0.99, y=0.99, xanchor="right", yanchor="top"),
+    "right": dict(x=0.99, y=0.5, xanchor="right", yanchor="middle"),
+}
+
+
 def lines(x: np.ndarray, ys: Sequence[np.ndarray], names: Sequence[str], x_title: str, y_title: str,
-          dashed: Sequence[bool] | None = None) -> go.Figure:
-    """Several curves over the same x."""
+          dashed: Sequence[bool] | None = None, legend: str = "top left") -> go.Figure:
+    """Several curves over the same x, the legend (when there are several) at ``legend``, a key of LEGEND_PLACES."""
     fig = go.Figure()
     for i, (y, name) in enumerate(zip(ys, names)):
         dash = "dot" if dashed and dashed[i] else "solid"
         fig.add_trace(go.Scatter(x=x, y=y, name=name, mode="lines", line=dict(width=2, dash=dash)))
     _thumb(fig, x_title, y_title)
     if len(names) > 1:
-        fig.update_layout(showlegend=True, legend=dict(x=0.01, y=0.99, bgcolor=palette.LEGEND_BG,
+        fig.update_layout(showlegend=True, legend=dict(**LEGEND_PLACES[legend], bgcolor=palette.LEGEND_BG,
                                                        font=dict(size=9)))
     return fig
 

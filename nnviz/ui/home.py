@@ -29,7 +29,7 @@ def _costs() -> go.Figure:
     quadratic = [losses.get("quadratic").value([[1.0]], [[v]]) for v in a]
     cross = [losses.get("binary_crossentropy").value([[1.0]], [[v]]) for v in a]
     return charts.lines(a, [np.array(quadratic), np.array(cross)], ["quadratic", "cross-entropy"],
-                        "a (target y = 1)", "C")
+                        "a (target y = 1)", "C", legend="top right")
 
 
 def _descent() -> go.Figure:
@@ -74,7 +74,7 @@ def _keras() -> go.Figure:
         history["validation"].append(network.cost(net, data.X[val] / 3, y[val], loss))
         net = network.sgd_step(net, network.backward(net, trace, y[train], loss), 0.1)
     return charts.lines(np.arange(1, 301), [np.array(v) for v in history.values()], list(history),
-                        "epoch", "loss")
+                        "epoch", "loss", legend="right")
 
 
 def _loss_curves() -> go.Figure:
@@ -82,7 +82,7 @@ def _loss_curves() -> go.Figure:
     epochs = np.arange(1, 81)
     raw = 1.5 * np.exp(-epochs / 15) + 0.2 + rng.normal(0, 0.08, epochs.size)
     return charts.lines(epochs, [raw, curves.smooth(raw, 0.8)], ["raw", "smoothed (0.8)"], "epoch", "loss",
-                        dashed=[True, False])
+                        dashed=[True, False], legend="top right")
 
 
 _BUILDERS = {
