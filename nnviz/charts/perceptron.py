@@ -16,7 +16,8 @@ def neuron_diagram(x, w, b: float, z: float, out: float, activation: str) -> go.
     """One neuron drawn as inputs → Σ → f → output, edge width by |w|, colour by sign."""
     x1, x2 = (float(v) for v in x)
     w1, w2 = (float(v) for v in w)
-    nodes = {"x1": (0.0, 2.0), "x2": (0.0, 1.0), "1": (0.0, 0.0), "sum": (2.0, 1.0), "out": (3.6, 1.0)}
+    # The bias input below and right of the others: in line with them, its edge ran through w₂'s label on a phone.
+    nodes = {"x1": (0.0, 2.0), "x2": (0.0, 1.0), "1": (1.0, -0.35), "sum": (2.0, 1.0), "out": (3.6, 1.0)}
     biggest = max(abs(w1), abs(w2), abs(b), 1e-9)
     data, annotations = [], []
     for name, weight, label in (("x1", w1, "w₁"), ("x2", w2, "w₂"), ("1", b, "b")):
@@ -25,7 +26,7 @@ def neuron_diagram(x, w, b: float, z: float, out: float, activation: str) -> go.
         data.append(dict(type="scatter", x=[xa, xb], y=[ya, yb], mode="lines", hoverinfo="skip",
                          showlegend=False, line=dict(width=width, color=_sign_colour(weight))))
         annotations.append(spec.edge_label((xa, ya), (xb, yb), f"{label} = {weight:.2f}", _sign_colour(weight),
-                                           width, at=0.35, size=14))
+                                           width, at=0.5 if name == "1" else 0.35, size=14))
     data.append(dict(type="scatter", x=[2.0, 3.6], y=[1.0, 1.0], mode="lines", hoverinfo="skip",
                      showlegend=False, line=dict(width=2, color=palette.GREY)))
     labels = {"x1": f"x₁ = {x1:.2f}", "x2": f"x₂ = {x2:.2f}", "1": "bias input 1",
@@ -34,7 +35,8 @@ def neuron_diagram(x, w, b: float, z: float, out: float, activation: str) -> go.
     data.append(dict(
         type="scatter", x=list(xs), y=list(ys), mode="markers+text", text=[labels[k] for k in nodes],
         showlegend=False, hoverinfo="skip", textfont=dict(size=14),
-        textposition=["middle left", "middle left", "middle left", "bottom center", "middle right"],
+        # Σ's numbers above and right of it, clear of the edges coming in and of their labels.
+        textposition=["middle left", "middle left", "middle left", "top right", "middle right"],
         marker=dict(size=[30, 30, 22, 46, 30], color=["white", "white", "#EEEEEE", palette.SKY, palette.YELLOW],
                     line=dict(width=2, color=palette.BLACK)),
     ))
