@@ -604,3 +604,21 @@ def test_chain_products_run_from_the_last_neuron_back_to_the_first():
     text = lesson.chain_products_latex(ch)
     lines = text.removeprefix(r"\begin{gathered}").removesuffix(r"\end{gathered}").split(r" \\[10pt] ")
     assert lines == [lesson.chain_product_latex(ch, name) for name in ("w3", "b3", "w2", "b2", "w1", "b1")]
+
+
+def test_each_steps_diagram_shows_only_what_that_step_knows():
+    from nnviz.charts import backprop as charts
+
+    net, x, y = lesson.unflatten((2, 2, 2), lesson.MAZUR_VALUES, "sigmoid")
+    w = lesson.walk(net, x, y, "quadratic", 0.5)
+    carries_delta = {}
+    for stage in lesson.STAGES:
+        fig = charts.step_figure(w, stage).to_dict()
+        assert fig["layout"]["title"]["text"] == lesson.STAGE_TITLES[stage]
+        nodes = next(t for t in fig["data"] if t.get("mode") == "markers+text")["text"]
+        carries_delta[stage] = ["δ" in text for text in nodes]
+    assert carries_delta["forward"] == [False] * 6 and carries_delta["update"] == [False, False] + [True] * 4
+    assert carries_delta["output error"] == [False] * 4 + [True, True]  # only δᴸ is known yet
+    assert carries_delta["backpropagate"] == carries_delta["gradients"] == [False, False] + [True] * 4
+    exercise = charts.exercise_figure(w).to_dict()
+    assert not any("δ" in text for t in exercise["data"] if t.get("mode") == "markers+text" for text in t["text"])
