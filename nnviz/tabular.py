@@ -126,7 +126,7 @@ def read_csv(data: bytes, name: str = "upload.csv") -> Table:
                              "columns (a stray delimiter, a missing value or an unclosed quote?).")
     lines = np.array([line for line, _ in body])
     raw = pd.DataFrame([row for _, row in body], columns=header, dtype=object)
-    frame = pd.DataFrame(index=raw.index)
+    columns = {}  # built whole at the end: adding 150 columns one by one to a DataFrame fragments it
     for column in header:
         cells = raw[column].str.strip()
         missing = cells.str.lower().isin(MISSING_TOKENS)
@@ -140,15 +140,15 @@ def read_csv(data: bytes, name: str = "upload.csv") -> Table:
                 i = int(np.argmax(infinite))
                 raise ValueError(f"{name}: column {_quoted(column)} holds {_quoted(cells.iloc[i])} on line {lines[i]}; "
                                  "replace infinities with a number or leave the cell empty.")
-            frame[column] = numbers.astype(float)
+            columns[column] = numbers.astype(float)
         elif present and parsed >= 0.9 * present:
             bad = (~missing & numbers.isna()).to_numpy()
             i = int(np.argmax(bad))
             raise ValueError(f"{name}: column {_quoted(column)} is numeric but line {lines[i]} holds the text "
                              f"{_quoted(cells.iloc[i])}; fix the cell or leave it empty.")
         else:
-            frame[column] = cells.astype(object)
-    return Table(name, frame, notes=tuple(notes))
+            columns[column] = cells.astype(object)
+    return Table(name, pd.DataFrame(columns, index=raw.index), notes=tuple(notes))
 
 
 def load(name: str) -> Table:
@@ -557,6 +557,36 @@ def gaps(frame: pd.DataFrame, target: str) -> dict[str, tuple[str, tuple[str, ..
         group = [c for c in choices if c.startswith("group_mean:total_acc")]
         out[column] = (group[0] if group else default, choices, 100 * float(frame[column].isna().mean()))
     return out
+
+
+def chosen_fills(gaps: dict, picks: dict[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Each column with gaps and its fill: the one picked where the column offers it, else the page's own.
+
+    ``gaps`` is :func:`gaps`'s answer; ``picks`` maps columns to fills (a link's, or a table's cells). Returns
+    the fills and, for each pick a column does not offer, a sentence naming the column, its choices and the
+    fill used instead. A pick for a column without gaps is ignored.
+    """
+    fills, problems = {}, []
+    for column, (default, choices, _) in gaps.items():
+        pick = picks.get(column, default)
+        fills[column] = pick if pick in choices else default
+        if pick not in choices:
+            problems.append(f"{_quoted(column)} offers no fill {_quoted(pick)} (its choices: {', '.join(choices)}); "
+                            f"{default} is used.")
+    return fills, tuple(problems)
+
+
+def fill_table(gaps: dict, fills: dict[str, str]) -> pd.DataFrame:
+    """The missing-value choices as one table: each column with gaps, how much is missing, its fill, its choices."""
+    return pd.DataFrame({"column": list(gaps),
+                         "missing": [f"{percent:.1f} %" for _, _, percent in gaps.values()],
+                         "fill": [fills[column] for column in gaps],
+                         "choices": [", ".join(choices) for _, choices, _ in gaps.values()]})
+
+
+def fill_options(gaps: dict) -> list[str]:
+    """Every fill some column with gaps offers, once each, in the order they are first offered."""
+    return list(dict.fromkeys(choice for _, choices, _ in gaps.values() for choice in choices))
 
 
 def parse_fills(text: str) -> dict[str, str]:

@@ -229,3 +229,38 @@ def test_missing_value_choices_have_a_link_form_that_reads_back():
     assert text == "mort_acc=median;a=b=mean"  # a column whose name holds ";" cannot be written
     assert tabular.parse_fills(text) == {"mort_acc": "median", "a=b": "mean"}
     assert tabular.fills_text(defaults, defaults) == ""
+
+
+def _gapped():
+    """A small table with gaps in a number column and a text column."""
+    frame = pd.DataFrame({"total_acc": [1.0, 2, 3, 4, 5, 6, 7, 8], "mort_acc": [1.0, None, 3, None, 5, 6, 7, 8],
+                          "grade": ["A", "B", None, "A", "B", "A", None, "B"], "y": [0, 1] * 4})
+    return tabular.gaps(frame, "y")
+
+
+def test_chosen_fills_take_a_pick_a_column_offers_and_say_one_it_does_not():
+    gaps = _gapped()
+    assert gaps["mort_acc"][0] == "group_mean:total_acc" and gaps["grade"][0] == "most_frequent"
+    fills, problems = tabular.chosen_fills(gaps, {"mort_acc": "median", "grade": "median", "elsewhere": "mean"})
+    assert fills == {"mort_acc": "median", "grade": "most_frequent"}  # the text column has no median
+    assert problems == ("'grade' offers no fill 'median' (its choices: most_frequent, drop_rows, drop_column); "
+                        "most_frequent is used.",)
+    assert tabular.chosen_fills(gaps, {}) == ({"mort_acc": "group_mean:total_acc", "grade": "most_frequent"}, ())
+
+
+def test_the_fill_table_has_a_row_per_column_with_gaps_and_every_offered_fill_once():
+    gaps = _gapped()
+    table = tabular.fill_table(gaps, {"mort_acc": "mean", "grade": "drop_rows"})
+    assert table.column.tolist() == ["mort_acc", "grade"] and table.fill.tolist() == ["mean", "drop_rows"]
+    assert table.missing.tolist() == ["25.0 %", "25.0 %"]
+    assert table.choices.tolist() == [", ".join(gaps["mort_acc"][1]), "most_frequent, drop_rows, drop_column"]
+    options = tabular.fill_options(gaps)
+    assert options == [*tabular.FILLS, "group_mean:total_acc"] and len(set(options)) == len(options)
+
+
+def test_a_wide_csv_is_read_into_one_unfragmented_frame():
+    header = ",".join(f"c{i}" for i in range(150))
+    rows = "".join(",".join("" if (i + j) % 9 == 0 else str(i * j) for j in range(150)) + "\n" for i in range(20))
+    frame = tabular.read_csv(f"{header}\n{rows}".encode()).frame
+    assert frame.shape == (20, 150) and frame._mgr.nblocks == 1  # one block of floats, not 150 pieces
+    assert np.isnan(frame.loc[0, "c0"]) and frame.loc[1, "c1"] == 1.0

@@ -81,6 +81,14 @@ class Outcome:
         history = self.result.history
         return curves.best_epoch(history.get("val_loss") or history.get("loss", []))
 
+    def applicant_words(self, row: int) -> str:
+        """The loan project's question for test row ``row``: the network's P(Fully Paid), its answer, the truth."""
+        paid = float(self.output.reshape(-1)[row])
+        actual = self.class_names[int(self.prepared.y_test[row])]
+        return (f"The network gives **P(Fully Paid) = {paid:.2f}**: it would say **"
+                f"{'yes, will repay' if paid > 0.5 else 'no, likely to default'}**. What really happened: "
+                f"**{actual}**.")
+
     def words(self) -> str:
         """How the training ended, after "Run <name>:": epochs, seconds, a stop, early stopping, restored weights."""
         r = self.result
@@ -202,16 +210,18 @@ class Trainings:
             time.sleep(0.05)
 
     def train(self, job: Job, on_progress: Callable[[km.LiveCallback], None] | None = None,
-              min_interval: float = 0.2, **options) -> BaseException | None:
+              min_interval: float = 0.2, should_stop: Callable[[], bool] | None = None,
+              **options) -> BaseException | None:
         """Run ``job`` (options as :func:`run`), redrawing through ``on_progress`` at most every
-        ``min_interval`` s; keep its outcome.
+        ``min_interval`` s; keep its outcome. ``should_stop()``, asked after every batch, ends the training
+        cleanly (whole epochs kept) once it turns true.
 
         Returns the interrupt of the page's script run (None when it was not
         interrupted), for the page to re-raise. A refusal (``ValueError``) is
         raised while the script run is alive to show it; after an interrupt it
         is kept in ``problem`` for the next script run instead.
         """
-        live = km.LiveCallback(on_progress, min_interval=min_interval)
+        live = km.LiveCallback(on_progress, min_interval=min_interval, should_stop=should_stop)
         self.problem = None
         self.training = True
         try:

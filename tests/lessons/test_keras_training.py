@@ -227,29 +227,53 @@ def test_loan_project_answers_would_this_applicant_repay():
     assert outcome.class_names[int(outcome.prepared.y_test[7])] in answer
 
 
-def _fill_box(at, column):
-    return at.selectbox(key=f"keras.fill.loan_default.{column}")
+def _fills(at):
+    """The missing-value table's key, and each column's fill as the table shows it."""
+    editor = next(e for e in at.data_editor if e.key and e.key.startswith("keras.fills."))
+    return editor.key, dict(zip(editor.value.column, editor.value.fill))
 
 
-def test_missing_value_choices_are_in_the_link_and_reset_with_the_page():
+def _pick(at, picks: dict):
+    """Pick fills in the table's cells, as a student does in the browser (every pick since the table was drawn)."""
+    key, fills = _fills(at)
+    rows = list(fills)
+    at.session_state[key] = {"edited_rows": {rows.index(column): {"fill": fill} for column, fill in picks.items()},
+                             "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def test_missing_value_choices_are_one_table_in_the_link_and_reset_with_the_page():
     at = _open()
-    assert _fill_box(at, "mort_acc").value == "group_mean:total_acc" and "fills" not in at.query_params
-    _fill_box(at, "mort_acc").set_value("median").run()
-    _fill_box(at, "emp_length").set_value("drop_rows").run()
+    assert len([e for e in at.data_editor if e.key.startswith("keras.fills.")]) == 1
+    assert not [b for b in at.selectbox if b.key and b.key.startswith("keras.fill")]  # no select box per column
+    assert _fills(at)[1]["mort_acc"] == "group_mean:total_acc" and "fills" not in at.query_params
+    _pick(at, {"mort_acc": "median", "emp_length": "drop_rows"})
     assert not at.exception
     link = at.query_params["fills"]
     assert sorted(link.split(";")) == ["emp_length=drop_rows", "mort_acc=median"]
+    # The choice reaches the preparation: the rows with a gap in emp_length are dropped, and said.
+    assert any("rows with gaps in emp_length were dropped" in _text(i.value) for i in at.info)
 
     # The link opens the same choices in a new session; an unknown column or choice is ignored.
     again = _open(fills=link + ";mort_acc_typo=mean;revol_util=not_a_fill")
     assert not again.exception and not again.error
-    assert _fill_box(again, "mort_acc").value == "median"
-    assert _fill_box(again, "emp_length").value == "drop_rows"
-    assert _fill_box(again, "revol_util").value == "group_mean:total_acc"
+    fills = _fills(again)[1]
+    assert fills["mort_acc"] == "median" and fills["emp_length"] == "drop_rows"
+    assert fills["revol_util"] == "group_mean:total_acc"
     assert sorted(again.query_params["fills"].split(";")) == ["emp_length=drop_rows", "mort_acc=median"]
 
     again.button(key="keras.preset.reset").click().run()
-    assert _fill_box(again, "mort_acc").value == "group_mean:total_acc" and "fills" not in again.query_params
+    assert _fills(again)[1]["mort_acc"] == "group_mean:total_acc" and "fills" not in again.query_params
+
+
+def test_a_fill_a_column_does_not_offer_is_said_and_its_own_is_used():
+    at = _open()
+    own = _fills(at)[1]["emp_length"]  # a column of text: no median
+    _pick(at, {"emp_length": "median", "mort_acc": "mean"})
+    assert not at.exception
+    warning = next(_text(w.value) for w in at.warning if "offers no fill" in _text(w.value))
+    assert warning.startswith("'emp_length' offers no fill 'median'") and warning.endswith(f"{own} is used.")
+    assert at.query_params["fills"] == "mort_acc=mean"
 
 
 def test_a_data_set_without_gaps_keeps_no_fill_choices_in_the_link():
@@ -268,7 +292,7 @@ def test_markdown_in_a_link_value_is_shown_as_text_not_as_a_link():
     assert "<a " not in MarkdownIt("commonmark").render(message)
 
 
-def test_a_csv_header_with_markdown_is_shown_as_text_in_labels_and_messages():
+def test_a_csv_header_with_markdown_is_shown_as_text_in_the_table_and_messages():
     from markdown_it import MarkdownIt
 
     header = "[Your session expired](http://example.invalid)"
@@ -276,8 +300,10 @@ def test_a_csv_header_with_markdown_is_shown_as_text_in_labels_and_messages():
     at = _open(data="upload a CSV")
     at.file_uploader(key="keras.upload").upload("md.csv", f'"{header}",t\n{rows}'.encode(), "text/csv").run()
     assert not at.exception
-    label = at.selectbox(key=f"keras.fill.upload a CSV.{header}").label
-    assert _text(label).startswith(header) and "<a " not in MarkdownIt("commonmark").render(label)
+    assert header in _fills(at)[1]  # a cell of the table: text, never Markdown
+    _pick(at, {header: "drop"})  # not a fill (a crafted message): said, naming the column as text
+    warning = next(w.value for w in at.warning if "offers no fill" in _text(w.value))
+    assert _text(warning).startswith(f"'{header}'") and "<a " not in MarkdownIt("commonmark").render(warning)
 
 
 @pytest.mark.parametrize("name", ["模型一", "🙂", "...", "---", ".", "..", " "])
