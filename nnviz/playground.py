@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
+import re
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
 from nnviz import activations as _activations
-from nnviz import datasets, encoding, fastnet, losses
+from nnviz import datasets, encoding, fastnet, losses, metrics
 from nnviz import optimizers as _optimizers
 from nnviz.network import Network
 
@@ -35,6 +37,9 @@ GRID_RESOLUTION = 100
 MAX_UPLOAD_ROWS = 2000
 # A parameter this large means the run has left the region where the pictures mean anything.
 DIVERGENCE_LIMIT = 1e6
+# An uploaded value this large needs weights beyond what the trainer calls blown up: refused at upload, naming
+# its column, instead of a run that "diverges" and blames the learning rate.
+UPLOAD_LIMIT = DIVERGENCE_LIMIT
 # The first weights, as TensorFlow Playground draws them: uniform in [−INIT_WEIGHT, INIT_WEIGHT], biases INIT_BIAS.
 INIT_WEIGHT = 0.5
 INIT_BIAS = 0.1
@@ -200,6 +205,16 @@ def make_data(name: str, n_samples: int = 500, noise: float = 0.0, train_fractio
     return split_data(ds.X, ds.y, ds.task, ds.n_classes, train_fraction, seed, name)
 
 
+def data_from_settings(values, uploaded: tuple | None = None) -> Data:
+    """The data a page's settings describe (``values``: dataset, noise and train_percent in percent, seed,
+    n_classes); ``uploaded`` is an upload's ``(X, y, task, n_classes)`` (see :func:`read_upload`). The
+    upload choice without a file yet trains on the circle meanwhile."""
+    if values.dataset == "upload" and uploaded is not None:
+        return split_data(*uploaded, values.train_percent / 100, values.seed, "upload")
+    return make_data("circle" if values.dataset == "upload" else values.dataset, noise=values.noise / 100,
+                     train_fraction=values.train_percent / 100, seed=values.seed, n_classes=values.n_classes)
+
+
 def split_data(X, y, task, n_classes, train_fraction, seed=0, name="data") -> Data:
     if not 0 < train_fraction < 1:
         raise ValueError(f"the training share must be between 0 and 1, got {train_fraction}")
@@ -249,6 +264,14 @@ _OUTPUT_LATEX = {"tanh": r"a = \tanh z,\ y = \pm 1", "sigmoid": r"a = \sigma(z)"
                  "softmax": r"a = \mathrm{softmax}(z)", "linear": r"a = z"}
 COST_LATEX = {kind: losses.get(LOSS_OF_OUTPUT[kind]).example_latex + r",\ " + output
               for kind, output in _OUTPUT_LATEX.items()}
+
+
+def fixed_cost(task: str, n_classes: int) -> str | None:
+    """The cost in words where the task leaves no choice (regression, three to five classes); None for two
+    classes, where the student picks one of COSTS."""
+    if task == "regression":
+        return "quadratic (regression)"
+    return None if n_classes == 2 else "cross-entropy, softmax output (more than two classes)"
 
 
 def row_losses(kind: str, Y: np.ndarray, A: np.ndarray) -> np.ndarray:
@@ -704,6 +727,60 @@ class Trainer:
         return predictions(self.out_act, self.forward(feature_matrix(X, self.config.features))[-1])
 
 
+# What the output square shows for each output activation (Trainer.out_act), under the canvas.
+OUTPUT_MEANING = {"tanh": "the network's output (orange −1 = class 0, white 0, blue +1 = class 1)",
+                  "sigmoid": "the probability of class 1 (orange 0, white ½, blue 1)",
+                  "softmax": "the most likely class (its colour; paler where the network is less sure)",
+                  "linear": "the predicted value (orange −1, white 0, blue +1)"}
+
+
+def output_caption(out_act: str, show_test: bool) -> str:
+    """The line under the output square: what its colours mean and which dots are drawn."""
+    return (f"Output: {OUTPUT_MEANING[out_act]}; dots are the training points"
+            + (", black-ringed dots the test points" if show_test else ""))
+
+
+def scoreboard(trainer: Trainer) -> tuple[tuple[str, str], ...]:
+    """The run's numbers as (label, text): epoch, train and test loss, and test accuracy for a classifier
+    ("–" where there is no test point)."""
+    train_loss, test_loss, _, test_accuracy = trainer.metrics
+    board = [("Epoch", f"{trainer.epoch:,}"), ("Train loss", f"{train_loss:.4f}"),
+             ("Test loss", f"{test_loss:.4f}" if test_loss == test_loss else "–")]
+    if trainer.data.task == "classification":
+        board.append(("Test accuracy", f"{100 * test_accuracy:.1f} %" if test_accuracy == test_accuracy else "–"))
+    return tuple(board)
+
+
+def status(trainer: Trainer) -> tuple[str, str] | None:
+    """What to tell the student about a run that ended: ``("error", ...)`` when it diverged (with what to do),
+    ``("info", ...)`` when a stop rule ended it; None while it can go on."""
+    if trainer.diverged_at is not None:
+        return ("error", f"Training diverged at epoch {trainer.diverged_at:,}: the weights blew up. Lower the "
+                         "learning rate and press Reset. The pictures show the last finite weights.")
+    if trainer.stop_reason:
+        return ("info", trainer.stop_reason.capitalize() + ".")
+    return None
+
+
+def test_confusion(trainer: Trainer) -> np.ndarray | None:
+    """The confusion matrix of a classifier on its test points (row = true class, column = predicted); None
+    for a regression or a run without test points."""
+    data = trainer.data
+    if data.task != "classification" or not len(data.X_test):
+        return None
+    return metrics.confusion_matrix(data.y_test, trainer.predict(data.X_test), range(data.n_classes))
+
+
+def layer_name(layer: int, n_layers: int) -> str:
+    """Weight layer ``layer`` (0 = the first after the input) as the weight editor lists it."""
+    return "output" if layer == n_layers - 1 else f"hidden {layer + 1}"
+
+
+def source_name(features, layer: int, k: int) -> str:
+    """Where weight w_jk of ``layer`` comes from: an input feature's label in the first layer, else neuron k."""
+    return FEATURES[features[k]][0] if layer == 0 else str(k)
+
+
 def with_points(data: Data, points, labels) -> Data:
     """The data with extra training points (clicked on the plane) appended."""
     points = np.asarray(points, float).reshape(-1, 2)
@@ -714,30 +791,47 @@ def with_points(data: Data, points, labels) -> Data:
                    y_train=np.concatenate([data.y_train, labels.astype(data.y_train.dtype)]))
 
 
+# The line endings str.splitlines knows (\n, \r\n, the old Mac \r alone and a few rarer ones).
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _lines(text: str):
+    """The lines of ``text`` one at a time, split where ``text.splitlines()`` splits: a reader that stops early
+    splits no further."""
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        yield text[start:match.start()]
+        start = match.end()
+    if start < len(text):
+        yield text[start:]
+
+
 def parse_csv(text: str, max_rows: int = MAX_UPLOAD_ROWS) -> tuple[np.ndarray, np.ndarray, str, int]:
     """Read a two-feature CSV: columns ``x1, x2, label`` (a header row is required).
 
     Returns ``(X, y, task, n_classes)``: whole-number labels 0–4 make a
     classification task, any other numbers a regression. Every problem raises
-    ValueError with a message that says what to fix.
+    ValueError with a message that says what to fix. Reading stops at the
+    first row past ``max_rows``: a longer file is refused without being read
+    to its end.
     """
     text = text.lstrip("\ufeff")  # a byte-order mark some editors put first
     if not text.strip():
         raise ValueError("the file is empty; it needs a header row x1,x2,label and one row per point")
     try:
-        # splitlines() accepts every line ending (\n, \r\n and the old Mac \r alone).
-        rows = list(csv.reader(text.strip().splitlines()))
+        reader = csv.reader(_lines(text.strip()))
+        first = next(reader)
+        body = list(itertools.islice(reader, max_rows + 1))
     except csv.Error as err:
         raise ValueError(f"this is not a readable CSV file ({err}); save it as comma-separated text") from None
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip().lower() for h in first]
     if header != ["x1", "x2", "label"]:
-        found = ", ".join(f"'{name.strip()}'" for name in rows[0])
+        found = ", ".join(f"'{name.strip()}'" for name in first)
         raise ValueError(f"the columns must be x1, x2, label (in that order); this file has: {found}")
-    body = rows[1:]
     if len(body) < 4:
         raise ValueError(f"need at least 4 points, the file has {len(body)}")
     if len(body) > max_rows:
-        raise ValueError(f"the playground takes at most {max_rows:,} rows; this file has {len(body):,}")
+        raise ValueError(f"the playground takes at most {max_rows:,} rows; this file has more than {max_rows:,}")
     values = np.zeros((len(body), 3))
     for i, row in enumerate(body, start=2):
         if len(row) != 3:
@@ -762,3 +856,21 @@ def parse_csv(text: str, max_rows: int = MAX_UPLOAD_ROWS) -> tuple[np.ndarray, n
             raise ValueError(f"class labels must be 0, 1, … without gaps; this file has {', '.join(map(str, classes))}")
         return X, y, "classification", int(classes.max() + 1)
     return X, labels, "regression", 0
+
+
+def check_upload_range(X: np.ndarray, y: np.ndarray) -> None:
+    """Refuse (ValueError naming the column) uploaded values beyond ±UPLOAD_LIMIT: a network would need weights
+    the trainer counts as blown up to reach them."""
+    for name, column in (("x1", X[:, 0]), ("x2", X[:, 1]), ("label", y)):
+        largest = float(np.max(np.abs(column)))
+        if largest > UPLOAD_LIMIT:
+            raise ValueError(f"the column {name} holds values as large as {largest:.3g}; the playground takes "
+                             f"values between −{UPLOAD_LIMIT:,.0f} and {UPLOAD_LIMIT:,.0f} (beyond that a "
+                             f"network's weights count as blown up): rescale the column")
+
+
+def read_upload(text: str, max_rows: int = MAX_UPLOAD_ROWS) -> tuple[np.ndarray, np.ndarray, str, int]:
+    """An uploaded CSV's points, ready to split: :func:`parse_csv`, then :func:`check_upload_range`."""
+    X, y, task, n_classes = parse_csv(text, max_rows)
+    check_upload_range(X, y)
+    return X, y, task, n_classes

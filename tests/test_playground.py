@@ -443,3 +443,115 @@ def test_config_from_settings_reads_the_features_fits_the_activations_and_keeps_
     # A learning rate changed on the page: the same run goes on; a new layer: a new run.
     assert not pg.Config.needs_new_run(pg.Config.from_settings(Values()), pg.Config.from_settings(Values(learning_rate=1.0)))
     assert pg.Config.needs_new_run(pg.Config.from_settings(Values()), pg.Config.from_settings(Values(hidden=(4, 2, 2))))
+
+
+def test_a_file_past_the_row_limit_is_refused_before_its_later_lines_are_read():
+    # Line 13 (row 12) holds a field over the csv module's size limit: reading it raises csv.Error. With a
+    # limit of ten rows the reader stops at row 11, the first past the limit, and never reaches it; with a
+    # limit of eleven it does.
+    text = "x1,x2,label\n" + "1,2,0\n" * 11 + "3,4," + "9" * 200_000 + "\n"
+    with pytest.raises(ValueError, match="at most 10 rows; this file has more than 10"):
+        pg.parse_csv(text, max_rows=10)
+    with pytest.raises(ValueError, match="not a readable CSV file"):
+        pg.parse_csv(text, max_rows=11)
+    exact = "x1,x2,label\n" + "1,2,0\n3,4,1\n" * 5  # exactly at the limit: taken
+    assert len(pg.parse_csv(exact, max_rows=10)[0]) == 10
+
+
+@given(st.text(alphabet="ab,\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029 ", max_size=40))
+def test_lines_are_split_where_splitlines_splits_them(text):
+    assert list(pg._lines(text)) == text.splitlines()
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r", "\u2028"])
+def test_every_line_ending_reads_the_same_points(ending):
+    X, y, task, k = pg.parse_csv(ending.join(["x1,x2,label", "0,0,0", "1,1,1", "2,2,1", "3,3,0"]) + ending)
+    assert task == "classification" and k == 2 and y.tolist() == [0, 1, 1, 0] and X[3].tolist() == [3.0, 3.0]
+
+
+@pytest.mark.parametrize("column,row", [("x1", "2e6,0,1"), ("x2", "0,-3e6,0"), ("label", "0,0,5e6")])
+def test_an_upload_beyond_the_reachable_range_is_refused_naming_its_column(column, row):
+    text = "x1,x2,label\n0,0,0\n1,1,1\n2,2,0\n" + row + "\n"
+    with pytest.raises(ValueError, match=f"the column {column} holds values as large as"):
+        pg.read_upload(text)
+    X, y, task, _ = pg.read_upload("x1,x2,label\n0,0,0.5\n1,1,1e6\n2,2,0\n3,3,-1e6\n")  # at the limit: taken
+    assert task == "regression" and np.max(np.abs(y)) == pg.UPLOAD_LIMIT
+
+
+class _Values:
+    """Settings as the page reads them (only the attributes data_from_settings uses)."""
+
+    def __init__(self, **values):
+        self.__dict__.update({"dataset": "circle", "noise": 0, "train_percent": 50, "seed": 0, "n_classes": 3,
+                              **values})
+
+
+def test_the_data_follows_the_settings_and_an_upload_choice_without_a_file_trains_on_the_circle():
+    spiral = pg.data_from_settings(_Values(dataset="spiral", noise=20, train_percent=70, seed=3))
+    expected = pg.make_data("spiral", noise=0.2, train_fraction=0.7, seed=3)
+    np.testing.assert_array_equal(spiral.X_train, expected.X_train)
+    np.testing.assert_array_equal(spiral.y_test, expected.y_test)
+    assert spiral.name == "spiral"
+    waiting = pg.data_from_settings(_Values(dataset="upload"))
+    assert waiting.name == "circle"
+    np.testing.assert_array_equal(waiting.X_train, pg.make_data("circle").X_train)
+    points = pg.read_upload("x1,x2,label\n" + "".join(f"{i},{-i},{i % 2}\n" for i in range(10)))
+    mine = pg.data_from_settings(_Values(dataset="upload", train_percent=80, seed=1), points)
+    assert mine.name == "upload" and (len(mine.X_train), len(mine.X_test)) == (8, 2) and mine.n_classes == 2
+    assert sorted(np.concatenate([mine.X_train, mine.X_test])[:, 0]) == list(range(10))
+
+
+def test_the_cost_is_a_choice_for_two_classes_only():
+    assert pg.fixed_cost("classification", 2) is None
+    assert pg.fixed_cost("regression", 0) == "quadratic (regression)"
+    assert pg.fixed_cost("classification", 4) == "cross-entropy, softmax output (more than two classes)"
+
+
+def test_the_caption_says_what_the_output_colours_mean_and_which_dots_are_drawn():
+    assert pg.output_caption("sigmoid", False) == ("Output: the probability of class 1 (orange 0, white ½, blue 1); "
+                                                   "dots are the training points")
+    assert pg.output_caption("tanh", True).endswith(", black-ringed dots the test points")
+    assert set(pg.OUTPUT_MEANING) == set(pg.COST_LATEX)  # every output the trainer can have
+
+
+def test_the_scoreboard_shows_the_runs_numbers_and_a_dash_where_there_is_none():
+    t = small_trainer(n_classes=2, dataset="circle")
+    t.run(3)
+    train_loss, test_loss, _, test_accuracy = t.metrics
+    assert pg.scoreboard(t) == (("Epoch", "3"), ("Train loss", f"{train_loss:.4f}"),
+                                ("Test loss", f"{test_loss:.4f}"), ("Test accuracy", f"{100 * test_accuracy:.1f} %"))
+    t.epoch = 12_345
+    assert pg.scoreboard(t)[0] == ("Epoch", "12,345")
+    regression = small_trainer(dataset="regression_plane")
+    assert [label for label, _ in pg.scoreboard(regression)] == ["Epoch", "Train loss", "Test loss"]
+    data = pg.make_data("circle", n_samples=20)
+    no_test = pg.Trainer(pg.Config(hidden=(2,)), pg.Data(data.X, np.r_[data.y_train, data.y_test], data.X[:0],
+                                                         data.y_test[:0], "classification", 2))
+    assert dict(pg.scoreboard(no_test))["Test loss"] == "–" and dict(pg.scoreboard(no_test))["Test accuracy"] == "–"
+
+
+def test_the_status_says_why_a_run_ended_and_what_to_do():
+    t = small_trainer()
+    assert pg.status(t) is None
+    t.set_hyper(stop_epoch=2)
+    t.run(5)
+    assert pg.status(t) == ("info", "Stopped at epoch 2 as asked.")
+    wild = small_trainer(dataset="regression_plane", learning_rate=10.0, hidden=(4, 2))
+    wild.run(200)
+    kind, message = pg.status(wild)
+    assert kind == "error" and message.startswith(f"Training diverged at epoch {wild.diverged_at:,}")
+    assert "Lower the learning rate and press Reset" in message
+
+
+def test_the_confusion_matrix_counts_the_test_points_of_a_classifier_only():
+    t = small_trainer(dataset="blobs", n_classes=4)
+    t.run(2)
+    matrix = pg.test_confusion(t)
+    np.testing.assert_array_equal(matrix, metrics.confusion_matrix(t.data.y_test, t.predict(t.data.X_test), range(4)))
+    assert matrix.shape == (4, 4) and matrix.sum() == len(t.data.X_test)
+    assert pg.test_confusion(small_trainer(dataset="regression_plane")) is None
+
+
+def test_the_weight_editor_names_layers_and_the_inputs_of_the_first():
+    assert [pg.layer_name(l, 3) for l in range(3)] == ["hidden 1", "hidden 2", "output"]
+    assert pg.source_name(("x1", "x1_x2"), 0, 1) == "X₁X₂" and pg.source_name(("x1", "x1_x2"), 1, 1) == "1"
