@@ -267,6 +267,25 @@ def _play_tick(trainer, seconds, max_frames, epochs_per_frame, stream: Stream):
     return out
 
 
+def play_frames(trainer: Trainer, stream: Stream, session: str, request: Request,
+                one_per_frame: bool = False) -> list[tuple[dict, bytes]]:
+    """A playing tick's frames: ``session``'s fair share of the core (it counts as playing, see
+    :func:`heartbeat`) trained into at most as many frames as ``request``'s link carries in time;
+    ``one_per_frame``: TensorFlow Playground's pace instead of as many epochs as the share holds. The stream's
+    pace notes the tick and decides whether the next batch goes compressed."""
+    n_playing = heartbeat(session)
+    if stream.pace is None:
+        stream.pace = Pace(tick_interval(n_playing))
+    pace = stream.pace
+    pace.interval = tick_interval(n_playing)  # a big class ticks less often
+    pace.tick(link=request.link)
+    seconds, n_frames = pace.plan(n_playing)
+    frames = play_tick(trainer, seconds, max_frames=min(n_frames, request.frames),
+                       epochs_per_frame=1 if one_per_frame else None, stream=stream)
+    pace.deflate = deflate_for(request, pace.interval, pace.deflate)
+    return frames
+
+
 @dataclass(frozen=True)
 class Request:
     """The canvas's request for the next batch (its ``tick`` trigger): its number, the most frames its

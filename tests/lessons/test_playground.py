@@ -523,6 +523,21 @@ def test_play_tick_trains_and_returns_evenly_spaced_frames():
     assert zlib.decompress(packed[4 + m:]) == body and len(packed) - 4 - m < len(body)
 
 
+def test_a_playing_tick_counts_its_session_and_sizes_its_batch_to_the_link():
+    from nnviz.ui import playground_canvas as live
+
+    t = pg.Trainer(pg.Config(hidden=(4,)), pg.make_data("circle", n_samples=100))
+    stream, session = live.Stream(), uuid.uuid4().hex
+    frames = live.play_frames(t, stream, session, live.Request(n=1, frames=3, link=0.0), one_per_frame=True)
+    assert session in live._PLAYING and stream.pace is not None and stream.pace.deflate is False
+    assert 1 <= len(frames) <= 3 and [meta["epoch"] for meta, _ in frames] == list(range(1, len(frames) + 1))
+    # The link took most of the interval to bring that batch: one frame next, compressed.
+    slow = live.play_frames(t, stream, session, live.Request(n=2, frames=1, link=0.3))
+    assert len(slow) == 1 and slow[0][0]["epoch"] > frames[-1][0]["epoch"] and stream.pace.deflate is True
+    live.leave(session)
+    assert session not in live._PLAYING
+
+
 def test_only_a_slow_link_gets_compressed_batches_and_keeps_them_near_the_threshold():
     from nnviz.ui import playground_canvas as live
 
