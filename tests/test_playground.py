@@ -458,9 +458,9 @@ def test_a_file_past_the_row_limit_is_refused_before_its_later_lines_are_read():
     assert len(pg.parse_csv(exact, max_rows=10)[0]) == 10
 
 
-@given(st.text(alphabet="ab,\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029 ", max_size=40))
-def test_lines_are_split_where_splitlines_splits_them(text):
-    assert list(pg._lines(text)) == text.splitlines()
+@given(st.text(alphabet="ab,\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029 ", max_size=40), st.integers(1, 8))
+def test_lines_are_split_where_splitlines_splits_them_whatever_the_block(text, block):
+    assert list(pg._lines(text, block)) == list(pg._lines(text)) == text.splitlines()
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r", "\u2028"])
