@@ -1,4 +1,5 @@
-"""The README's screenshots, taken from the app as it is: ``.venv/bin/python scripts/screenshots.py``.
+"""The README's screenshots, taken from the app as it is: ``.venv/bin/python scripts/screenshots.py``
+(all of them) or ``scripts/screenshots.py projector_class phone`` (those named: the functions below).
 
 ``--all`` instead takes every page at 1280 × 800, 390 × 844 and in presenter mode at 1280 × 720, in the light
 and the dark theme (the system preference the app follows), into ``screenshots/all/`` (not kept in git), with
@@ -12,6 +13,7 @@ every PNG before committing it.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -130,6 +132,48 @@ def projector(browser, url: str) -> None:
     context.close()
 
 
+def projector_class(browser, url: str) -> None:
+    """The teacher's screen on a projector in a live class: the join code, a question asked, the answers in."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    teacher = context.new_page()
+    teacher.goto(f"{url}/gradient_descent?present=1")
+    settle(teacher)
+    teacher.get_by_test_id("stExpandSidebarButton").click()  # presenter mode starts with the sidebar collapsed
+    teacher.locator('[data-testid="stSidebar"]').get_by_role("button", name="Start a class").click()
+    address = teacher.locator('[data-testid="stMain"] code', has_text="?class=").first
+    address.wait_for(timeout=60_000)
+    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
+    teacher.locator('[data-testid="stSidebar"]').hover()
+    teacher.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    students = []
+    for _ in range(5):
+        student = browser.new_context(viewport={"width": 390, "height": 844})
+        page = student.new_page()
+        page.goto(f"{url}/?class={code}")
+        page.get_by_role("button", name="Join").click(timeout=60_000)
+        page.get_by_text("Following the teacher").wait_for(timeout=60_000)
+        students.append(student)
+    teacher.get_by_role("button", name="Ask this question").click()
+    for student, answer in zip(students, ("diverges", "oscillates", "diverges", "diverges", "converges")):
+        page = student.pages[0]
+        page.get_by_text("Question from your teacher").wait_for(timeout=30_000)
+        page.get_by_text(answer, exact=True).click()
+        page.get_by_role("button", name="Send my answer").click()
+        page.get_by_text("Answer sent").wait_for(timeout=30_000)
+    teacher.get_by_text(f"answered {len(students)} of {len(students)}").wait_for(timeout=30_000)
+    settle(teacher)
+    # The panel is taller than a 1280 × 720 screen: the answer chart's labels just above the window's foot,
+    # the class's code and QR code above them.
+    tally = teacher.locator('[data-testid="stMain"] .js-plotly-plot', has_text="The class's answers")
+    labels = tally.evaluate("p => Math.max(...[...p.querySelectorAll('.xtick text')].map(t => "
+                            "t.getBoundingClientRect().bottom)) - p.getBoundingClientRect().top")
+    scroll_to(teacher, tally, 720 - 12 - labels)
+    save(teacher, "projector_class")
+    for student in students:
+        student.close()
+    context.close()
+
+
 PAGES = ("", "perceptron", "activations", "cost_functions", "gradient_descent", "backpropagation", "playground",
          "keras_training", "loss_curves")
 SIZES = {"laptop": (1280, 800, ""), "phone": (390, 844, ""), "projector": (1280, 720, "?present=1")}
@@ -164,13 +208,22 @@ def every_page(browser, url: str) -> None:
             print(f"screenshots/all/sheet_{size}_{theme}.png")
 
 
+SHOTS = {shot.__name__: shot for shot in (playground_playing, backpropagation_step, gradient_descent, phone,
+                                           projector, projector_class)}
+
+
 def main() -> None:
+    unknown = [arg for arg in sys.argv[1:] if not arg.startswith("--") and arg not in SHOTS]
+    if unknown:
+        sys.exit(f"unknown screenshot {unknown[0]!r}; choose among: {', '.join(SHOTS)}")
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="nnviz-screenshot-runs-") as runs, \
-            Server(env={"NNVIZ_RUNS_DIR": runs}) as server, sync_playwright() as p:
+            tempfile.TemporaryDirectory(prefix="nnviz-screenshot-data-") as data, \
+            Server(env={"NNVIZ_RUNS_DIR": runs, "NNVIZ_DATA_DIR": data}) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        shots = (every_page,) if "--all" in sys.argv[1:] else (
-            playground_playing, backpropagation_step, gradient_descent, phone, projector)
+        named = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+        shots = (every_page,) if "--all" in sys.argv[1:] else tuple(SHOTS[name] for name in named) or tuple(
+            SHOTS.values())
         for shot in shots:
             shot(browser, server.url)
         browser.close()
