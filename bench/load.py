@@ -114,6 +114,7 @@ class Session:
         self.states: dict[str, WidgetState] = {}
         self._finished: asyncio.Queue = asyncio.Queue()  # script_finished statuses, run starts, None when closed
         self.lost_ends = 0  # full runs whose script_finished Streamlit dropped (see _rerun)
+        self.runs: list[tuple[float, tuple]] = []  # each run begun: when, and its fragments (none: a full run)
         self._ws = None
         self._reader = None
         self._ticks: dict[str, asyncio.Task] = {}
@@ -124,6 +125,11 @@ class Session:
         self._tasks: set = set()
         self._closing = False
         self._file_urls: dict[str, asyncio.Future] = {}  # file_urls_request ids awaiting their response
+
+    @property
+    def ticking(self) -> set[str]:
+        """The fragments this page asks the server to rerun by itself (``st.fragment(run_every=...)``)."""
+        return set(self._ticks)
 
     # -- connection -----------------------------------------------------------------
     def _fetch_cookies(self) -> str:
@@ -201,7 +207,9 @@ class Session:
             self.config = msg.new_session.config
             if msg.new_session.page_script_hash:
                 self.page_script_hash = msg.new_session.page_script_hash
-            self._finished.put_nowait(("started", tuple(msg.metadata.run.fragment_ids)))
+            fragments = tuple(msg.metadata.run.fragment_ids)
+            self.runs.append((time.perf_counter(), fragments))
+            self._finished.put_nowait(("started", fragments))
         elif kind == "navigation":
             self.page_script_hash = msg.navigation.page_script_hash or self.page_script_hash
             self.menu = [page.page_name for page in msg.navigation.app_pages]

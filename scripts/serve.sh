@@ -14,6 +14,8 @@
 #   NNVIZ_WORKER_ADDRESS  address the Streamlit processes listen on (default 127.0.0.1; set the
 #                     host's address when nginx runs on another machine)
 #   NNVIZ_NGINX       0 to run only the Streamlit processes (a back-end host behind a shared nginx)
+#   NNVIZ_ACCESS_LOG  a file for nginx's access log: per request, the Streamlit process that answered
+#                     and the browser's sticky key (default: no access log)
 # nginx comes from Debian's package and is installed when missing (needs root).
 # Ctrl-C (or SIGTERM) stops nginx and every Streamlit process. A Streamlit process
 # that dies is restarted after a second.
@@ -29,6 +31,7 @@ SERVE_DIR="${NNVIZ_SERVE_DIR:-${TMPDIR:-/tmp}/nnviz-serve-$PORT}"
 DIR="$(mkdir -p "$SERVE_DIR" && cd "$SERVE_DIR" && pwd)"
 WORKER_ADDRESS="${NNVIZ_WORKER_ADDRESS:-127.0.0.1}"
 USE_NGINX="${NNVIZ_NGINX:-1}"
+ACCESS_LOG="${NNVIZ_ACCESS_LOG:-}"
 PY="${NNVIZ_PYTHON:-$ROOT/.venv/bin/python}"
 
 if [ "$USE_NGINX" = 1 ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
@@ -49,6 +52,11 @@ template="$(cat "$ROOT/deploy/nginx.conf.template")"
 template="${template//@PREFIX@/$DIR}"
 template="${template//@LISTEN@/$LISTEN:$PORT}"
 template="${template//@UPSTREAMS@/$upstreams}"
+if [ -n "$ACCESS_LOG" ]; then
+    template="${template//@ACCESS_LOG@/access_log \"$ACCESS_LOG\" nnviz;}"
+else
+    template="${template//@ACCESS_LOG@/access_log off;}"
+fi
 printf '%s\n' "$template" >"$DIR/nginx.conf"
 
 pids=()

@@ -14,6 +14,7 @@ import asyncio
 import re
 import shutil
 import subprocess
+import time
 import urllib.error
 import urllib.request
 
@@ -36,9 +37,11 @@ def _nginx_or_skip() -> None:
 
 
 @pytest.fixture(scope="module")
-def served():
+def served(tmp_path_factory):
     _nginx_or_skip()
-    with Server(workers=2) as server:
+    log = tmp_path_factory.mktemp("nginx") / "access.log"
+    with Server(workers=2, env={"NNVIZ_ACCESS_LOG": str(log)}) as server:
+        server.access_log = log
         yield server
 
 
@@ -100,6 +103,35 @@ def test_two_pages_render_over_websockets_through_nginx(served):
                 await session.close()
 
     run(scenario())
+
+
+def test_the_access_log_names_each_browsers_process_and_it_never_changes(served):
+    """NNVIZ_ACCESS_LOG: one line per request with the Streamlit process that answered and the sticky key; every
+    request of one browser (its page, the WebSocket) went to the same process, one of the upstreams."""
+    async def scenario():
+        sessions = [Session(served.url, "") for _ in range(6)]
+        for session in sessions:
+            await session.open()
+        for session in sessions:
+            await session.close()
+        return sessions
+
+    sessions = run(scenario())
+    upstreams = {u.removeprefix("http://") for u in served.upstreams}
+    answered: dict[str, set[str]] = {}
+    for _ in range(50):  # nginx writes a WebSocket's line when it closes
+        answered.clear()
+        for line in served.access_log.read_text().splitlines():
+            _when, upstream, _status, uri, key = line.split(" ", 4)
+            answered.setdefault(key, set()).add((upstream, uri.split("?")[0]))
+        if all(any(uri == "/_stcore/stream" for _, uri in answered.get(s.cookies["nnviz_node"], ()))
+               for s in sessions):
+            break
+        time.sleep(0.1)
+    for session in sessions:
+        seen = answered[session.cookies["nnviz_node"]]
+        assert {uri for _, uri in seen} >= {"/", "/_stcore/health", "/_stcore/host-config", "/_stcore/stream"}
+        assert len({upstream for upstream, _ in seen}) == 1 and {upstream for upstream, _ in seen} <= upstreams
 
 
 def test_safe_defaults_hold_through_nginx(served):
