@@ -154,14 +154,14 @@ class LayerActivations(settings.Setting):
 
 def layer_sizes(default: tuple, label: str, help=None, *, shared=False):
     """A Settings field: the neurons of each hidden layer (:class:`LayerSizes`)."""
-    return dataclasses.field(default=default, metadata={settings.DECLARATION: LayerSizes(label, default, help,
-                                                                                         shared)})
+    declaration = LayerSizes(label, default, help, shared)
+    return dataclasses.field(default=default, metadata={settings.DECLARATION: declaration})
 
 
 def layer_activations(default: tuple, options: dict, label: str, help=None, *, shared=False):
     """A Settings field: an activation per hidden layer, one of ``options`` (:class:`LayerActivations`)."""
-    return dataclasses.field(default=default, metadata={settings.DECLARATION: LayerActivations(
-        label, default, help, shared, options=options)})
+    declaration = LayerActivations(label, default, help, shared, options=options)
+    return dataclasses.field(default=default, metadata={settings.DECLARATION: declaration})
 
 
 # --- the run in the session ---------------------------------------------------------------------------------
