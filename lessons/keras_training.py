@@ -162,7 +162,7 @@ def preparation() -> None:
         st.markdown("**Missing values**, column by column (`group_mean:total_acc` fills a gap with the mean of "
                     "rows sharing the same `total_acc`, as the course does for `mort_acc`): pick a fill in the "
                     "table.")
-        view.fills_editor(PAGE, gaps, data_name, [f"{PREFIX}.section.{name}" for name in ("preparation", *PREP)])
+        view.fills_editor(PAGE, gaps, data_name, [PAGE.fragment_key(name) for name in ("preparation", *PREP)])
     else:
         PAGE["fills"] = ""
     a, b, c = st.columns(3)

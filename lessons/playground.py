@@ -247,7 +247,7 @@ def _frames_tick() -> None:
 # run ends starts a new script runner, and the old runner's last events are ignored).
 # The canvas is a keyed fragment named as a section would be (the display settings rerun it: CANVAS), but not
 # a section: its ticks change no setting, so they need not write the URL three times a second while playing.
-live = st.fragment(_frames_tick, key=PAGE._fragment_key("live"))
+live = st.fragment(_frames_tick, key=PAGE.fragment_key("live"))
 with main_col:
     crash_slot = st.empty()
     if SS.get("playground.crash"):

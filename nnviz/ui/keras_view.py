@@ -135,8 +135,8 @@ def fills_editor(page, gaps: dict, data_name: str, rerun: list[str]) -> dict[str
         tabular.fill_table(gaps, fills), key=f"keras.fills.{data_name}.{st.session_state[_VERSION]}",
         num_rows="fixed", hide_index=True, width="stretch", disabled=["column", "missing", "choices"],
         column_config={"fill": st.column_config.SelectboxColumn("fill", options=tabular.fill_options(gaps),
-                                                                required=True),
-                       "choices": st.column_config.TextColumn("choices for this column")},
+                                                                required=True, width="medium"),
+                       "choices": st.column_config.TextColumn("choices for this column", width="large")},
         on_change=lambda: st.rerun(rerun))
     fills, problems = tabular.chosen_fills(gaps, dict(zip(edited.column, edited.fill)))
     for problem in problems:

@@ -546,7 +546,7 @@ class Page:
         """The fragment keys to rerun when a shared setting changes; None for the whole page."""
         if declaration.shared is True:
             return None
-        return [self._fragment_key(self._running)] + [self._fragment_key(s) for s in declaration.shared]
+        return [self.fragment_key(self._running)] + [self.fragment_key(s) for s in declaration.shared]
 
     def tabs(self, name: str):
         """The tabs of a ``choice(..., widget="tabs")`` setting; only the open one should be drawn."""
@@ -554,7 +554,8 @@ class Page:
         return st.tabs(list(declaration.options.values()), key=self.key(name), on_change="rerun")
 
     # -- sections ---------------------------------------------------------------------------------
-    def _fragment_key(self, section: str) -> str:
+    def fragment_key(self, section: str) -> str:
+        """The key of section ``section``'s fragment, for ``st.rerun([...])`` from a widget's callback."""
         return f"{self.prefix}.section.{section}"
 
     def section(self, fn: Callable[[], None]) -> Callable[[], None]:
@@ -576,7 +577,7 @@ class Page:
             self.sync()
 
         body.__name__ = body.__qualname__ = f"{self.prefix}.{name}"
-        return st.fragment(body, key=self._fragment_key(name))
+        return st.fragment(body, key=self.fragment_key(name))
 
     def rerun_showing(self, changed: list[str]) -> None:
         """Rerun what shows the ``changed`` settings, set outside any widget: the sections on screen, else the page.
@@ -606,7 +607,7 @@ class Page:
             sections = []
             for section in list(SECTIONS.get(self.prefix, {})):
                 try:
-                    sections += ctx.fragment_storage.resolve_target(self._fragment_key(section))
+                    sections += ctx.fragment_storage.resolve_target(self.fragment_key(section))
                 except StreamlitAPIException:
                     pass  # not on screen (a closed tab's section)
             if not sections:
