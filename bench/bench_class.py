@@ -159,6 +159,23 @@ def _collections(folder: str, pid: int, begun: float, ended: float) -> tuple[int
     return len(took), cpu, max(took, default=0.0)
 
 
+def _script_runs(folder: str, pid: int, begun: float, ended: float, checks: set[str]) -> dict[str, list[float]]:
+    """A process's script runs between two wall-clock times, by kind (the followers' "check", "sections", a
+    "full" run): each one's CPU seconds (logged by bench/gcwatch/sitecustomize.py)."""
+    kinds: dict[str, list[float]] = {"check": [], "sections": [], "full": []}
+    try:
+        with open(os.path.join(folder, f"runs-{pid}.log")) as f:
+            for line in f:
+                when, cpu, _took, fragments = line.split()
+                if begun <= float(when) <= ended:
+                    kind = "full" if fragments == "-" else "check" if set(fragments.split(",")) <= checks \
+                        else "sections"
+                    kinds[kind].append(float(cpu))
+    except (OSError, ValueError):
+        pass
+    return kinds
+
+
 def _user_system(pid: int) -> tuple[float, float]:
     """A process's user and system CPU seconds so far (Linux /proc)."""
     try:
@@ -346,6 +363,11 @@ def _by_process(out: dict, processes: dict[str, int], answered: dict[str, str]) 
          "target": ""},
         {"measure": "… CPU s during the changes per process: user + system",
          "value": each("{:.1f} + {:.1f}".format(*out["user_system_by"][n]) for n in names), "target": ""},
+        {"measure": "… CPU ms per script run then per process, median: check, sections, full (count)",
+         "value": each(", ".join(f"{1000 * percentile(runs[k], 50):.1f} ({len(runs[k])})"
+                                 for k in ("check", "sections", "full"))
+                       for runs in (out.get("script_runs_by", {}).get(n) or {"check": [], "sections": [], "full": []}
+                                    for n in names)), "target": ""},
         {"measure": "… full garbage collections then per process: count, CPU ms in all (longest, wall ms)",
          "value": each("{}, {:.0f} ({:.0f})".format(c, 1000 * t, 1000 * m)
                        for c, t, m in (out["collections_by"][n] for n in names)), "target": ""},
@@ -386,13 +408,17 @@ def main() -> None:
         log = os.path.join(data, "access.log")
         # Each Streamlit process logs its full garbage collections (bench/gcwatch/sitecustomize.py).
         path = os.pathsep.join(p for p in (GCWATCH, os.environ.get("PYTHONPATH", "")) if p)
-        env = {"NNVIZ_DATA_DIR": data, "NNVIZ_ACCESS_LOG": log, "NNVIZ_GC_LOG": data, "PYTHONPATH": path}
+        env = {"NNVIZ_DATA_DIR": data, "NNVIZ_ACCESS_LOG": log, "NNVIZ_GC_LOG": data, "NNVIZ_RUN_LOG": "1",
+               "PYTHONPATH": path}
         with Server(workers=workers, env=env) as server:
             processes = _processes(server)
             out = run(scenario(server.url, followers, server.pids(), processes))
         with open(log) as f:  # nginx writes a WebSocket's line when it closes: read after the server stopped
             answered = _upstreams(f.read())
         out["collections_by"] = {name: _collections(data, pid, *out["moves_clock"]) for name, pid in processes.items()}
+        checks = set().union(*(s.ticking for s in out["students"]))
+        out["script_runs_by"] = {name: _script_runs(data, pid, *out["moves_clock"], checks)
+                                 for name, pid in processes.items()}
     ms = [x * 1000 for x in out["follow"]]
     before = [x * 1000 for x in out["slider_before"].rerun]
     during = [x * 1000 for x in out["slider_during"].rerun]

@@ -1,7 +1,8 @@
 """Loaded at start-up by the Python processes the live-class benchmark serves from (it puts this folder on
 their PYTHONPATH): with NNVIZ_GC_LOG set to a folder, each process writes there one line per full (generation 2)
 collection of its garbage collector, or any collection over 20 ms: wall-clock time, generation, seconds taken
-and CPU seconds taken. A collection holds the interpreter: nothing else in the process runs meanwhile.
+and CPU seconds taken (a collection holds the interpreter: nothing else in the process runs meanwhile); with
+NNVIZ_RUN_LOG set too, one line per Streamlit script run (see _time_runs).
 """
 
 import gc
@@ -23,3 +24,36 @@ if _FOLDER:
                 f.write(f"{time.time():.3f} {info.get('generation')} {took:.4f} {cpu:.4f}\n")
 
     gc.callbacks.append(_collected)
+
+
+def _time_runs(folder: str) -> None:
+    """Once Streamlit's script runner is imported, log each script run: wall-clock end, CPU seconds of its
+    thread, seconds taken, and the fragments it ran (none: a full run)."""
+    import sys
+    import threading
+
+    def patch() -> None:
+        runner = None
+        while runner is None:  # the module may be in sys.modules half imported, its class not defined yet
+            time.sleep(0.05)
+            module = sys.modules.get("streamlit.runtime.scriptrunner.script_runner")
+            runner = getattr(module, "ScriptRunner", None)
+        plain = runner._run_script
+
+        def timed(self, rerun_data):
+            began, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return plain(self, rerun_data)
+            finally:
+                fragments = ",".join(rerun_data.fragment_id_queue or ()) or "-"
+                with open(os.path.join(folder, f"runs-{os.getpid()}.log"), "a") as f:
+                    f.write(f"{time.time():.3f} {time.thread_time() - cpu:.4f} {time.perf_counter() - began:.4f} "
+                            f"{fragments}\n")
+
+        runner._run_script = timed
+
+    threading.Thread(target=patch, name="nnviz-bench-runs", daemon=True).start()
+
+
+if _FOLDER and os.environ.get("NNVIZ_RUN_LOG"):
+    _time_runs(_FOLDER)
