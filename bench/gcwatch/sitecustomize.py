@@ -28,7 +28,8 @@ if _FOLDER:
 
 def _time_runs(folder: str) -> None:
     """Once Streamlit's script runner is imported, log each script run: wall-clock end, CPU seconds of its
-    thread, seconds taken, and the fragments it ran (none: a full run)."""
+    thread, and the fragments it ran (none: a full run). A rerun asked during a run (a follower's check asking for
+    the page's sections) runs in the same call of ``ScriptRunner._run_script``; each such run gets its own line."""
     import sys
     import threading
 
@@ -41,14 +42,32 @@ def _time_runs(folder: str) -> None:
         plain = runner._run_script
 
         def timed(self, rerun_data):
-            began, cpu = time.perf_counter(), time.thread_time()
+            marks = [[time.thread_time(), None]]  # where each run began (its thread's CPU), its fragments
+            storage = self._fragment_storage
+            order = storage.order_fragment_ids
+
+            def ordered(fragment_ids):  # called once at the start of each run of fragments
+                if len(marks) == 1 and marks[0][1] is None and rerun_data.fragment_id_queue:
+                    marks[0][1] = list(fragment_ids)
+                else:
+                    marks.append([time.thread_time(), list(fragment_ids)])
+                return order(fragment_ids)
+
+            try:
+                storage.order_fragment_ids = ordered
+            except AttributeError:
+                pass
             try:
                 return plain(self, rerun_data)
             finally:
-                fragments = ",".join(rerun_data.fragment_id_queue or ()) or "-"
+                try:
+                    del storage.order_fragment_ids
+                except AttributeError:
+                    pass
+                marks.append([time.thread_time(), None])
                 with open(os.path.join(folder, f"runs-{os.getpid()}.log"), "a") as f:
-                    f.write(f"{time.time():.3f} {time.thread_time() - cpu:.4f} {time.perf_counter() - began:.4f} "
-                            f"{fragments}\n")
+                    for (began, fragments), (ended, _) in zip(marks, marks[1:]):
+                        f.write(f"{time.time():.3f} {ended - began:.4f} 0 {','.join(fragments or ()) or '-'}\n")
 
         runner._run_script = timed
 
