@@ -31,6 +31,7 @@ session state; the page's own round trip keeps all of that in one place.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
@@ -424,6 +425,7 @@ PAGES: dict[str, "Page"] = {}
 # Every section name each page (by prefix) has had in this process, in order. A Page is made anew by every
 # full run of its script, so another session may be filling a new Page's list of sections at any moment.
 SECTIONS: dict[str, dict[str, None]] = {}
+_FELL_BACK: list = []  # why ``Page.rerun_showing`` reran a whole page instead, said once per process
 
 
 class Page:
@@ -616,7 +618,12 @@ class Page:
                 query_string=ctx.query_string, page_script_hash=ctx.page_script_hash, fragment_id_queue=sections,
                 is_fragment_scoped_rerun=True, cached_message_hashes=ctx.cached_message_hashes,
                 context_info=ctx.context_info))
-        except (AttributeError, ImportError, TypeError):
+        except (AttributeError, ImportError, TypeError) as err:  # a Streamlit without what this reads
+            if not _FELL_BACK:
+                _FELL_BACK.append(err)
+                logging.getLogger(__name__).warning(
+                    "A section rerun cannot be queued (%s: %s); settings changed outside a widget rerun the "
+                    "whole page in this process.", type(err).__name__, err)
             st.rerun()
 
     # -- presets and reset ------------------------------------------------------------------------
