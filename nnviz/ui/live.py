@@ -540,8 +540,10 @@ def _teacher_panel(live: dict, wide: bool = False) -> None:
     with join:
         st.markdown(f"## Class {code}")
         if link.url.startswith("http"):
+            # On a projector (whose zoom draws it at 240 px) a 160 px code scans from the room; a fixed size keeps
+            # the panel from growing taller than the screen on a wider one.
             st.image(presenter.qr_png(link.url), caption="Students scan this, or type the address",
-                     width="stretch" if wide else 200, output_format="PNG")
+                     width=160 if wide else 200, output_format="PNG")
         st.code(link.url, language=None, wrap_lines=True)
         if link.note and not wide:
             st.caption(link.note)
@@ -585,6 +587,19 @@ def _teacher_live() -> None:
         st.caption("This class has ended.")
         return
     st.markdown(f"**{joined}** joined · **{following}** following")
+    from nnviz.ui import presenter
+
+    # On a projector the count, the question and its answers come first, the nicknames' switch under them:
+    # above them it pushed the count off a 720 px screen once the answers' chart was in view.
+    if presenter.is_on():
+        _teacher_tally(live, classroom, record, joined)
+        _nicknames(live, classroom)
+    else:
+        _nicknames(live, classroom)
+        _teacher_tally(live, classroom, record, joined)
+
+
+def _nicknames(live: dict, classroom: Classroom) -> None:
     # Nicknames stay off the projector unless the teacher chooses to show them; answers are never linked to them.
     if st.toggle("Show nicknames", key="_nnviz.live.names", help="The nicknames students typed (if any), "
                  "listed here for everyone who sees this screen. Answers stay anonymous."):
@@ -592,6 +607,10 @@ def _teacher_live() -> None:
         listed = ", ".join(names[:MAX_NAMES_SHOWN])
         more = f" and {len(names) - MAX_NAMES_SHOWN} more" if len(names) > MAX_NAMES_SHOWN else ""
         st.text(f"{listed}{more}" if names else "No nicknames typed.")
+
+
+def _teacher_tally(live: dict, classroom: Classroom, record: dict, joined: int) -> None:
+    """The class sweep's results and the open question's answers so far."""
     sweep = record.get("sweep")
     kind = _sweep(sweep)
     if kind is not None:

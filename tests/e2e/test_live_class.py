@@ -113,6 +113,39 @@ def test_a_wrong_class_code_is_explained(page, server_url):
     page.get_by_text("There is no class ACDE").wait_for(timeout=10_000)
 
 
+def test_on_a_projector_the_count_and_the_answers_fit_one_screen(two, server_url):
+    """Presenter mode at 1280 × 720: the joined · following line and the answers' chart are seen at once."""
+    teacher, student = two
+    teacher.goto(f"{server_url}/gradient_descent?present=1")
+    wait_for_app(teacher, 90_000)
+    teacher.get_by_test_id("stExpandSidebarButton").click()  # presenter mode starts with the sidebar collapsed
+    teacher.locator('[data-testid="stSidebar"]').get_by_role("button", name="Start a class").click()
+    address = teacher.locator('[data-testid="stMain"] code', has_text="?class=").first
+    address.wait_for(timeout=60_000)
+    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
+    teacher.locator('[data-testid="stSidebar"]').hover()
+    teacher.get_by_test_id("stSidebarCollapseButton").locator("button").click()  # the panel is in the page
+    student.goto(f"{server_url}/?class={code}")
+    student.get_by_role("button", name="Join").click(timeout=90_000)
+    student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+    teacher.get_by_role("button", name="Ask this question").click()
+    student.get_by_text("Question from your teacher").wait_for(timeout=30_000)
+    student.get_by_text("diverges", exact=True).click()
+    student.get_by_role("button", name="Send my answer").click()
+    teacher.get_by_text("answered 1 of 1").wait_for(timeout=30_000)
+    wait_for_app(teacher)
+    count = teacher.locator('[data-testid="stMain"]').get_by_text("joined · ").first.bounding_box()
+    tally = teacher.locator('[data-testid="stMain"] .js-plotly-plot', has_text="The class's answers")
+    tally.locator(".xtick text").first.wait_for(timeout=30_000)
+    labels = tally.evaluate("p => Math.max(...[...p.querySelectorAll('.xtick text')].map(t => "
+                            "t.getBoundingClientRect().bottom))")
+    header = teacher.get_by_test_id("stHeader").bounding_box()
+    # From the count's top to the answers' labels, under the page's header: no taller than the window.
+    assert header["height"] + labels - count["y"] <= 720, (header, count, labels)
+    no_exception(teacher)
+    assert teacher.errors == []
+
+
 def test_a_class_sweep_gives_the_student_one_learning_rate_and_fills_the_teachers_chart(two, server_url):
     teacher, student = two
     _start_and_join(teacher, student, server_url, "gradient_descent")
