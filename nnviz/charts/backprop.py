@@ -143,10 +143,11 @@ def network_diagram(
     labelled = n_edges <= LABELLED_EDGES
     # Each edge's number in a box beside its edge (as text on the edge, the edge ran through it); the
     # invisible markers carry the hover text.
-    # A level edge's label at 0.6 of its length; a slanted one's at 0.75, near its receiving neuron, where two
-    # edges crossing between the same pair of neurons are apart (at their middle they meet, and so did labels).
+    # A level edge's label at 0.6 of its length; a slanted one's at 0.8, near its receiving neuron, where two
+    # edges crossing between the same pair of neurons are apart (at their middle they meet, and so did labels;
+    # at 0.75 they still touched on a phone).
     labels = [spec.edge_label(start, end, text, palette.POSITIVE if positive else palette.NEGATIVE,
-                              _edge_width(level), at=0.6 if start[1] == end[1] else 0.75, size=11)
+                              _edge_width(level), at=0.6 if start[1] == end[1] else 0.8, size=11)
               for text, (start, end, positive, level) in zip(label_text, label_edge)] if labelled else []
     data.append(dict(
         type="scatter", x=label_x, y=label_y, mode="markers",
@@ -160,11 +161,18 @@ def network_diagram(
             line=dict(color=palette.POSITIVE if positive else palette.NEGATIVE, width=4),
         ))
 
-    node_x, node_y, node_text, node_hover, ring, ring_width = [], [], [], [], [], []
+    node_x, node_y, node_text, node_hover, ring, ring_width, place = [], [], [], [], [], [], []
     for i, n in enumerate(sizes):
+        # A neuron's numbers on the side no edge leaves from: above a neuron whose edges all run level or
+        # down, below one whose edges all run level or up. On a phone's narrow drawing the slanted edges are
+        # steep, and they ran through numbers written on their side.
+        around = np.concatenate([ys[k] for k in (i - 1, i + 1) if 0 <= k < n_layers] or [np.zeros(0)])
         for j in range(n):
+            y = float(ys[i][j])
             node_x.append(i)
-            node_y.append(float(ys[i][j]))
+            node_y.append(y)
+            place.append("bottom center" if around.size and np.all(around >= y) and np.any(around > y)
+                         else "top center")
             if i == 0:
                 lines = [f"x<sub>{j + 1}</sub> = {_short(a[0][j])}"]
             else:
@@ -177,9 +185,16 @@ def network_diagram(
             ring.append(palette.VERMILION if lit else palette.GREY)
             ring_width.append(4 if lit else 1.5)
     data.append(dict(
-        type="scatter", x=node_x, y=node_y, mode="markers+text", text=node_text, textposition="top center",
-        textfont=dict(size=12), hovertext=node_hover, hoverinfo="text", showlegend=False, cliponaxis=False,
+        type="scatter", x=node_x, y=node_y, mode="markers", hovertext=node_hover, hoverinfo="text",
+        showlegend=False, cliponaxis=False,
         marker=dict(size=26, color="white", line=dict(color=ring, width=ring_width)),
+    ))
+    # The numbers beside an invisible marker wider than a neuron and its ring: Plotly writes text at a marker's
+    # edge, and numbers under a ringed neuron touched the ring.
+    data.append(dict(
+        type="scatter", x=node_x, y=node_y, mode="markers+text", text=node_text, textposition=place,
+        textfont=dict(size=12), hoverinfo="skip", showlegend=False, cliponaxis=False,
+        marker=dict(size=40, color="rgba(0,0,0,0)", line=dict(width=0)),
     ))
     if highlight:
         data.append(dict(
@@ -190,11 +205,15 @@ def network_diagram(
         f"layer {i + 1}" + (" (input)" if i == 0 else " (output)" if i == n_layers - 1 else "")
         for i in range(n_layers)]
     top = (max(sizes) - 1) / 2
+    below = 0.8 if "bottom center" in place else 0.45  # room for numbers written under the lowest neurons
+    # The legend under the drawing: above it, in one row beside the title, it covered the title on a phone
+    # and in presenter mode.
     return _figure(
-        data, title, "", "", height=height or max(palette.HEIGHT, 110 * max(sizes) + 170),
+        data, title, "", "", height=height or max(palette.HEIGHT, 110 * max(sizes) + 170 + 60 * show_legend),
         xaxis=dict(tickvals=list(range(n_layers)), ticktext=ticks, showgrid=False, zeroline=False,
                    range=[-0.35, n_layers - 0.65]),
-        yaxis=dict(visible=False, range=[-top - 0.45, top + 0.8]), showlegend=show_legend, annotations=labels,
+        yaxis=dict(visible=False, range=[-top - below, top + 0.8]), showlegend=show_legend, annotations=labels,
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0.0),
     )
 
 

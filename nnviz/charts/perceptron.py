@@ -26,7 +26,7 @@ def neuron_diagram(x, w, b: float, z: float, out: float, activation: str) -> go.
         data.append(dict(type="scatter", x=[xa, xb], y=[ya, yb], mode="lines", hoverinfo="skip",
                          showlegend=False, line=dict(width=width, color=_sign_colour(weight))))
         annotations.append(spec.edge_label((xa, ya), (xb, yb), f"{label} = {weight:.2f}", _sign_colour(weight),
-                                           width, at=0.5 if name == "1" else 0.35, size=14))
+                                           width, at={"x1": 0.35, "x2": 0.47, "1": 0.5}[name], size=14))
     data.append(dict(type="scatter", x=[2.0, 3.6], y=[1.0, 1.0], mode="lines", hoverinfo="skip",
                      showlegend=False, line=dict(width=2, color=palette.GREY)))
     labels = {"x1": f"x₁ = {x1:.2f}", "x2": f"x₂ = {x2:.2f}", "1": "bias input 1",
@@ -35,15 +35,17 @@ def neuron_diagram(x, w, b: float, z: float, out: float, activation: str) -> go.
     data.append(dict(
         type="scatter", x=list(xs), y=list(ys), mode="markers+text", text=[labels[k] for k in nodes],
         showlegend=False, hoverinfo="skip", textfont=dict(size=14),
-        # Σ's numbers above and right of it, clear of the edges coming in and of their labels.
-        textposition=["middle left", "middle left", "middle left", "top right", "middle right"],
+        # The inputs' numbers above them and Σ's above and right of it, clear of the edges and of their labels.
+        # Beside the inputs, their numbers took the room that w₂'s label needs between x₂ and Σ on a phone,
+        # and the label covered x₂.
+        textposition=["top center", "top center", "middle left", "top right", "middle right"],
         marker=dict(size=[30, 30, 22, 46, 30], color=["white", "white", "#EEEEEE", palette.SKY, palette.YELLOW],
                     line=dict(width=2, color=palette.BLACK)),
     ))
     # The key on the title's second line, so that the title fits a phone's width; room on both sides for the labels.
     layout = spec.layout("The neuron", "", "", height=300, margin=dict(l=10, r=10, t=65, b=10),
                          annotations=annotations,
-                         xaxis=dict(visible=False, range=[-2.2, 5.4]),
+                         xaxis=dict(visible=False, range=[-0.7, 5.4]),
                          yaxis=dict(visible=False, range=[-0.6, 2.6]))
     layout["title"]["subtitle"] = dict(text="edge width is |w|, blue positive, red negative")
     return spec.figure(data, layout)

@@ -147,7 +147,8 @@ def test_the_diverged_note_stays_clear_of_the_legend(browser, server_url):
 
 # Each label of a network drawing (the edges' labels, annotations with a box, and the nodes' own text) against
 # the drawn edges of the same chart: points every 2 px along each edge line; those inside a label's box (1 px
-# inside its border) are counted. Two labels closer than 1 px touch; a label past the chart's edge is cut.
+# inside its border) are counted. Two labels closer than 1 px touch; a label past the chart's edge is cut; a
+# label over a drawn node (its marker and ring) covers it; the legend must not overlap the title.
 EDGES_THROUGH_LABELS = """(plot) => {
     const box = (text, r) => ({text, left: r.left, right: r.right, top: r.top, bottom: r.bottom});
     const labels = [...plot.querySelectorAll('.annotation rect.bg')]
@@ -170,7 +171,23 @@ EDGES_THROUGH_LABELS = """(plot) => {
     const frame = plot.querySelector('.main-svg').getBoundingClientRect();
     const cut = labels.filter(r => r.left < frame.left || r.right > frame.right || r.top < frame.top
         || r.bottom > frame.bottom).map(r => r.text);
-    return {labels: labels.length, hits: [...hits], touching, cut};
+    // The drawn nodes (markers with a fill or a ring; the invisible ones carrying hover text are not drawn),
+    // each with its ring: a label over one of them covers it.
+    const nodes = [...plot.querySelectorAll('.scatterlayer .points path.point')].filter(p => {
+        const s = getComputedStyle(p);
+        return parseFloat(s.fillOpacity) > 0 && s.fill !== 'rgba(0, 0, 0, 0)' || parseFloat(s.strokeWidth) > 0; })
+        .map(p => { const r = p.getBoundingClientRect(), ring = parseFloat(getComputedStyle(p).strokeWidth) / 2;
+            return {left: r.left - ring, right: r.right + ring, top: r.top - ring, bottom: r.bottom + ring}; });
+    const covering = labels.filter(r => nodes.some(q => r.left < q.right && q.left < r.right && r.top < q.bottom
+        && q.top < r.bottom)).map(r => r.text);
+    // The legend clear of the title.
+    const title = plot.querySelector('.gtitle'), legend = plot.querySelector('.legend');
+    let legendOverTitle = false;
+    if (title && legend) {
+        const t = title.getBoundingClientRect(), l = legend.getBoundingClientRect();
+        legendOverTitle = t.left < l.right && l.left < t.right && t.top < l.bottom && l.top < t.bottom;
+    }
+    return {labels: labels.length, nodes: nodes.length, hits: [...hits], touching, cut, covering, legendOverTitle};
 }"""
 
 
@@ -178,12 +195,16 @@ EDGES_THROUGH_LABELS = """(plot) => {
     ("perceptron", "The neuron", 1280, 800),
     ("perceptron", "The neuron", 390, 844),  # a phone: the same drawing in a third of the width
     ("perceptron?x1=-2&x2=-2&w1=-5&w2=-5&b=-10&activation=identity", "The neuron", 390, 844),  # the longest numbers
+    ("perceptron?present=1", "The neuron", 1280, 720),
     ("backpropagation", "The chain", 1280, 800),
     ("backpropagation", "The chain", 390, 844),
     ("backpropagation?section=A+real+network%2C+step+by+step", "layer 1 (input)", 1280, 800),
+    ("backpropagation?section=A+real+network%2C+step+by+step", "layer 1 (input)", 390, 844),
+    ("backpropagation?section=A+real+network%2C+step+by+step&present=1", "layer 1 (input)", 1280, 720),
 ])
 def test_no_edge_runs_through_a_weight_label(browser, server_url, path, title, width, height):
-    """No edge through a label, no two labels touching, none cut at the chart's edge."""
+    """No edge through a label, no two labels touching, none cut at the chart's edge or over a node; the legend
+    clear of the title."""
     context, page = _open(browser, server_url, path, width, height)
     try:
         chart = page.locator(".js-plotly-plot", has_text=title)
@@ -191,7 +212,9 @@ def test_no_edge_runs_through_a_weight_label(browser, server_url, path, title, w
         wait_for_app(page)
         chart.scroll_into_view_if_needed()
         found = chart.evaluate(EDGES_THROUGH_LABELS)
-        assert found["labels"] >= 3 and not found["hits"] and not found["touching"] and not found["cut"], found
+        assert found["labels"] >= 3 and found["nodes"] >= 3, found
+        assert not found["hits"] and not found["touching"] and not found["cut"] and not found["covering"], found
+        assert not found["legendOverTitle"], found
         no_exception(page)
     finally:
         context.close()
