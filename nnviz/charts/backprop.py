@@ -60,6 +60,17 @@ def _node_y(n: int) -> np.ndarray:
     return (n - 1) / 2 - np.arange(n)
 
 
+def _numbers_below(ys: list, i: int, y: float) -> bool:
+    """Whether the numbers of layer ``i``'s neuron at height ``y`` go under it: its edges all run level or up.
+
+    A neuron's numbers go on the side no edge leaves from: above a neuron whose edges all run level or down,
+    below one whose edges all run level or up. On a phone's narrow drawing the slanted edges are steep, and
+    they ran through numbers written on their side.
+    """
+    around = np.concatenate([ys[k] for k in (i - 1, i + 1) if 0 <= k < len(ys)] or [np.zeros(0)])
+    return bool(around.size and np.all(around >= y) and np.any(around > y))
+
+
 def network_diagram(
     sizes,
     weights,
@@ -143,12 +154,16 @@ def network_diagram(
     labelled = n_edges <= LABELLED_EDGES
     # Each edge's number in a box beside its edge (as text on the edge, the edge ran through it); the
     # invisible markers carry the hover text.
-    # A level edge's label at 0.6 of its length; a slanted one's at 0.8, near its receiving neuron, where two
-    # edges crossing between the same pair of neurons are apart (at their middle they meet, and so did labels;
-    # at 0.75 they still touched on a phone).
+    # A level edge's label at its middle, where the slanted edges from and to its neurons are furthest from
+    # it; a slanted one's at 0.8, near its receiving neuron, where two edges crossing between the same pair of
+    # neurons are apart (at their middle they meet, and so did labels; at 0.75 they still touched on a phone).
     labels = [spec.edge_label(start, end, text, palette.POSITIVE if positive else palette.NEGATIVE,
-                              _edge_width(level), at=0.6 if start[1] == end[1] else 0.8, size=11)
+                              _edge_width(level), at=0.5 if start[1] == end[1] else 0.8, size=11)
               for text, (start, end, positive, level) in zip(label_text, label_edge)] if labelled else []
+    for label, (start, end, _, level) in zip(labels, label_edge):
+        if start[1] == end[1] and _numbers_below(ys, int(end[0]), end[1]):
+            # Its neurons' numbers under them: the label above the edge, clear of them.
+            label.update(yanchor="bottom", yshift=-label["yshift"])
     data.append(dict(
         type="scatter", x=label_x, y=label_y, mode="markers",
         marker=dict(size=8, color="rgba(0,0,0,0)"), hovertext=hover, hoverinfo="text",
@@ -163,16 +178,11 @@ def network_diagram(
 
     node_x, node_y, node_text, node_hover, ring, ring_width, place = [], [], [], [], [], [], []
     for i, n in enumerate(sizes):
-        # A neuron's numbers on the side no edge leaves from: above a neuron whose edges all run level or
-        # down, below one whose edges all run level or up. On a phone's narrow drawing the slanted edges are
-        # steep, and they ran through numbers written on their side.
-        around = np.concatenate([ys[k] for k in (i - 1, i + 1) if 0 <= k < n_layers] or [np.zeros(0)])
         for j in range(n):
             y = float(ys[i][j])
             node_x.append(i)
             node_y.append(y)
-            place.append("bottom center" if around.size and np.all(around >= y) and np.any(around > y)
-                         else "top center")
+            place.append("bottom center" if _numbers_below(ys, i, y) else "top center")
             if i == 0:
                 lines = [f"x<sub>{j + 1}</sub> = {_short(a[0][j])}"]
             else:

@@ -201,6 +201,8 @@ EDGES_THROUGH_LABELS = """(plot) => {
     ("backpropagation?section=A+real+network%2C+step+by+step", "layer 1 (input)", 1280, 800),
     ("backpropagation?section=A+real+network%2C+step+by+step", "layer 1 (input)", 390, 844),
     ("backpropagation?section=A+real+network%2C+step+by+step&present=1", "layer 1 (input)", 1280, 720),
+    # The widest numbers on the edges (gradients such as 4.39e-04) and three lines on each neuron.
+    ("backpropagation?section=A+real+network%2C+step+by+step&stage=gradients", "layer 1 (input)", 390, 844),
 ])
 def test_no_edge_runs_through_a_weight_label(browser, server_url, path, title, width, height):
     """No edge through a label, no two labels touching, none cut at the chart's edge or over a node; the legend
