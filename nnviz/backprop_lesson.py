@@ -587,12 +587,12 @@ def cross_entropy_shortcut(w: Walkthrough) -> str | None:
             rf"{bmatrix(a)} - {bmatrix(y)} = {bmatrix(a - y)} \;\text{{ and BP1 gave }}\; {bmatrix(w.delta(L))}")
 
 
-STAGE_TITLES = {
-    "forward": "Step 1 · forward: z = W a + b, a = σ(z), layer by layer",
-    "output error": "Step 2 · output error δᴸ = ∇ₐC ⊙ σ'(zᴸ)",
-    "backpropagate": "Step 3 · backpropagate δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ'(zˡ)",
-    "gradients": "Step 4 · gradients ∂C/∂b = δ, ∂C/∂w = a δ (edge width = |∂C/∂w|)",
-    "update": "Step 5 · update W ← W − η ∂C/∂W (numbers on the edges: the new weights)",
+STAGE_TITLES = {  # short enough for a phone's width: each step's equations stand beside the drawing
+    "forward": "Step 1 · forward: z = Wa + b, a = σ(z)",
+    "output error": "Step 2 · output error δᴸ",
+    "backpropagate": "Step 3 · backpropagate δˡ",
+    "gradients": "Step 4 · gradients (edge width |∂C/∂w|)",
+    "update": "Step 5 · update (edges: the new weights)",
 }
 
 

@@ -13,7 +13,6 @@ every PNG before committing it.
 from __future__ import annotations
 
 import io
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +22,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the repository root on the path first)
 from bench.load import Server  # noqa: E402
+from tests.e2e.test_live_class import join, start_presenting  # noqa: E402  (the tests' way to run a class)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -138,20 +138,11 @@ def projector_class(browser, url: str) -> None:
     teacher = context.new_page()
     teacher.goto(f"{url}/gradient_descent?present=1")
     settle(teacher)
-    teacher.get_by_test_id("stExpandSidebarButton").click()  # presenter mode starts with the sidebar collapsed
-    teacher.locator('[data-testid="stSidebar"]').get_by_role("button", name="Start a class").click()
-    address = teacher.locator('[data-testid="stMain"] code', has_text="?class=").first
-    address.wait_for(timeout=60_000)
-    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
-    teacher.locator('[data-testid="stSidebar"]').hover()
-    teacher.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    code = start_presenting(teacher)
     students = []
     for _ in range(5):
         student = browser.new_context(viewport={"width": 390, "height": 844})
-        page = student.new_page()
-        page.goto(f"{url}/?class={code}")
-        page.get_by_role("button", name="Join").click(timeout=60_000)
-        page.get_by_text("Following the teacher").wait_for(timeout=60_000)
+        join(student.new_page(), url, code)
         students.append(student)
     teacher.get_by_role("button", name="Ask this question").click()
     for student, answer in zip(students, ("diverges", "oscillates", "diverges", "diverges", "converges")):
@@ -162,8 +153,7 @@ def projector_class(browser, url: str) -> None:
         page.get_by_text("Answer sent").wait_for(timeout=30_000)
     teacher.get_by_text(f"answered {len(students)} of {len(students)}").wait_for(timeout=30_000)
     settle(teacher)
-    # The panel is taller than a 1280 × 720 screen: the answer chart's labels just above the window's foot,
-    # the class's code and QR code above them.
+    # The answer chart's labels just above the window's foot; the count, the code and the QR code above them.
     tally = teacher.locator('[data-testid="stMain"] .js-plotly-plot', has_text="The class's answers")
     labels = tally.evaluate("p => Math.max(...[...p.querySelectorAll('.xtick text')].map(t => "
                             "t.getBoundingClientRect().bottom)) - p.getBoundingClientRect().top")

@@ -25,11 +25,27 @@ def _start_and_join(teacher, student, server_url, page: str, student_path: str =
     address = teacher.locator('[data-testid="stSidebar"] code', has_text="?class=").first
     address.wait_for(timeout=30_000)
     code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
-    student.goto(f"{server_url}/{student_path}?class={code}")
-    join = student.get_by_text("Join", exact=True)
-    join.wait_for(timeout=90_000)
-    join.click()
+    join(student, server_url, code, student_path)
+    return code
+
+
+def join(student, server_url: str, code: str, path: str = "") -> None:
+    """A student opens the class's address (on ``path``) and joins it, with no nickname."""
+    student.goto(f"{server_url}/{path}?class={code}")
+    student.get_by_role("button", name="Join").click(timeout=90_000)
     student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+
+
+def start_presenting(teacher) -> str:
+    """On a page open in presenter mode, the teacher starts a class from the sidebar and folds the sidebar away
+    (the class's panel then fills the page). Returns the class's code."""
+    teacher.get_by_test_id("stExpandSidebarButton").click()  # presenter mode starts with the sidebar collapsed
+    teacher.locator('[data-testid="stSidebar"]').get_by_role("button", name="Start a class").click()
+    address = teacher.locator('[data-testid="stMain"] code', has_text="?class=").first
+    address.wait_for(timeout=60_000)
+    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
+    teacher.locator('[data-testid="stSidebar"]').hover()
+    teacher.get_by_test_id("stSidebarCollapseButton").locator("button").click()
     return code
 
 
@@ -118,16 +134,7 @@ def test_on_a_projector_the_count_and_the_answers_fit_one_screen(two, server_url
     teacher, student = two
     teacher.goto(f"{server_url}/gradient_descent?present=1")
     wait_for_app(teacher, 90_000)
-    teacher.get_by_test_id("stExpandSidebarButton").click()  # presenter mode starts with the sidebar collapsed
-    teacher.locator('[data-testid="stSidebar"]').get_by_role("button", name="Start a class").click()
-    address = teacher.locator('[data-testid="stMain"] code', has_text="?class=").first
-    address.wait_for(timeout=60_000)
-    code = re.search(r"\?class=([A-Z]{4})", address.inner_text()).group(1)
-    teacher.locator('[data-testid="stSidebar"]').hover()
-    teacher.get_by_test_id("stSidebarCollapseButton").locator("button").click()  # the panel is in the page
-    student.goto(f"{server_url}/?class={code}")
-    student.get_by_role("button", name="Join").click(timeout=90_000)
-    student.get_by_text("Following the teacher").wait_for(timeout=30_000)
+    join(student, server_url, start_presenting(teacher))
     teacher.get_by_role("button", name="Ask this question").click()
     student.get_by_text("Question from your teacher").wait_for(timeout=30_000)
     student.get_by_text("diverges", exact=True).click()
