@@ -91,7 +91,7 @@ def test_no_formula_is_cut_at_its_column_edge(browser, server_url, path):
     """At 1280 × 800 every formula fits its box; on a phone a wider one scrolls, with a shade as its cue.
 
     The rules: every box scrolls sideways (overflow-x: auto), so nothing is ever cut. At 1280 × 800 every
-    formula fits: its box's scrollWidth <= clientWidth, and its drawn math (KaTeX's .base boxes) ends inside
+    formula fits: its box's scrollWidth <= clientWidth + 2 (KaTeX's spacer), and its drawn math (KaTeX's .base boxes) ends inside
     the box (2 px for KaTeX's spacer, .vlist-s). At 390 × 844 a formula fits, or (scrollWidth > clientWidth)
     its box scrolls and shows a shade; a formula that fits has none.
     """
@@ -112,10 +112,12 @@ def test_no_formula_is_cut_at_its_column_edge(browser, server_url, path):
                     assert f["overflowX"] == "auto", where
                     if width == 1280:
                         assert f["reach"] <= f["width"] + 2, f"{where} reaches {f['reach']:.0f} of {f['width']} px"
-                        assert f["scrollWidth"] <= f["width"], f"{where} scrolls"
-                    if f["scrollWidth"] > f["width"]:
+                        # KaTeX's 2 px spacer may stick out of a box shrunk to its formula's width
+                        # (seen in about half the runs): 2 px of scroll, not a cut formula.
+                        assert f["scrollWidth"] <= f["width"] + 2, f"{where} scrolls"
+                    if f["scrollWidth"] > f["width"] + 2:
                         assert f["shade"] != "none", f"{where} scrolls without a cue"
-                    else:
+                    elif f["scrollWidth"] <= f["width"]:
                         assert f["shade"] == "none", f"{where} fits but is shaded as if it did not"
             no_exception(page)
         finally:
